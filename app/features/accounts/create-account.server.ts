@@ -1,0 +1,71 @@
+import type { Db } from "~db/client.server";
+import { doctors, passwords, users, type Bilingual, type DoctorTitle } from "~db/schema";
+import type { Locale } from "~/i18n";
+import { hashPassword } from "~/features/auth/password.server";
+import type { Role } from "~/features/auth/roles";
+import { isUniqueViolation } from "~/utils/db-errors.server";
+
+export class EmailTakenError extends Error {
+  override name = "EmailTakenError";
+}
+
+export type NewAccount = {
+  email: string;
+  password: string;
+  displayName: string;
+  role: Role;
+  locale?: Locale;
+  timeZone?: string;
+};
+
+export type NewDoctorProfile = {
+  departmentId: string;
+  nameZh: string;
+  nameEn: string;
+  title: DoctorTitle;
+  specialties?: Bilingual[];
+  languages?: string[];
+  bioZh?: string;
+  bioEn?: string;
+  defaultConsultationMinutes?: number;
+};
+
+/**
+ * Creates a user with a password (and, for a doctor, the doctor's profile) in one transaction.
+ * Throws `EmailTakenError` when the email is already used, whatever its letter case.
+ */
+export async function createAccount(
+  db: Db,
+  account: NewAccount,
+  doctorProfile?: NewDoctorProfile,
+): Promise<{ userId: string; doctorId: string | null }> {
+  if ((account.role === "doctor") !== Boolean(doctorProfile)) {
+    throw new Error("a doctor account needs a doctor profile, and only a doctor account has one");
+  }
+  const passwordHash = await hashPassword(account.password);
+  try {
+    return await db.transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({
+          email: account.email.trim(),
+          displayName: account.displayName.trim(),
+          role: account.role,
+          locale: account.locale ?? "zh-CN",
+          timeZone: account.timeZone ?? "Asia/Shanghai",
+        })
+        .returning({ id: users.id });
+      if (!user) throw new Error("insert returned no user");
+      await tx.insert(passwords).values({ userId: user.id, hash: passwordHash });
+      if (!doctorProfile) return { userId: user.id, doctorId: null };
+      const [doctor] = await tx
+        .insert(doctors)
+        .values({ userId: user.id, ...doctorProfile })
+        .returning({ id: doctors.id });
+      return { userId: user.id, doctorId: doctor?.id ?? null };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "users_email_lower_key")) throw new EmailTakenError(account.email);
+    throw error;
+  }
+}

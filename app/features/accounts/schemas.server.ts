@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { DOCTOR_TITLES } from "~/features/directory/titles";
+import type { MessageKey } from "~/i18n";
+import { isTimeZone } from "~/utils/time-zones";
+
+// Error messages are dictionary keys: the page translates them into the viewer's language.
+const message = (key: MessageKey) => ({ error: key });
+
+export const email = z
+  .string(message("error.emailInvalid"))
+  .trim()
+  .toLowerCase()
+  .max(254, message("error.emailInvalid"))
+  .pipe(z.email(message("error.emailInvalid")));
+
+export const newPassword = z
+  .string(message("error.passwordTooShort"))
+  .min(10, message("error.passwordTooShort"))
+  .max(200, message("error.passwordTooLong"));
+
+export const fullName = z
+  .string(message("error.fullNameRequired"))
+  .trim()
+  .min(1, message("error.fullNameRequired"))
+  .max(100, message("error.fullNameTooLong"));
+
+export const timeZone = z
+  .string(message("error.timeZoneInvalid"))
+  .trim()
+  .refine(isTimeZone, message("error.timeZoneInvalid"));
+
+export const registerForm = z.object({
+  email,
+  password: newPassword,
+  fullName,
+  timeZone: timeZone.optional().catch(undefined),
+});
+
+export const signInForm = z.object({
+  email,
+  password: z.string(message("error.passwordRequired")).min(1, message("error.passwordRequired")).max(200),
+  redirectTo: z.string().optional(),
+});
+
+const hospitalAccountBase = { email, password: newPassword, fullName };
+
+export const hospitalAccountForm = z.discriminatedUnion(
+  "role",
+  [
+    z.object({ role: z.literal("staff"), ...hospitalAccountBase }),
+    z.object({ role: z.literal("admin"), ...hospitalAccountBase }),
+    z.object({
+      role: z.literal("doctor"),
+      ...hospitalAccountBase,
+      nameEn: fullName,
+      departmentId: z.uuid(message("error.departmentRequired")),
+      title: z.enum(DOCTOR_TITLES, message("error.titleRequired")),
+    }),
+  ],
+  message("error.roleInvalid"),
+);
+
+export type FieldErrors = Partial<Record<string, MessageKey>>;
+
+/** The first error of each field, as a dictionary key. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const result: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    result[field] ??= issue.message as MessageKey;
+  }
+  return result;
+}
+
+export const changePasswordForm = z.object({
+  currentPassword: z.string(message("error.passwordRequired")).min(1, message("error.passwordRequired")).max(200),
+  newPassword,
+});

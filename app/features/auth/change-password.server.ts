@@ -1,0 +1,24 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "~db/client.server";
+import { passwords } from "~db/schema";
+import { hashPassword, verifyPassword } from "./password.server";
+import { endOtherSessions } from "./session.server";
+
+/**
+ * Changes a user's password after checking the current one, and ends every other session of theirs:
+ * whoever might have had the old password is signed out everywhere else.
+ */
+export async function changePassword(
+  db: Db,
+  user: { id: string; sessionId: string | null },
+  input: { currentPassword: string; newPassword: string },
+): Promise<"changed" | "wrong_password"> {
+  const [row] = await db.select({ hash: passwords.hash }).from(passwords).where(eq(passwords.userId, user.id));
+  if (!row || !(await verifyPassword(row.hash, input.currentPassword))) return "wrong_password";
+  const hash = await hashPassword(input.newPassword);
+  await db.transaction(async (tx) => {
+    await tx.update(passwords).set({ hash, updatedAt: new Date() }).where(eq(passwords.userId, user.id));
+    await endOtherSessions(tx, user.id, user.sessionId);
+  });
+  return "changed";
+}

@@ -1,0 +1,52 @@
+import { en, type MessageKey } from "./en";
+import { zhCN } from "./zh-CN";
+
+export type { MessageKey };
+import { LOCALES, type Locale } from "./locales";
+
+export { LOCALES, type Locale };
+export const DEFAULT_LOCALE: Locale = "en";
+
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, "zh-CN": zhCN };
+
+export type Params = Record<string, string | number>;
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+/** Returns the translator for a locale: `t("nav.signIn")`, `t("home.doctorsCount", { count: 3 })`. */
+export function translator(locale: Locale): Translate {
+  const dictionary = dictionaries[locale];
+  return (key, params) => {
+    const template = dictionary[key];
+    if (!params) return template;
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+      name in params ? String(params[name]) : whole,
+    );
+  };
+}
+
+/**
+ * Picks the product's locale from an Accept-Language header: Chinese for any `zh` variant the
+ * person ranks above English, English otherwise.
+ */
+export function localeFromAcceptLanguage(header: string | null): Locale {
+  if (!header) return DEFAULT_LOCALE;
+  const ranked = header
+    .split(",")
+    .map((part, index) => {
+      const [tag = "", ...rest] = part.trim().split(";");
+      const q = rest.map((r) => r.trim()).find((r) => r.startsWith("q="));
+      const quality = q ? Number(q.slice(2)) : 1;
+      return { tag: tag.toLowerCase(), quality: Number.isFinite(quality) ? quality : 0, index };
+    })
+    .filter((entry) => entry.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.index - b.index);
+  for (const { tag } of ranked) {
+    if (tag === "zh" || tag.startsWith("zh-")) return "zh-CN";
+    if (tag === "en" || tag.startsWith("en-")) return "en";
+  }
+  return DEFAULT_LOCALE;
+}

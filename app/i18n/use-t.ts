@@ -1,0 +1,13 @@
+import { useRouteLoaderData } from "@remix-run/react";
+import type { loader as rootLoader } from "~/root";
+import { DEFAULT_LOCALE, translator, type Locale } from "./index";
+
+/** The viewer's locale and time zone, as the root loader resolved them. */
+export function useViewer(): { locale: Locale; timeZone: string } {
+  const data = useRouteLoaderData<typeof rootLoader>("root");
+  return { locale: data?.locale ?? DEFAULT_LOCALE, timeZone: data?.timeZone ?? "Asia/Shanghai" };
+}
+
+export function useT() {
+  return translator(useViewer().locale);
+}

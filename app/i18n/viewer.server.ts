@@ -1,0 +1,43 @@
+import type { SessionUser } from "~/features/auth/session.server";
+import { isTimeZone } from "~/utils/time-zones";
+import { isLocale, localeFromAcceptLanguage, type Locale } from "./index";
+
+export const LOCALE_COOKIE = "yz_lang";
+export const TIME_ZONE_COOKIE = "yz_tz";
+export const CLINIC_DEFAULT_TIME_ZONE = "Asia/Shanghai";
+
+function readCookie(header: string | null | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) {
+      try {
+        return decodeURIComponent(value.join("="));
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * The language and time zone a page is shown in. Language: the switch's cookie, else the user's saved
+ * preference, else Accept-Language. Time zone: the user's, else the browser's (a cookie the page sets),
+ * else the clinic's.
+ */
+export function resolveViewer(
+  headers: { cookie?: string | null; acceptLanguage?: string | null },
+  user: SessionUser | null,
+): { locale: Locale; timeZone: string } {
+  const chosen = readCookie(headers.cookie, LOCALE_COOKIE);
+  const locale = isLocale(chosen) ? chosen : (user?.locale ?? localeFromAcceptLanguage(headers.acceptLanguage ?? null));
+  const browserZone = readCookie(headers.cookie, TIME_ZONE_COOKIE);
+  const timeZone =
+    user?.timeZone ?? (browserZone && isTimeZone(browserZone) ? browserZone : CLINIC_DEFAULT_TIME_ZONE);
+  return { locale, timeZone };
+}
+
+export function localeCookie(locale: Locale, secure: boolean): string {
+  return `${LOCALE_COOKIE}=${locale}; Path=/; Max-Age=${60 * 60 * 24 * 365}; SameSite=Lax${secure ? "; Secure" : ""}`;
+}

@@ -1,0 +1,18 @@
+import type { Db } from "~db/client.server";
+import type { Auth } from "~/features/auth/session.server";
+import type { Locale } from "~/i18n";
+
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    db: Db;
+    auth: Auth;
+    /** The client's address as Express resolved it (honouring TRUST_PROXY). */
+    clientAddress: string;
+    /** Locale from the language cookie, the user's preference or Accept-Language, in that order. */
+    locale: Locale;
+    /** The viewer's IANA time zone (the user's, else the browser's cookie, else the clinic's). */
+    timeZone: string;
+  }
+}
+
+export {};

@@ -1,0 +1,67 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { Field } from "~/components/field";
+import { changePasswordForm } from "~/features/accounts/schemas.server";
+import { changePassword } from "~/features/auth/change-password.server";
+import { requireUser } from "~/features/auth/guards.server";
+import type { MessageKey } from "~/i18n";
+import { useT } from "~/i18n/use-t";
+import { parseForm } from "~/utils/forms.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireUser(request, context);
+  return null;
+}
+
+type ActionData = { errors: Partial<Record<string, MessageKey>>; changed?: boolean };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = requireUser(request, context);
+  const parsed = await parseForm(request, changePasswordForm);
+  if (!parsed.ok) return json<ActionData>({ errors: parsed.errors }, { status: 400 });
+  const outcome = await changePassword(context.db, { id: user.id, sessionId: context.auth.sessionId }, parsed.data);
+  if (outcome === "wrong_password") {
+    return json<ActionData>({ errors: { currentPassword: "error.currentPasswordWrong" } }, { status: 400 });
+  }
+  return json<ActionData>({ errors: {}, changed: true });
+}
+
+export default function ChangePassword() {
+  const t = useT();
+  const data = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <main id="main" className="page page--narrow">
+      <h1>{t("account.passwordHeading")}</h1>
+      <p className="lead">{t("account.passwordLead")}</p>
+      {data?.changed ? (
+        <p className="notice" role="status">
+          {t("account.passwordChanged")}
+        </p>
+      ) : null}
+      <Form method="post" className="card form" noValidate key={data?.changed ? "done" : "form"}>
+        <Field
+          label={t("account.currentPassword")}
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={data?.errors.currentPassword}
+        />
+        <Field
+          label={t("account.newPassword")}
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          hint={t("auth.passwordHint")}
+          required
+          error={data?.errors.newPassword}
+        />
+        <button type="submit" className="button button--primary button--block" disabled={busy}>
+          {t("account.changePassword")}
+        </button>
+      </Form>
+    </main>
+  );
+}

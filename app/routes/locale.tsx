@@ -1,0 +1,23 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { z } from "zod";
+import { savePreferredLocale } from "~/features/accounts/preferences.server";
+import { safeRedirect } from "~/features/auth/guards.server";
+import { LOCALES } from "~/i18n";
+import { localeCookie } from "~/i18n/viewer.server";
+
+const localeForm = z.object({ locale: z.enum(LOCALES), redirectTo: z.string().optional() });
+
+export async function loader() {
+  return redirect("/");
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const parsed = localeForm.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) throw new Response("Unknown language", { status: 400 });
+  const { locale, redirectTo } = parsed.data;
+  if (context.auth.user) await savePreferredLocale(context.db, context.auth.user.id, locale);
+  return redirect(safeRedirect(redirectTo), {
+    headers: { "Set-Cookie": localeCookie(locale, process.env.NODE_ENV === "production") },
+  });
+}

@@ -1,0 +1,81 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { Field, FormError } from "~/components/field";
+import { createAccount, EmailTakenError } from "~/features/accounts/create-account.server";
+import { registerForm } from "~/features/accounts/schemas.server";
+import { requireAnonymous } from "~/features/auth/guards.server";
+import { startSession } from "~/features/auth/session.server";
+import type { MessageKey } from "~/i18n";
+import { useT } from "~/i18n/use-t";
+import { parseForm } from "~/utils/forms.server";
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  requireAnonymous(context);
+  return null;
+}
+
+type ActionData = { errors: Partial<Record<string, MessageKey>> };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  requireAnonymous(context);
+  const cookie = request.headers.get("Cookie");
+  const parsed = await parseForm(request, registerForm);
+  if (!parsed.ok) return json<ActionData>({ errors: { form: "error.form", ...parsed.errors } }, { status: 400 });
+  const { email, password, fullName, timeZone } = parsed.data;
+  try {
+    const { userId } = await createAccount(context.db, {
+      email,
+      password,
+      displayName: fullName,
+      role: "patient",
+      locale: context.locale,
+      timeZone: timeZone ?? context.timeZone,
+    });
+    const setCookie = await startSession(context.db, userId, cookie);
+    return redirect("/doctors", { headers: { "Set-Cookie": setCookie } });
+  } catch (error) {
+    if (error instanceof EmailTakenError) {
+      return json<ActionData>({ errors: { email: "error.emailTaken" } }, { status: 400 });
+    }
+    throw error;
+  }
+}
+
+export default function Register() {
+  const t = useT();
+  const data = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  // The browser knows the patient's time zone; the server falls back to it from a cookie without JS.
+  const [zone, setZone] = useState("");
+  useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone), []);
+  return (
+    <main id="main" className="page page--narrow">
+      <h1>{t("auth.registerHeading")}</h1>
+      <p className="lead">{t("auth.registerLead")}</p>
+      <Form method="post" className="card form" noValidate>
+        <FormError error={data?.errors.form} />
+        <Field label={t("auth.fullName")} name="fullName" autoComplete="name" required maxLength={100} error={data?.errors.fullName} />
+        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required error={data?.errors.email} />
+        <Field
+          label={t("auth.password")}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          hint={t("auth.passwordHint")}
+          error={data?.errors.password}
+        />
+        <input type="hidden" name="timeZone" value={zone} />
+        <button type="submit" className="button button--primary button--block" disabled={busy}>
+          {t("auth.createAccount")}
+        </button>
+      </Form>
+      <p className="aside">
+        {t("auth.haveAccount")} <Link to="/login">{t("auth.signIn")}</Link>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,2 @@
+-- btree_gist lets an exclusion constraint combine equality (doctor) with range overlap (time).
+CREATE EXTENSION IF NOT EXISTS btree_gist;

@@ -1,0 +1,38 @@
+import { sql } from "drizzle-orm";
+import { check, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { ROLES } from "../../app/features/auth/roles";
+import { LOCALES } from "../../app/i18n/locales";
+import { id, timestamps } from "./_columns";
+
+export const roleEnum = pgEnum("role", ROLES);
+
+export const localeEnum = pgEnum("locale", LOCALES);
+
+export const users = pgTable(
+  "users",
+  {
+    id: id(),
+    email: text("email").notNull(),
+    displayName: text("display_name").notNull(),
+    role: roleEnum("role").notNull().default("patient"),
+    locale: localeEnum("locale").notNull().default("zh-CN"),
+    /** IANA time zone the person reads times in, e.g. "Asia/Shanghai". */
+    timeZone: text("time_zone").notNull().default("Asia/Shanghai"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
+    check("users_display_name_not_blank", sql`length(trim(${t.displayName})) > 0`),
+  ],
+);
+
+/** Kept apart from `users` so that no query for a person ever carries a password hash along. */
+export const passwords = pgTable("passwords", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  hash: text("hash").notNull(),
+  ...timestamps,
+});
+
+export type User = typeof users.$inferSelect;

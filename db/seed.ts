@@ -1,0 +1,92 @@
+/**
+ * The demo hospital: departments, doctors, a staff member, an admin and a patient. Idempotent: running it
+ * again changes nothing that is already there. `npm run seed` seeds whatever database the environment
+ * names; the server seeds only a new embedded database on its own.
+ */
+import { pathToFileURL } from "node:url";
+import { eq, inArray, sql } from "drizzle-orm";
+import { createAccount } from "~/features/accounts/create-account.server";
+import { readEnv } from "~/utils/env.server";
+import { openDatabase, type Db } from "./client.server";
+import { DEMO_ACCOUNTS, DEMO_DEPARTMENTS, DEMO_DOCTORS, DEMO_PASSWORD } from "./demo-hospital";
+import { clinicSettings, departments, users } from "./schema";
+
+export async function seedDemoHospital(db: Db): Promise<{ created: number }> {
+  await db.insert(clinicSettings).values({ id: 1 }).onConflictDoNothing();
+
+  await db
+    .insert(departments)
+    .values(DEMO_DEPARTMENTS.map((d, index) => ({ ...d, sortOrder: index })))
+    .onConflictDoNothing({ target: departments.code });
+  const departmentRows = await db.select({ id: departments.id, code: departments.code }).from(departments);
+  const departmentId = new Map(departmentRows.map((d) => [d.code, d.id]));
+
+  const wanted = [
+    ...Object.values(DEMO_ACCOUNTS).map((a) => a.email),
+    ...DEMO_DOCTORS.map((d) => d.email),
+  ];
+  const existing = new Set(
+    (await db.select({ email: users.email }).from(users).where(inArray(users.email, wanted))).map((u) => u.email),
+  );
+  let created = 0;
+  const make = async (...args: Parameters<typeof createAccount> extends [Db, ...infer R] ? R : never) => {
+    if (existing.has(args[0].email)) return;
+    await createAccount(db, ...args);
+    created++;
+  };
+
+  for (const role of ["admin", "staff", "patient"] as const) {
+    const account = DEMO_ACCOUNTS[role];
+    await make({ email: account.email, password: DEMO_PASSWORD, displayName: account.displayName, role });
+  }
+  for (const d of DEMO_DOCTORS) {
+    const id = departmentId.get(d.department);
+    if (!id) throw new Error(`department ${d.department} is missing`);
+    await make(
+      { email: d.email, password: DEMO_PASSWORD, displayName: d.nameZh, role: "doctor" },
+      {
+        departmentId: id,
+        nameZh: d.nameZh,
+        nameEn: d.nameEn,
+        title: d.title,
+        specialties: d.specialties,
+        languages: d.languages,
+        bioZh: d.bioZh,
+        bioEn: d.bioEn,
+        defaultConsultationMinutes: d.minutes,
+      },
+    );
+  }
+  return { created };
+}
+
+/** True when the demo accounts exist, so that the server can print how to sign in. */
+export async function hasDemoHospital(db: Db): Promise<boolean> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(users)
+    .where(eq(users.email, DEMO_ACCOUNTS.admin.email));
+  return (row?.n ?? 0) > 0;
+}
+
+export function demoCredentialsText(): string {
+  const rows = [
+    ["patient", DEMO_ACCOUNTS.patient.email],
+    ["doctor", DEMO_ACCOUNTS.doctor.email],
+    ["staff", DEMO_ACCOUNTS.staff.email],
+    ["admin", DEMO_ACCOUNTS.admin.email],
+  ];
+  return [
+    `Demo accounts (password for all: ${DEMO_PASSWORD}):`,
+    ...rows.map(([role, email]) => `  ${role!.padEnd(8)} ${email}`),
+  ].join("\n");
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const env = readEnv();
+  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR });
+  const { created } = await seedDemoHospital(handle.db);
+  console.log(`Seeded the demo hospital into ${handle.driver}: ${created} accounts created.`);
+  console.log(demoCredentialsText());
+  await handle.close();
+}

@@ -1,0 +1,154 @@
+/**
+ * Yunzhen's HTTP server: the Remix app, static assets, the health check and the WebSocket endpoint for
+ * call signalling. It opens the database once and hands it to Remix through the load context.
+ */
+import { existsSync, watch } from "node:fs";
+import type { IncomingMessage } from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
+import express from "express";
+import { WebSocketServer } from "ws";
+import { openDatabase } from "./db/client.server";
+import { demoCredentialsText, hasDemoHospital, seedDemoHospital } from "./db/seed";
+import { authenticate, deleteExpiredSessions } from "./app/features/auth/session.server";
+import { resolveViewer } from "./app/i18n/viewer.server";
+import { EnvError, readEnv } from "./app/utils/env.server";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const BUILD_PATH = path.join(root, "build/index.js");
+
+async function main() {
+  const env = readEnv();
+  const startedAt = performance.now();
+  const database = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    pgliteDir: env.PGLITE_DIR,
+    poolSize: env.DATABASE_POOL_SIZE,
+  });
+  const { db } = database;
+  if (database.createdNew && database.driver === "pglite" && env.SEED_DEMO === "auto") {
+    const { created } = await seedDemoHospital(db);
+    console.log(`New embedded database: seeded the demo hospital (${created} accounts).`);
+  }
+
+  if (!existsSync(BUILD_PATH)) {
+    throw new EnvError("No Remix build found at build/index.js: run `npm run build` first.");
+  }
+  let build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", env.TRUST_PROXY);
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await database.ping(2000);
+      res.set("Cache-Control", "no-store").json({ status: "ok", database: database.driver });
+    } catch {
+      res.status(503).set("Cache-Control", "no-store").json({ status: "unavailable", database: "down" });
+    }
+  });
+
+  // Fingerprinted build output never changes under its name; everything else in public/ may.
+  app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
+
+  if (env.LOG_REQUESTS === "1") {
+    app.use((req, res, next) => {
+      const t0 = performance.now();
+      res.on("finish", () =>
+        console.log(`${req.method} ${req.path} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms`),
+      );
+      next();
+    });
+  }
+
+  const handlerFor = (serverBuild: ServerBuild) =>
+    createRequestHandler({
+      build: serverBuild,
+      mode: env.NODE_ENV,
+      getLoadContext: async (req, res) => {
+        const auth = await authenticate(db, req.headers.cookie);
+        if (auth.setCookie) res.append("Set-Cookie", auth.setCookie);
+        const viewer = resolveViewer(
+          { cookie: req.headers.cookie, acceptLanguage: req.headers["accept-language"] },
+          auth.user,
+        );
+        return { db, auth, clientAddress: req.ip ?? "unknown", ...viewer };
+      },
+    });
+  let handleRequest = handlerFor(build);
+  app.all("*", (req, res, next) => handleRequest(req, res, next));
+
+  const server = app.listen(env.PORT, env.HOST, async () => {
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : env.PORT;
+    const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+    console.log(`Yunzhen is listening on http://localhost:${port} (${database.driver}, ready in ${seconds} s)`);
+    if (await hasDemoHospital(db).catch(() => false)) console.log(demoCredentialsText());
+    if (env.NODE_ENV === "development") broadcastDevReady(build);
+  });
+
+  // Reserved for call signalling: only a signed-in user gets a socket.
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on("upgrade", async (request: IncomingMessage, socket, head) => {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    if (url.pathname !== "/ws/signal") {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    const auth = await authenticate(db, request.headers.cookie).catch(() => null);
+    if (!auth?.user) {
+      socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      ws.send(JSON.stringify({ type: "hello" }));
+      ws.on("message", () => ws.close(1003, "signalling is not available yet"));
+    });
+  });
+
+  const sweep = setInterval(() => void deleteExpiredSessions(db).catch(() => {}), 60 * 60 * 1000);
+  sweep.unref();
+
+  if (env.NODE_ENV === "development") {
+    // `remix dev --manual` rewrites build/version.txt after each rebuild: load the new build.
+    watch(path.join(root, "build"), async (_event, file) => {
+      if (file !== "version.txt") return;
+      build = (await import(`${pathToFileURL(BUILD_PATH).href}?t=${Date.now()}`)) as ServerBuild;
+      handleRequest = handlerFor(build);
+      broadcastDevReady(build);
+    });
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing in-flight requests, then closing the database.`);
+    const force = setTimeout(() => {
+      console.error("Shutdown took longer than 15 s; exiting.");
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    for (const ws of sockets.clients) ws.close(1001, "server restarting");
+    server.close(async () => {
+      await database.close().catch(() => {});
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof EnvError) {
+    console.error(error.message);
+  } else {
+    console.error("Yunzhen failed to start:", error);
+  }
+  process.exit(1);
+});

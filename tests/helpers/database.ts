@@ -1,0 +1,42 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { openDatabase, type DatabaseHandle } from "~db/client.server";
+
+/**
+ * A database of its own for one test file: in-memory PGlite by default; with DATABASE_URL, a new
+ * database on that PostgreSQL server, dropped afterwards. Both get the real migrations.
+ */
+export async function createTestDatabase(): Promise<DatabaseHandle & { label: string }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const handle = await openDatabase({ pgliteDir: "memory://" });
+    return { ...handle, label: "pglite" };
+  }
+  const name = `yz_test_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 60 });
+  return {
+    ...handle,
+    label: "postgres",
+    close: async () => {
+      await handle.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Empties every application table, so that each test starts from nothing. */
+export async function resetDatabase(handle: DatabaseHandle) {
+  const rows = await handle.db.execute<{ tablename: string }>(
+    sql`select tablename from pg_tables where schemaname = 'public'`,
+  );
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: { tablename: string }[] }).rows)
+    .map((r) => `"public"."${r.tablename}"`)
+    .join(", ");
+  if (list) await handle.db.execute(sql.raw(`truncate ${list} restart identity cascade`));
+}

@@ -1,0 +1,54 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { departments, doctors, users } from "~db/schema";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { hasDemoHospital, seedDemoHospital } from "~db/seed";
+import { signIn } from "~/features/auth/sign-in.server";
+import { listDoctors } from "~/features/directory/list-doctors.server";
+import { createTestDatabase } from "../helpers/database";
+
+let handle: Awaited<ReturnType<typeof createTestDatabase>>;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+});
+afterAll(async () => {
+  await handle?.close();
+});
+
+const count = async (table: typeof users | typeof doctors | typeof departments) =>
+  (await handle.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
+
+describe("the demo hospital", () => {
+  it("seeds six departments, at least twelve doctors and one account of each role, and is idempotent", async () => {
+    expect(await hasDemoHospital(handle.db)).toBe(false);
+    const first = await seedDemoHospital(handle.db);
+    const snapshot = { users: await count(users), doctors: await count(doctors), departments: await count(departments) };
+    expect(snapshot.departments).toBeGreaterThanOrEqual(6);
+    expect(snapshot.doctors).toBeGreaterThanOrEqual(12);
+    expect(first.created).toBe(snapshot.users);
+    const second = await seedDemoHospital(handle.db);
+    expect(second.created).toBe(0);
+    expect({ users: await count(users), doctors: await count(doctors), departments: await count(departments) }).toEqual(
+      snapshot,
+    );
+    expect(await hasDemoHospital(handle.db)).toBe(true);
+  });
+
+  it("lets every demo account sign in with the documented password", async () => {
+    for (const account of Object.values(DEMO_ACCOUNTS)) {
+      const result = await signIn(handle.db, { email: account.email, password: DEMO_PASSWORD, clientAddress: "127.0.0.1" });
+      expect(result.ok, account.email).toBe(true);
+    }
+  });
+
+  it("finds doctors by department and by a specialty in either language", async () => {
+    const respiratory = await listDoctors(handle.db, { departmentCode: "respiratory" });
+    expect(respiratory.length).toBeGreaterThanOrEqual(2);
+    expect(respiratory.every((d) => d.department.code === "respiratory")).toBe(true);
+    const asthmaEn = await listDoctors(handle.db, { query: "asthma" });
+    const asthmaZh = await listDoctors(handle.db, { query: "哮喘" });
+    expect(asthmaEn.map((d) => d.id).sort()).toEqual(asthmaZh.map((d) => d.id).sort());
+    expect(asthmaEn.length).toBeGreaterThan(0);
+    expect(await listDoctors(handle.db, { query: "%" })).toHaveLength(0);
+  });
+});

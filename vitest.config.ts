@@ -1,0 +1,51 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const alias = {
+  "~db": fileURLToPath(new URL("./db", import.meta.url)),
+  "~": fileURLToPath(new URL("./app", import.meta.url)),
+};
+
+// With CI_REPORT set, each run also writes a JSON report that .ci/run adds up into its last line.
+const reporters = process.env.CI_REPORT ? ["default", ["json", { outputFile: process.env.CI_REPORT }]] : ["default"];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    reporters: reporters as never,
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit-utc", include: ["tests/unit/**/*.test.ts"], env: { TZ: "UTC" } },
+      },
+      {
+        extends: true,
+        test: {
+          name: "unit-los-angeles",
+          include: ["tests/unit/**/*.test.ts"],
+          env: { TZ: "America/Los_Angeles" },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          globalSetup: ["tests/e2e/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
