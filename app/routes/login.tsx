@@ -10,6 +10,9 @@ import { signIn } from "~/features/auth/sign-in.server";
 import { translator, type MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { parseForm } from "~/utils/forms.server";
+import { passOnHeaders } from "~/utils/headers";
+
+export const headers = passOnHeaders;
 
 export const meta: MetaFunction = ({ matches }) => {
   const root = matches.find((m) => m.id === "root")?.data as { locale?: "en" | "zh-CN" } | undefined;

@@ -30,7 +30,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
       password,
       displayName: fullName,
       role: "patient",
-      locale: context.locale,
       timeZone: timeZone ?? context.timeZone,
     });
     const setCookie = await startSession(context.db, userId, cookie);

@@ -31,7 +31,7 @@ export type Env = z.infer<typeof envSchema>;
  * Reads and checks the environment once, at boot. A bad value stops the start with a message that names
  * the variable, so a misconfigured deploy never half-starts.
  */
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = envSchema.safeParse(source);
   if (result.success) return result.data;
   const problems = result.error.issues

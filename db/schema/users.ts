@@ -15,7 +15,8 @@ export const users = pgTable(
     email: text("email").notNull(),
     displayName: text("display_name").notNull(),
     role: roleEnum("role").notNull().default("patient"),
-    locale: localeEnum("locale").notNull().default("zh-CN"),
+    /** The language the person chose with the switch; null follows the browser's Accept-Language. */
+    locale: localeEnum("locale"),
     /** IANA time zone the person reads times in, e.g. "Asia/Shanghai". */
     timeZone: text("time_zone").notNull().default("Asia/Shanghai"),
     ...timestamps,

@@ -14,7 +14,7 @@ export type NewAccount = {
   password: string;
   displayName: string;
   role: Role;
-  locale?: Locale;
+  locale?: Locale | null;
   timeZone?: string;
 };
 
@@ -51,7 +51,7 @@ export async function createAccount(
           email: account.email.trim(),
           displayName: account.displayName.trim(),
           role: account.role,
-          locale: account.locale ?? "zh-CN",
+          locale: account.locale ?? null,
           timeZone: account.timeZone ?? "Asia/Shanghai",
         })
         .returning({ id: users.id });

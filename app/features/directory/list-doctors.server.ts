@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { departments, doctors } from "~db/schema";
 
@@ -11,9 +11,11 @@ export async function listDepartments(db: Db) {
       code: departments.code,
       nameZh: departments.nameZh,
       nameEn: departments.nameEn,
-      doctorCount: sql<number>`(select count(*)::int from ${doctors} where ${doctors.departmentId} = ${departments.id})`,
+      doctorCount: count(doctors.id),
     })
     .from(departments)
+    .leftJoin(doctors, eq(doctors.departmentId, departments.id))
+    .groupBy(departments.id)
     .orderBy(asc(departments.sortOrder), asc(departments.nameEn));
 }
 

@@ -13,7 +13,7 @@ CREATE TABLE "users" (
 	"email" text NOT NULL,
 	"display_name" text NOT NULL,
 	"role" "role" DEFAULT 'patient' NOT NULL,
-	"locale" "locale" DEFAULT 'zh-CN' NOT NULL,
+	"locale" "locale",
 	"time_zone" text DEFAULT 'Asia/Shanghai' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -1,0 +1,23 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { startServer } from "../helpers/server";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseURL: string;
+  }
+}
+
+/** Builds the app once and serves it, as `npm start` does, for every end-to-end test. */
+export default async function setup(project: TestProject) {
+  execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], {
+    stdio: "ignore",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  const server = await startServer();
+  project.provide("baseURL", server.url);
+  return async () => {
+    await server.stop();
+  };
+}

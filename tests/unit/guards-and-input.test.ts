@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { registerForm } from "~/features/accounts/schemas.server";
+import { safeRedirect } from "~/features/auth/guards.server";
+import { hashToken, readSessionToken } from "~/features/auth/session.server";
+import { readEnv } from "~/utils/env.server";
+import { isTimeZone } from "~/utils/time-zones";
+
+describe("redirects after sign-in", () => {
+  it.each([
+    ["/appointments", "/appointments"],
+    ["/doctors?department=cardiology", "/doctors?department=cardiology"],
+    ["//evil.example/", "/"],
+    ["/\\evil.example", "/"],
+    ["https://evil.example/", "/"],
+    ["javascript:alert(1)", "/"],
+    ["", "/"],
+  ])("%s goes to %s", (target, expected) => {
+    expect(safeRedirect(target)).toBe(expected);
+  });
+});
+
+describe("registration input", () => {
+  const valid = { email: " New.Patient@Example.COM ", password: "long enough pw", fullName: " 王芳 " };
+
+  it("normalises the email and trims the name", () => {
+    const parsed = registerForm.parse(valid);
+    expect(parsed.email).toBe("new.patient@example.com");
+    expect(parsed.fullName).toBe("王芳");
+  });
+
+  it.each([
+    [{ email: "not-an-email" }, "email", "error.emailInvalid"],
+    [{ email: "" }, "email", "error.emailInvalid"],
+    [{ password: "short" }, "password", "error.passwordTooShort"],
+    [{ password: "x".repeat(201) }, "password", "error.passwordTooLong"],
+    [{ fullName: "   " }, "fullName", "error.fullNameRequired"],
+  ])("refuses %o with a message for the field", (override, field, message) => {
+    const result = registerForm.safeParse({ ...valid, ...override });
+    expect(result.success).toBe(false);
+    const issue = result.error?.issues.find((i) => i.path[0] === field);
+    expect(issue?.message).toBe(message);
+  });
+
+  it("drops a time zone the runtime does not know instead of failing the registration", () => {
+    expect(registerForm.parse({ ...valid, timeZone: "Mars/Olympus" }).timeZone).toBeUndefined();
+    expect(registerForm.parse({ ...valid, timeZone: "Asia/Shanghai" }).timeZone).toBe("Asia/Shanghai");
+  });
+});
+
+describe("session cookie", () => {
+  it("accepts only well-formed tokens from the cookie header", () => {
+    const token = "a".repeat(43);
+    expect(readSessionToken(`other=1; yz_session=${token}`)).toBe(token);
+    expect(readSessionToken("yz_session=short")).toBeNull();
+    expect(readSessionToken(`yz_session=${"a".repeat(42)}!`)).toBeNull();
+    expect(readSessionToken(null)).toBeNull();
+  });
+
+  it("stores a SHA-256 of the token, never the token", () => {
+    const token = "b".repeat(43);
+    expect(hashToken(token)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashToken(token)).not.toContain(token);
+  });
+});
+
+describe("environment", () => {
+  it("applies defaults on an empty environment", () => {
+    const env = readEnv({});
+    expect(env.PORT).toBe(3000);
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.PGLITE_DIR).toBe("data/pglite");
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(() => readEnv({ PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => readEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+    expect(() => readEnv({ NODE_ENV: "staging" })).toThrow(/NODE_ENV/);
+  });
+
+  it("treats an empty DATABASE_URL as unset", () => {
+    expect(readEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
+  });
+});
+
+describe("time zones", () => {
+  it("knows IANA names and refuses others", () => {
+    expect(isTimeZone("Asia/Shanghai")).toBe(true);
+    expect(isTimeZone("America/New_York")).toBe(true);
+    expect(isTimeZone("Mars/Olympus")).toBe(false);
+    expect(isTimeZone("")).toBe(false);
+  });
+
+  it("run under the zone this project asked for", () => {
+    const expected = process.env.TZ === "America/Los_Angeles" ? [420, 480] : [0];
+    expect(expected).toContain(new Date().getTimezoneOffset());
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { en } from "~/i18n/en";
+import { localeFromAcceptLanguage, translator } from "~/i18n";
+import { zhCN } from "~/i18n/zh-CN";
+import { resolveViewer } from "~/i18n/viewer.server";
+
+describe("language from Accept-Language", () => {
+  it.each([
+    ["zh-CN", "zh-CN"],
+    ["zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"],
+    ["zh-TW", "zh-CN"],
+    ["zh", "zh-CN"],
+    ["en-US,en;q=0.9", "en"],
+    ["en;q=0.9,zh-CN;q=0.8", "en"],
+    ["en;q=0.5,zh;q=0.8", "zh-CN"],
+    ["fr-FR,de;q=0.9", "en"],
+    ["zh;q=0", "en"],
+    ["", "en"],
+  ])("%s gives %s", (header, expected) => {
+    expect(localeFromAcceptLanguage(header)).toBe(expected);
+  });
+});
+
+describe("the viewer's language and time zone", () => {
+  const patient = { id: "u", email: "e", displayName: "n", role: "patient" as const, locale: "en" as const, timeZone: "Europe/Berlin" };
+
+  it("follows the language switch's cookie over the account and the browser", () => {
+    expect(resolveViewer({ cookie: "yz_lang=zh-CN", acceptLanguage: "en" }, patient).locale).toBe("zh-CN");
+  });
+
+  it("uses the account's saved language when no switch was used on this device", () => {
+    expect(resolveViewer({ acceptLanguage: "zh-CN" }, patient).locale).toBe("en");
+  });
+
+  it("ignores an unknown language in the cookie", () => {
+    expect(resolveViewer({ cookie: "yz_lang=fr", acceptLanguage: "zh-CN" }, null).locale).toBe("zh-CN");
+  });
+
+  it("shows times in the account's zone, else the browser's, else the clinic's", () => {
+    expect(resolveViewer({ cookie: "yz_tz=America%2FNew_York" }, patient).timeZone).toBe("Europe/Berlin");
+    expect(resolveViewer({ cookie: "yz_tz=America%2FNew_York" }, null).timeZone).toBe("America/New_York");
+    expect(resolveViewer({ cookie: "yz_tz=Mars%2FOlympus" }, null).timeZone).toBe("Asia/Shanghai");
+  });
+});
+
+describe("dictionaries", () => {
+  it("have the same keys and no empty string in both languages", () => {
+    expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
+    for (const [key, value] of [...Object.entries(en), ...Object.entries(zhCN)]) {
+      expect(value.trim(), key).not.toBe("");
+    }
+  });
+
+  it("use the same placeholders in both languages", () => {
+    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(placeholders(zhCN[key]), key).toEqual(placeholders(en[key]));
+    }
+  });
+
+  it("fill placeholders and leave unknown ones visible", () => {
+    expect(translator("en")("home.doctorsCount", { count: 3 })).toBe("3 doctors");
+    expect(translator("zh-CN")("home.doctorsCount", { count: 3 })).toBe("3 位医生");
+    expect(translator("en")("home.doctorsCount")).toBe("{count} doctors");
+  });
+
+  it("give the labels people rely on in English", () => {
+    const t = translator("en");
+    expect([t("auth.email"), t("auth.password"), t("auth.fullName")]).toEqual(["Email", "Password", "Full name"]);
+    expect([t("auth.signIn"), t("auth.createAccount"), t("nav.signOut")]).toEqual(["Sign in", "Create account", "Sign out"]);
+  });
+});
