@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { launchBrowser, openPage } from "../helpers/browser";
@@ -14,7 +14,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const navLinks = async (page: import("playwright-core").Page) =>
+const navLinks = async (page: Page) =>
   page.locator("nav.site-nav ul a").allInnerTexts();
 
 describe("accounts in the browser", () => {
