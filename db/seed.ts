@@ -9,7 +9,8 @@ import { createAccount } from "~/features/accounts/create-account.server";
 import { readEnv } from "~/utils/env.server";
 import { openDatabase, type Db } from "./client.server";
 import { DEMO_ACCOUNTS, DEMO_DEPARTMENTS, DEMO_DOCTORS, DEMO_PASSWORD } from "./demo-hospital";
-import { clinicSettings, departments, users } from "./schema";
+import { availabilityRules, clinicSettings, departments, doctors, users } from "./schema";
+import { localDateOf } from "~/utils/zoned-time";
 
 export async function seedDemoHospital(db: Db): Promise<{ created: number }> {
   await db.insert(clinicSettings).values({ id: 1 }).onConflictDoNothing();
@@ -57,7 +58,35 @@ export async function seedDemoHospital(db: Db): Promise<{ created: number }> {
       },
     );
   }
+  await seedDemoHours(db);
   return { created };
+}
+
+/**
+ * Weekly hours for every demo doctor without any: weekday mornings and afternoons in slots of the
+ * doctor's consultation length, some on Saturday mornings and some with an evening clinic.
+ */
+async function seedDemoHours(db: Db) {
+  const [settings] = await db.select().from(clinicSettings);
+  const today = localDateOf(new Date(), settings?.timeZone ?? "Asia/Shanghai");
+  const all = await db.select({ id: doctors.id, minutes: doctors.defaultConsultationMinutes }).from(doctors);
+  const withRules = new Set(
+    (await db.selectDistinct({ id: availabilityRules.doctorId }).from(availabilityRules)).map((r) => r.id),
+  );
+  const rows: (typeof availabilityRules.$inferInsert)[] = [];
+  all.forEach((doctor, index) => {
+    if (withRules.has(doctor.id)) return;
+    const sessions: [number, string, string][] = [];
+    for (let weekday = 1; weekday <= 5; weekday++) {
+      sessions.push([weekday, "08:30", "11:30"], [weekday, "14:00", "17:00"]);
+      if (index % 3 === 0 && weekday % 2 === 1) sessions.push([weekday, "18:30", "20:30"]);
+    }
+    if (index % 2 === 0) sessions.push([6, "09:00", "12:00"]);
+    for (const [weekday, startTime, endTime] of sessions) {
+      rows.push({ doctorId: doctor.id, weekday, startTime, endTime, slotMinutes: doctor.minutes, effectiveFrom: today });
+    }
+  });
+  if (rows.length) await db.insert(availabilityRules).values(rows);
 }
 
 /** True when the demo accounts exist, so that the server can print how to sign in. */

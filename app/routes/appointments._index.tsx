@@ -1,24 +1,69 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link } from "@remix-run/react";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { AppointmentCard } from "~/components/appointment-card";
 import { requireRole } from "~/features/auth/guards.server";
+import { listPatientAppointments } from "~/features/booking/appointment-access.server";
 import { useT } from "~/i18n/use-t";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireRole(request, context, ["patient"]);
-  return null;
+  const user = requireRole(request, context, ["patient"]);
+  const { upcoming, past } = await listPatientAppointments(context.db, user.id);
+  const summary = (a: (typeof upcoming)[number]) => ({
+    id: a.id,
+    startsAt: a.startsAt.toISOString(),
+    endsAt: a.endsAt.toISOString(),
+    status: a.status,
+    doctor: a.doctor,
+    department: a.department,
+  });
+  return json(
+    { upcoming: upcoming.map(summary), past: past.map(summary) },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
 }
 
 export default function MyAppointments() {
   const t = useT();
+  const { upcoming, past } = useLoaderData<typeof loader>();
+  if (upcoming.length === 0 && past.length === 0) {
+    return (
+      <main id="main" className="page">
+        <h1>{t("appointments.heading")}</h1>
+        <div className="card empty">
+          <p>{t("appointments.empty")}</p>
+          <Link className="button button--primary" to="/doctors">
+            {t("appointments.findDoctor")}
+          </Link>
+        </div>
+      </main>
+    );
+  }
   return (
     <main id="main" className="page">
       <h1>{t("appointments.heading")}</h1>
-      <div className="card empty">
-        <p>{t("appointments.empty")}</p>
-        <Link className="button button--primary" to="/doctors">
-          {t("appointments.findDoctor")}
-        </Link>
-      </div>
+      <h2>{t("appointments.upcoming")}</h2>
+      {upcoming.length === 0 ? (
+        <p className="muted">
+          {t("appointments.noUpcoming")} <Link to="/doctors">{t("appointments.findDoctor")}</Link>
+        </p>
+      ) : (
+        <ul className="appointment-list">
+          {upcoming.map((a) => (
+            <AppointmentCard key={a.id} appointment={a} />
+          ))}
+        </ul>
+      )}
+      {past.length > 0 ? (
+        <>
+          <h2>{t("appointments.past")}</h2>
+          <ul className="appointment-list">
+            {past.map((a) => (
+              <AppointmentCard key={a.id} appointment={a} />
+            ))}
+          </ul>
+        </>
+      ) : null}
     </main>
   );
 }

@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/features/auth/guards.server";
-import { findDoctorByUser, getClinicSettings } from "~/features/directory/doctor-profile.server";
+import { getClinicSettings } from "~/features/booking/clinic-settings.server";
+import { findDoctorByUser } from "~/features/directory/doctor-profile.server";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDate, pick } from "~/utils/format";
 

@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { freeSlotsOf } from "~/features/booking/availability.server";
+import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
 import { listDepartments, listDoctors } from "~/features/directory/list-doctors.server";
 import { useT, useViewer } from "~/i18n/use-t";
-import { languageName, pick } from "~/utils/format";
+import { formatDateTime, languageName, pick } from "~/utils/format";
 
 const filterSchema = z.object({
   department: z.string().max(60).optional().catch(undefined),
@@ -13,17 +15,20 @@ const filterSchema = z.object({
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [departments, doctors] = await Promise.all([
+  const [departments, doctors, policy] = await Promise.all([
     listDepartments(context.db),
     listDoctors(context.db, { departmentCode: params.department || undefined, query: params.q }),
+    getBookingPolicy(context.db),
   ]);
-  return json({ departments, doctors, filter: params });
+  const slots = await freeSlotsOf(context.db, doctors.map((d) => d.id), policy, new Date());
+  const withNextSlot = doctors.map((d) => ({ ...d, nextFree: slots.get(d.id)?.[0]?.start.toISOString() ?? null }));
+  return json({ departments, doctors: withNextSlot, filter: params, horizonDays: policy.bookingHorizonDays });
 }
 
 export default function DoctorDirectory() {
   const t = useT();
-  const { locale } = useViewer();
-  const { departments, doctors, filter } = useLoaderData<typeof loader>();
+  const { locale, timeZone } = useViewer();
+  const { departments, doctors, filter, horizonDays } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page">
       <h1>{t("doctors.heading")}</h1>
@@ -59,7 +64,7 @@ export default function DoctorDirectory() {
             </div>
             <div>
               <h2 className="doctor-card__name">
-                {pick(locale, d.nameZh, d.nameEn)}
+                <Link to={`/doctors/${d.id}`}>{pick(locale, d.nameZh, d.nameEn)}</Link>
                 <span className="doctor-card__title">{t(`title.${d.title}`)}</span>
               </h2>
               <p className="doctor-card__department">{pick(locale, d.department.nameZh, d.department.nameEn)}</p>
@@ -75,6 +80,22 @@ export default function DoctorDirectory() {
                 {" · "}
                 {t("doctors.consultationLength", { minutes: d.minutes })}
               </p>
+              <p className="doctor-card__next">
+                {d.nextFree
+                  ? t("doctors.nextFree", {
+                      time: formatDateTime(d.nextFree, locale, timeZone, {
+                        weekday: "short",
+                        month: "short",
+                        day: "numeric",
+                        hour: "2-digit",
+                        minute: "2-digit",
+                      }),
+                    })
+                  : t("doctors.noFreeSlots", { days: horizonDays })}
+              </p>
+              <Link className="button button--primary button--small" to={`/doctors/${d.id}`}>
+                {t("doctors.seeTimes")}
+              </Link>
             </div>
           </li>
         ))}

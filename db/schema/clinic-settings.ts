@@ -11,9 +11,20 @@ export const clinicSettings = pgTable(
     nameEn: text("name_en").notNull().default("Yunzhen · Provincial People's Hospital Online Clinic"),
     /** IANA time zone in which doctors' availability is written. */
     timeZone: text("time_zone").notNull().default("Asia/Shanghai"),
+    /** A slot must start at least this long after the moment of booking. */
+    minNoticeMinutes: integer("min_notice_minutes").notNull().default(60),
+    /** How far ahead patients can book. */
+    bookingHorizonDays: integer("booking_horizon_days").notNull().default(28),
+    /** Patients cannot cancel or move an appointment later than this before its start. */
+    cancellationCutoffMinutes: integer("cancellation_cutoff_minutes").notNull().default(120),
     ...timestamps,
   },
-  (t) => [check("clinic_settings_single_row", sql`${t.id} = 1`)],
+  (t) => [
+    check("clinic_settings_single_row", sql`${t.id} = 1`),
+    check("clinic_settings_notice", sql`${t.minNoticeMinutes} between 0 and 10080`),
+    check("clinic_settings_horizon", sql`${t.bookingHorizonDays} between 1 and 365`),
+    check("clinic_settings_cutoff", sql`${t.cancellationCutoffMinutes} between 0 and 10080`),
+  ],
 );
 
 export type ClinicSettings = typeof clinicSettings.$inferSelect;

@@ -4,3 +4,5 @@ export * from "./departments";
 export * from "./doctors";
 export * from "./clinic-settings";
 export * from "./rate-limits";
+export * from "./availability";
+export * from "./appointments";

@@ -109,6 +109,61 @@ export function computeFreeSlots(query: SlotQuery): Interval[] {
   return free;
 }
 
+export type RequestedSlot =
+  | { kind: "free"; slot: Interval }
+  | { kind: "taken"; slot: Interval }
+  | { kind: "unavailable" };
+
+/**
+ * What a requested start time is for a doctor: a free slot, a slot the hours offer but someone holds,
+ * or no slot at all (outside the hours, in time off, or not on a slot boundary). Notice and horizon are
+ * the caller's business.
+ */
+export function classifyRequestedStart(
+  schedule: Pick<SlotQuery, "rules" | "exceptions" | "busy" | "timeZone">,
+  start: Date,
+): RequestedSlot {
+  const t = start.getTime();
+  const slot = offeredSlots(schedule.rules, schedule.exceptions, schedule.timeZone, start, new Date(t + MINUTE)).find(
+    (s) => s.start.getTime() === t,
+  );
+  if (!slot) return { kind: "unavailable" };
+  const timeOff = schedule.exceptions.filter((e) => e.kind === "time_off");
+  if (timeOff.some((e) => overlaps(slot, { start: e.startsAt, end: e.endsAt }))) return { kind: "unavailable" };
+  if (schedule.busy.some((b) => overlaps(slot, b))) return { kind: "taken", slot };
+  return { kind: "free", slot };
+}
+
+/**
+ * Whether a booked interval still lies within the doctor's hours: inside one occurrence of a weekly rule
+ * or an extra session, and clear of time off. Used to list appointments that an edit of the hours left
+ * stranded, so that staff can move or cancel them instead of losing them silently.
+ */
+export function fitsAvailability(
+  schedule: Pick<SlotQuery, "rules" | "exceptions" | "timeZone">,
+  interval: Interval,
+): boolean {
+  const start = interval.start.getTime();
+  const end = interval.end.getTime();
+  const timeOff = schedule.exceptions.filter((e) => e.kind === "time_off");
+  if (timeOff.some((e) => overlaps(interval, { start: e.startsAt, end: e.endsAt }))) return false;
+  const inExtra = schedule.exceptions.some(
+    (e) => e.kind === "extra" && e.startsAt.getTime() <= start && end <= e.endsAt.getTime(),
+  );
+  if (inExtra) return true;
+  const date = localDateOf(start, schedule.timeZone);
+  return [addDays(date, -1), date].some((day) =>
+    schedule.rules.some(
+      (rule) =>
+        rule.weekday === isoWeekday(day) &&
+        rule.effectiveFrom <= day &&
+        (rule.effectiveUntil === null || day <= rule.effectiveUntil) &&
+        zonedToInstant(day, rule.startMinute, schedule.timeZone).getTime() <= start &&
+        end <= zonedToInstant(day, rule.endMinute, schedule.timeZone).getTime(),
+    ),
+  );
+}
+
 /** The free slots closest in time to `target`, soonest first among equals. */
 export function nearestSlots(slots: readonly Interval[], target: Date, count: number): Interval[] {
   return [...slots]

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "~db/client.server";
-import { clinicSettings, departments, doctors } from "~db/schema";
+import { departments, doctors } from "~db/schema";
+import { NotFoundError } from "~/utils/errors";
 
 /** The doctor profile of a signed-in doctor, with their department; null if the account has none. */
 export async function findDoctorByUser(db: Db, userId: string) {
@@ -18,9 +19,24 @@ export async function findDoctorByUser(db: Db, userId: string) {
   return row ?? null;
 }
 
-export async function getClinicSettings(db: Db) {
-  const [row] = await db.select().from(clinicSettings).where(eq(clinicSettings.id, 1));
-  if (row) return row;
-  const [created] = await db.insert(clinicSettings).values({ id: 1 }).onConflictDoNothing().returning();
-  return created ?? (await db.select().from(clinicSettings).where(eq(clinicSettings.id, 1)))[0]!;
+/** A doctor's public profile for the booking pages. */
+export async function getDoctorProfile(db: Db, doctorId: string) {
+  const [row] = await db
+    .select({
+      id: doctors.id,
+      nameZh: doctors.nameZh,
+      nameEn: doctors.nameEn,
+      title: doctors.title,
+      specialties: doctors.specialties,
+      languages: doctors.languages,
+      bioZh: doctors.bioZh,
+      bioEn: doctors.bioEn,
+      minutes: doctors.defaultConsultationMinutes,
+      department: { code: departments.code, nameZh: departments.nameZh, nameEn: departments.nameEn },
+    })
+    .from(doctors)
+    .innerJoin(departments, eq(departments.id, doctors.departmentId))
+    .where(eq(doctors.id, doctorId));
+  if (!row) throw new NotFoundError("error.doctorNotFound");
+  return row;
 }

@@ -1,0 +1,46 @@
+import { Link } from "@remix-run/react";
+import type { AppointmentStatus } from "~/features/booking/statuses";
+import { useT, useViewer } from "~/i18n/use-t";
+import { formatDateTime, pick } from "~/utils/format";
+
+export type AppointmentSummary = {
+  id: string;
+  startsAt: string;
+  endsAt: string;
+  status: AppointmentStatus;
+  doctor: { nameZh: string; nameEn: string; title: string };
+  department: { nameZh: string; nameEn: string };
+};
+
+export function StatusBadge({ status }: { status: AppointmentStatus }) {
+  const t = useT();
+  return <span className={`status status--${status}`}>{t(`status.${status}`)}</span>;
+}
+
+export function AppointmentCard({ appointment }: { appointment: AppointmentSummary }) {
+  const t = useT();
+  const { locale, timeZone } = useViewer();
+  const a = appointment;
+  return (
+    <li className="card appointment-card">
+      <div className="appointment-card__when">
+        <strong>
+          {formatDateTime(a.startsAt, locale, timeZone, { weekday: "short", month: "short", day: "numeric" })}
+        </strong>
+        <span>
+          {formatDateTime(a.startsAt, locale, timeZone, { hour: "2-digit", minute: "2-digit" })}–
+          {formatDateTime(a.endsAt, locale, timeZone, { hour: "2-digit", minute: "2-digit" })}
+        </span>
+      </div>
+      <div className="appointment-card__who">
+        <span>
+          {pick(locale, a.doctor.nameZh, a.doctor.nameEn)} · {pick(locale, a.department.nameZh, a.department.nameEn)}
+        </span>
+        <StatusBadge status={a.status} />
+      </div>
+      <Link className="button button--small" to={`/appointments/${a.id}`}>
+        {t("appointments.open")}
+      </Link>
+    </li>
+  );
+}

@@ -1,0 +1,95 @@
+import { and, asc, desc, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Db } from "~db/client.server";
+import { appointments, departments, doctors, users } from "~db/schema";
+import type { Role } from "~/features/auth/roles";
+import { NotFoundError } from "~/utils/errors";
+
+/** Whoever is acting: every query about appointments is scoped to them. */
+export type Actor = { id: string; role: Role };
+
+const doctorUser = alias(users, "doctor_user");
+
+const detailColumns = {
+  id: appointments.id,
+  startsAt: appointments.startsAt,
+  endsAt: appointments.endsAt,
+  status: appointments.status,
+  reason: appointments.reason,
+  symptoms: appointments.symptoms,
+  sequence: appointments.sequence,
+  createdAt: appointments.createdAt,
+  updatedAt: appointments.updatedAt,
+  cancelledAt: appointments.cancelledAt,
+  cancellationReason: appointments.cancellationReason,
+  patient: { id: users.id, displayName: users.displayName, email: users.email },
+  doctor: {
+    id: doctors.id,
+    userId: doctors.userId,
+    nameZh: doctors.nameZh,
+    nameEn: doctors.nameEn,
+    title: doctors.title,
+  },
+  department: { nameZh: departments.nameZh, nameEn: departments.nameEn },
+};
+
+function baseQuery(db: Db) {
+  return db
+    .select(detailColumns)
+    .from(appointments)
+    .innerJoin(users, eq(users.id, appointments.patientId))
+    .innerJoin(doctors, eq(doctors.id, appointments.doctorId))
+    .innerJoin(doctorUser, eq(doctorUser.id, doctors.userId))
+    .innerJoin(departments, eq(departments.id, doctors.departmentId));
+}
+
+/** Rows of `appointments` the actor may know exist. */
+function visibleTo(actor: Actor) {
+  switch (actor.role) {
+    case "patient":
+      return eq(appointments.patientId, actor.id);
+    case "doctor":
+      return eq(doctors.userId, actor.id);
+    case "staff":
+    case "admin":
+      return sql`true`;
+  }
+}
+
+export type AppointmentDetails = Awaited<ReturnType<typeof getAppointment>>;
+
+/**
+ * One appointment as the actor may see it. An appointment that exists but is not theirs is reported as
+ * not found, exactly like one that does not exist: guessing ids reveals nothing.
+ */
+export async function getAppointment(db: Db, actor: Actor, appointmentId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(appointmentId)) throw new NotFoundError("error.appointmentNotFound");
+  const [row] = await baseQuery(db).where(and(eq(appointments.id, appointmentId), visibleTo(actor)));
+  if (!row) throw new NotFoundError("error.appointmentNotFound");
+  return row;
+}
+
+const ACTIVE = ["booked", "checked_in", "in_consultation"] as const;
+
+/** A patient's appointments: what is still ahead (soonest first) and what is past (latest first). */
+export async function listPatientAppointments(db: Db, patientId: string, now = new Date()) {
+  const mine = eq(appointments.patientId, patientId);
+  const [upcoming, past] = await Promise.all([
+    baseQuery(db)
+      .where(and(mine, inArray(appointments.status, [...ACTIVE]), gt(appointments.endsAt, now)))
+      .orderBy(asc(appointments.startsAt)),
+    baseQuery(db)
+      .where(
+        and(
+          mine,
+          or(
+            inArray(appointments.status, ["completed", "cancelled", "no_show"]),
+            lte(appointments.endsAt, now),
+          ),
+        ),
+      )
+      .orderBy(desc(appointments.startsAt))
+      .limit(50),
+  ]);
+  return { upcoming, past };
+}

@@ -1,0 +1,113 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { Db } from "~db/client.server";
+import { appointments, doctors } from "~db/schema";
+import { ConflictError, InvalidRequestError, NotFoundError } from "~/utils/errors";
+import { bookingWindow, freeSlotsOfDoctor, loadSchedules } from "./availability.server";
+import { getBookingPolicy } from "./clinic-settings.server";
+import { classifyRequestedStart, nearestSlots, type Interval } from "./slots";
+
+const DAY = 24 * 60 * 60_000;
+
+export type BookingRequest = {
+  patientId: string;
+  doctorId: string;
+  startsAt: Date;
+  reason: string;
+  symptoms: string;
+  idempotencyKey: string;
+};
+
+export type BookingResult = { appointmentId: string; created: boolean };
+
+/**
+ * Books a slot for a patient. The database's exclusion constraints decide races: the insert is a single
+ * `INSERT … ON CONFLICT DO NOTHING`, so of any number of concurrent requests for overlapping times exactly
+ * one wins and the others learn it from an empty RETURNING (no deadlock, no check-then-insert). A retried
+ * form (same idempotency key) returns the appointment it already made.
+ */
+export async function bookAppointment(db: Db, request: BookingRequest, now = new Date()): Promise<BookingResult> {
+  const previous = await findByIdempotencyKey(db, request.patientId, request.idempotencyKey);
+  if (previous) return { appointmentId: previous, created: false };
+
+  const policy = await getBookingPolicy(db);
+  const [doctor] = await db.select({ id: doctors.id }).from(doctors).where(eq(doctors.id, request.doctorId));
+  if (!doctor) throw new NotFoundError("error.doctorNotFound");
+
+  const window = bookingWindow(policy, now);
+  if (request.startsAt < window.from || request.startsAt >= window.until) {
+    throw new InvalidRequestError("booking.outsideWindow");
+  }
+  const schedule = (
+    await loadSchedules(
+      db,
+      [request.doctorId],
+      new Date(request.startsAt.getTime() - DAY),
+      new Date(request.startsAt.getTime() + DAY),
+    )
+  ).get(request.doctorId)!;
+  const requested = classifyRequestedStart({ ...schedule, timeZone: policy.timeZone }, request.startsAt);
+  if (requested.kind === "unavailable") throw new InvalidRequestError("booking.notASlot");
+  if (requested.kind === "taken") throw await slotTaken(db, request, now);
+
+  const [inserted] = await db
+    .insert(appointments)
+    .values({
+      patientId: request.patientId,
+      doctorId: request.doctorId,
+      startsAt: requested.slot.start,
+      endsAt: requested.slot.end,
+      reason: request.reason,
+      symptoms: request.symptoms,
+      idempotencyKey: request.idempotencyKey,
+    })
+    .onConflictDoNothing()
+    .returning({ id: appointments.id });
+  if (inserted) return { appointmentId: inserted.id, created: true };
+
+  // Nothing was inserted: a retry of this very form, the patient's own other appointment, or the slot
+  // was taken a moment ago by someone else.
+  const again = await findByIdempotencyKey(db, request.patientId, request.idempotencyKey);
+  if (again) return { appointmentId: again, created: false };
+  if (await patientIsBusy(db, request.patientId, requested.slot)) {
+    throw new ConflictError("booking.patientBusy");
+  }
+  throw await slotTaken(db, request, now);
+}
+
+async function findByIdempotencyKey(db: Db, patientId: string, key: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: appointments.id })
+    .from(appointments)
+    .where(and(eq(appointments.patientId, patientId), eq(appointments.idempotencyKey, key)));
+  return row?.id ?? null;
+}
+
+export async function patientIsBusy(db: Db, patientId: string, slot: Interval, exceptId?: string) {
+  const [row] = await db
+    .select({ id: appointments.id })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.patientId, patientId),
+        ne(appointments.status, "cancelled"),
+        exceptId ? ne(appointments.id, exceptId) : undefined,
+        sql`tstzrange(${appointments.startsAt}, ${appointments.endsAt}, '[)') && tstzrange(${slot.start.toISOString()}::timestamptz, ${slot.end.toISOString()}::timestamptz, '[)')`,
+      ),
+    )
+    .limit(1);
+  return Boolean(row);
+}
+
+/** The 409 for a slot someone else holds, carrying the nearest free slots to offer instead. */
+export async function slotTaken(db: Db, request: { doctorId: string; startsAt: Date }, now: Date) {
+  const policy = await getBookingPolicy(db);
+  const free = await freeSlotsOfDoctor(db, request.doctorId, policy, now, {
+    from: new Date(request.startsAt.getTime() - 3 * DAY),
+    until: new Date(request.startsAt.getTime() + 4 * DAY),
+  });
+  const alternatives = nearestSlots(free, request.startsAt, 4).map((s) => ({
+    start: s.start.toISOString(),
+    end: s.end.toISOString(),
+  }));
+  return new ConflictError("booking.slotTaken", { alternatives });
+}

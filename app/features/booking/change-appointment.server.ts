@@ -1,0 +1,121 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "~db/client.server";
+import { appointments } from "~db/schema";
+import { sqlState } from "~/utils/db-errors.server";
+import { ConflictError, ForbiddenError, InvalidRequestError } from "~/utils/errors";
+import { getAppointment, type Actor } from "./appointment-access.server";
+import { bookingWindow, loadSchedules } from "./availability.server";
+import { slotTaken, patientIsBusy } from "./book-appointment.server";
+import { getBookingPolicy, type BookingPolicy } from "./clinic-settings.server";
+import { classifyRequestedStart } from "./slots";
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const STAFF = new Set(["staff", "admin"]);
+
+/** Patients may change an appointment only while it is booked and before the clinic's cutoff. */
+function assertChangeable(
+  actor: Actor,
+  appointment: { status: string; startsAt: Date; patient: { id: string } },
+  policy: BookingPolicy,
+  now: Date,
+) {
+  if (STAFF.has(actor.role)) {
+    if (!["booked", "checked_in"].includes(appointment.status)) throw new ConflictError("booking.notChangeable");
+    return;
+  }
+  if (actor.role !== "patient" || appointment.patient.id !== actor.id) throw new ForbiddenError();
+  if (appointment.status !== "booked") throw new ConflictError("booking.notChangeable");
+  if (appointment.startsAt.getTime() - policy.cancellationCutoffMinutes * MINUTE <= now.getTime()) {
+    throw new ConflictError("booking.pastCutoff", { cutoffMinutes: policy.cancellationCutoffMinutes });
+  }
+}
+
+/** Locks the row (after checking the actor may see it) and reads it fresh under the lock. */
+async function lockAppointment(tx: Db, actor: Actor, appointmentId: string) {
+  const visible = await getAppointment(tx, actor, appointmentId);
+  await tx.execute(sql`select 1 from ${appointments} where ${appointments.id} = ${visible.id} for update`);
+  return getAppointment(tx, actor, appointmentId);
+}
+
+/**
+ * Moves an appointment to another free slot of the same doctor in one transaction: the row is locked,
+ * the new time is checked and written, and if the database refuses it (someone took it a moment ago)
+ * the transaction rolls back and the appointment keeps its old time. The id, and so the calendar UID,
+ * stays the same; the calendar SEQUENCE goes up.
+ */
+export async function rescheduleAppointment(
+  db: Db,
+  actor: Actor,
+  input: { appointmentId: string; startsAt: Date },
+  now = new Date(),
+) {
+  const policy = await getBookingPolicy(db);
+  try {
+    return await db.transaction(async (tx) => {
+      const current = await lockAppointment(tx, actor, input.appointmentId);
+      assertChangeable(actor, current, policy, now);
+      const window = bookingWindow(policy, now);
+      if (input.startsAt < window.from || input.startsAt >= window.until) {
+        throw new InvalidRequestError("booking.outsideWindow");
+      }
+      const schedule = (
+        await loadSchedules(tx, [current.doctor.id], new Date(input.startsAt.getTime() - DAY), new Date(input.startsAt.getTime() + DAY))
+      ).get(current.doctor.id)!;
+      // Its own current time does not stand in its way.
+      const busy = schedule.busy.filter(
+        (b) => b.start.getTime() !== current.startsAt.getTime() || b.end.getTime() !== current.endsAt.getTime(),
+      );
+      const requested = classifyRequestedStart({ ...schedule, busy, timeZone: policy.timeZone }, input.startsAt);
+      if (requested.kind === "unavailable") throw new InvalidRequestError("booking.notASlot");
+      if (requested.kind === "taken") throw await slotTaken(tx, { doctorId: current.doctor.id, startsAt: input.startsAt }, now);
+      if (await patientIsBusy(tx, current.patient.id, requested.slot, current.id)) {
+        throw new ConflictError("booking.patientBusy");
+      }
+      await tx
+        .update(appointments)
+        .set({
+          startsAt: requested.slot.start,
+          endsAt: requested.slot.end,
+          sequence: sql`${appointments.sequence} + 1`,
+          updatedAt: now,
+        })
+        .where(eq(appointments.id, current.id));
+      return { appointmentId: current.id, doctorId: current.doctor.id };
+    });
+  } catch (error) {
+    const state = sqlState(error);
+    // 23P01: the exclusion constraint refused the new time; 40P01: a racing booking deadlocked with us.
+    if (state === "23P01" || state === "40P01") {
+      const { doctorId } = await getAppointment(db, actor, input.appointmentId).then((a) => ({ doctorId: a.doctor.id }));
+      throw await slotTaken(db, { doctorId, startsAt: input.startsAt }, now);
+    }
+    throw error;
+  }
+}
+
+/** Cancels an appointment with a reason; its time is free for others at once. */
+export async function cancelAppointment(
+  db: Db,
+  actor: Actor,
+  input: { appointmentId: string; reason: string },
+  now = new Date(),
+) {
+  const policy = await getBookingPolicy(db);
+  return db.transaction(async (tx) => {
+    const current = await lockAppointment(tx, actor, input.appointmentId);
+    assertChangeable(actor, current, policy, now);
+    await tx
+      .update(appointments)
+      .set({
+        status: "cancelled",
+        cancelledAt: now,
+        cancelledBy: actor.id,
+        cancellationReason: input.reason,
+        sequence: sql`${appointments.sequence} + 1`,
+        updatedAt: now,
+      })
+      .where(eq(appointments.id, current.id));
+    return { appointmentId: current.id };
+  });
+}

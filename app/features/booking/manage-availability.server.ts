@@ -1,0 +1,166 @@
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import type { Db } from "~db/client.server";
+import { appointments, availabilityExceptions, availabilityRules, doctors, users } from "~db/schema";
+import { ForbiddenError, NotFoundError } from "~/utils/errors";
+import { formatTimeOfDay, zonedToInstant } from "~/utils/zoned-time";
+import type { Actor } from "./appointment-access.server";
+import { loadSchedules } from "./availability.server";
+import { getBookingPolicy } from "./clinic-settings.server";
+import { fitsAvailability } from "./slots";
+
+const DAY = 24 * 60 * 60_000;
+
+/**
+ * The doctor whose hours the actor may edit: a doctor edits their own, staff and admins anyone's.
+ * Returns the doctor's id.
+ */
+export async function doctorForEditing(db: Db, actor: Actor, requestedDoctorId?: string | null): Promise<string> {
+  if (actor.role === "doctor") {
+    const [own] = await db.select({ id: doctors.id }).from(doctors).where(eq(doctors.userId, actor.id));
+    if (!own) throw new ForbiddenError();
+    if (requestedDoctorId && requestedDoctorId !== own.id) throw new ForbiddenError();
+    return own.id;
+  }
+  if (actor.role !== "staff" && actor.role !== "admin") throw new ForbiddenError();
+  if (requestedDoctorId) {
+    const [row] = await db.select({ id: doctors.id }).from(doctors).where(eq(doctors.id, requestedDoctorId));
+    if (!row) throw new NotFoundError("error.doctorNotFound");
+    return row.id;
+  }
+  const [first] = await db.select({ id: doctors.id }).from(doctors).orderBy(asc(doctors.nameEn)).limit(1);
+  if (!first) throw new NotFoundError("error.doctorNotFound");
+  return first.id;
+}
+
+export async function listAvailability(db: Db, doctorId: string, now = new Date()) {
+  const [rules, exceptions] = await Promise.all([
+    db
+      .select()
+      .from(availabilityRules)
+      .where(eq(availabilityRules.doctorId, doctorId))
+      .orderBy(asc(availabilityRules.weekday), asc(availabilityRules.startTime)),
+    db
+      .select()
+      .from(availabilityExceptions)
+      .where(and(eq(availabilityExceptions.doctorId, doctorId), gt(availabilityExceptions.endsAt, now)))
+      .orderBy(asc(availabilityExceptions.startsAt)),
+  ]);
+  return {
+    rules: rules.map((r) => ({
+      id: r.id,
+      weekday: r.weekday,
+      start: r.startTime.slice(0, 5),
+      end: r.endTime.slice(0, 5),
+      slotMinutes: r.slotMinutes,
+      effectiveFrom: r.effectiveFrom,
+      effectiveUntil: r.effectiveUntil,
+    })),
+    timeOff: exceptions.filter((e) => e.kind === "time_off"),
+    extra: exceptions.filter((e) => e.kind === "extra"),
+  };
+}
+
+export type NewRule = {
+  weekday: number;
+  startMinute: number;
+  endMinute: number;
+  slotMinutes: number;
+  effectiveFrom: string;
+  effectiveUntil: string | null;
+};
+
+export async function addRule(db: Db, doctorId: string, rule: NewRule) {
+  await db.insert(availabilityRules).values({
+    doctorId,
+    weekday: rule.weekday,
+    startTime: formatTimeOfDay(rule.startMinute),
+    endTime: formatTimeOfDay(rule.endMinute),
+    slotMinutes: rule.slotMinutes,
+    effectiveFrom: rule.effectiveFrom,
+    effectiveUntil: rule.effectiveUntil,
+  });
+}
+
+export async function removeRule(db: Db, doctorId: string, ruleId: string) {
+  const removed = await db
+    .delete(availabilityRules)
+    .where(and(eq(availabilityRules.id, ruleId), eq(availabilityRules.doctorId, doctorId)))
+    .returning({ id: availabilityRules.id });
+  if (removed.length === 0) throw new NotFoundError();
+}
+
+export type NewException = {
+  kind: "time_off" | "extra";
+  /** Local dates and times in the clinic's time zone; no times means whole days. */
+  startDate: string;
+  endDate: string;
+  startMinute: number | null;
+  endMinute: number | null;
+  slotMinutes: number | null;
+  note: string;
+};
+
+export async function addException(db: Db, doctorId: string, input: NewException) {
+  const { timeZone } = await getBookingPolicy(db);
+  const startsAt = zonedToInstant(input.startDate, input.startMinute ?? 0, timeZone);
+  const endsAt =
+    input.endMinute === null
+      ? zonedToInstant(input.endDate, 24 * 60, timeZone) // to the end of the last day
+      : zonedToInstant(input.endDate, input.endMinute, timeZone);
+  await db.insert(availabilityExceptions).values({
+    doctorId,
+    kind: input.kind,
+    startsAt,
+    endsAt,
+    slotMinutes: input.kind === "extra" ? input.slotMinutes : null,
+    note: input.note,
+  });
+}
+
+export async function removeException(db: Db, doctorId: string, exceptionId: string) {
+  const removed = await db
+    .delete(availabilityExceptions)
+    .where(and(eq(availabilityExceptions.id, exceptionId), eq(availabilityExceptions.doctorId, doctorId)))
+    .returning({ id: availabilityExceptions.id });
+  if (removed.length === 0) throw new NotFoundError();
+}
+
+/**
+ * Booked appointments ahead that the doctor's current hours no longer cover (outside every rule and
+ * extra session, or inside time off). Nothing is cancelled on its own: they are listed for staff.
+ */
+export async function appointmentsOutsideHours(db: Db, doctorId: string, now = new Date()) {
+  const policy = await getBookingPolicy(db);
+  const ahead = await db
+    .select({
+      id: appointments.id,
+      startsAt: appointments.startsAt,
+      endsAt: appointments.endsAt,
+      patientName: users.displayName,
+    })
+    .from(appointments)
+    .innerJoin(users, eq(users.id, appointments.patientId))
+    .where(
+      and(
+        eq(appointments.doctorId, doctorId),
+        inArray(appointments.status, ["booked", "checked_in"]),
+        gt(appointments.startsAt, now),
+      ),
+    )
+    .orderBy(asc(appointments.startsAt));
+  if (ahead.length === 0) return [];
+  const last = ahead[ahead.length - 1]!.endsAt;
+  const schedule = (await loadSchedules(db, [doctorId], new Date(now.getTime() - DAY), new Date(last.getTime() + DAY))).get(
+    doctorId,
+  )!;
+  return ahead.filter(
+    (a) => !fitsAvailability({ ...schedule, timeZone: policy.timeZone }, { start: a.startsAt, end: a.endsAt }),
+  );
+}
+
+export async function listDoctorsForPicker(db: Db) {
+  return db
+    .select({ id: doctors.id, nameZh: doctors.nameZh, nameEn: doctors.nameEn })
+    .from(doctors)
+    .orderBy(asc(doctors.nameEn));
+}

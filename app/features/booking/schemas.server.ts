@@ -1,0 +1,93 @@
+import { z } from "zod";
+import type { MessageKey } from "~/i18n";
+
+const message = (key: MessageKey) => ({ error: key });
+
+export const uuidParam = z.uuid();
+
+/** An instant as the forms send it: ISO 8601 with a zone (the slot lists emit `toISOString()`). */
+export const instantField = z
+  .string(message("error.slotInvalid"))
+  .pipe(z.iso.datetime({ offset: true, ...message("error.slotInvalid") }))
+  .transform((value) => new Date(value));
+
+export const bookingForm = z.object({
+  start: instantField,
+  reason: z
+    .string(message("error.reasonTooShort"))
+    .trim()
+    .min(5, message("error.reasonTooShort"))
+    .max(500, message("error.reasonTooLong")),
+  symptoms: z.string().trim().max(2000, message("error.symptomsTooLong")).default(""),
+  idempotencyKey: z.uuid(message("error.slotInvalid")),
+});
+
+export const rescheduleForm = z.object({ start: instantField });
+
+export const cancelForm = z.object({
+  reason: z
+    .string(message("error.cancelReasonRequired"))
+    .trim()
+    .min(1, message("error.cancelReasonRequired"))
+    .max(500, message("error.cancelReasonTooLong")),
+});
+
+const timeOfDay = z
+  .string(message("error.timeInvalid"))
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, message("error.timeInvalid"))
+  .transform((value) => Number(value.slice(0, 2)) * 60 + Number(value.slice(3, 5)));
+/** An empty form field means "not given". */
+const blankAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+const optionalTimeOfDay = z.preprocess(blankAsUndefined, timeOfDay.optional());
+const localDate = z.iso.date(message("error.dateInvalid"));
+const optionalLocalDate = z.preprocess(blankAsUndefined, localDate.optional());
+const slotMinutes = z.coerce
+  .number(message("error.slotMinutesInvalid"))
+  .int(message("error.slotMinutesInvalid"))
+  .min(5, message("error.slotMinutesInvalid"))
+  .max(240, message("error.slotMinutesInvalid"));
+const note = z.string().trim().max(200, message("error.noteTooLong")).default("");
+
+export const availabilityForm = z.discriminatedUnion("intent", [
+  z
+    .object({
+      intent: z.literal("addRule"),
+      weekday: z.coerce.number(message("error.weekdayInvalid")).int().min(1, message("error.weekdayInvalid")).max(7, message("error.weekdayInvalid")),
+      start: timeOfDay,
+      end: timeOfDay,
+      slotMinutes,
+      effectiveFrom: localDate,
+      effectiveUntil: optionalLocalDate,
+    })
+    .refine((v) => v.start < v.end, { path: ["end"], ...message("error.timeRange") })
+    .refine((v) => !v.effectiveUntil || v.effectiveFrom <= v.effectiveUntil, {
+      path: ["effectiveUntil"],
+      ...message("error.timeRange"),
+    }),
+  z.object({ intent: z.literal("removeRule"), id: z.uuid() }),
+  z.object({ intent: z.literal("removeException"), id: z.uuid() }),
+  z
+    .object({
+      intent: z.enum(["addTimeOff", "addExtra"]),
+      startDate: localDate,
+      endDate: optionalLocalDate,
+      startTime: optionalTimeOfDay,
+      endTime: optionalTimeOfDay,
+      slotMinutes: z.preprocess(blankAsUndefined, slotMinutes.optional()),
+      note,
+    })
+    .transform((v) => ({ ...v, endDate: v.endDate ?? v.startDate }))
+    .refine((v) => v.startDate <= v.endDate, { path: ["endDate"], ...message("error.timeRange") })
+    .refine((v) => v.startDate !== v.endDate || v.startTime === undefined || v.endTime === undefined || v.startTime < v.endTime, {
+      path: ["endTime"],
+      ...message("error.timeRange"),
+    })
+    .refine((v) => v.intent !== "addExtra" || (v.startTime !== undefined && v.endTime !== undefined), {
+      path: ["startTime"],
+      ...message("error.timeInvalid"),
+    })
+    .refine((v) => v.intent !== "addExtra" || v.slotMinutes !== undefined, {
+      path: ["slotMinutes"],
+      ...message("error.slotMinutesInvalid"),
+    }),
+]);

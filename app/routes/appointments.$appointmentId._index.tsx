@@ -1,0 +1,183 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { StatusBadge } from "~/components/appointment-card";
+import { FormError } from "~/components/field";
+import { TextArea } from "~/components/text-area";
+import { requireUser } from "~/features/auth/guards.server";
+import { getAppointment } from "~/features/booking/appointment-access.server";
+import { cancelAppointment } from "~/features/booking/change-appointment.server";
+import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
+import { cancelForm, uuidParam } from "~/features/booking/schemas.server";
+import type { MessageKey } from "~/i18n";
+import { useT, useViewer } from "~/i18n/use-t";
+import { failure, orErrorPage } from "~/utils/domain-response.server";
+import { formatDateTime, pick } from "~/utils/format";
+import { parseForm } from "~/utils/forms.server";
+
+function appointmentId(params: { appointmentId?: string }) {
+  const id = uuidParam.safeParse(params.appointmentId);
+  if (!id.success) throw new Response("Not found", { status: 404 });
+  return id.data;
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = requireUser(request, context);
+  const appointment = await orErrorPage(getAppointment(context.db, user, appointmentId(params)));
+  const policy = await getBookingPolicy(context.db);
+  const deadline = new Date(appointment.startsAt.getTime() - policy.cancellationCutoffMinutes * 60_000);
+  const isStaff = user.role === "staff" || user.role === "admin";
+  const isOwner = user.role === "patient" && appointment.patient.id === user.id;
+  const changeable = isStaff
+    ? ["booked", "checked_in"].includes(appointment.status)
+    : isOwner && appointment.status === "booked" && deadline.getTime() > Date.now();
+  return json(
+    {
+      appointment: {
+        id: appointment.id,
+        startsAt: appointment.startsAt.toISOString(),
+        endsAt: appointment.endsAt.toISOString(),
+        status: appointment.status,
+        reason: appointment.reason,
+        symptoms: appointment.symptoms,
+        cancelledAt: appointment.cancelledAt?.toISOString() ?? null,
+        cancellationReason: appointment.cancellationReason,
+        doctor: appointment.doctor,
+        department: appointment.department,
+        patientName: appointment.patient.displayName,
+      },
+      clinicTimeZone: policy.timeZone,
+      deadline: deadline.toISOString(),
+      changeable,
+      tooLate: isOwner && appointment.status === "booked" && !changeable,
+      viewerRole: user.role,
+    },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
+}
+
+type ActionData = { formError?: MessageKey; errors: Partial<Record<string, MessageKey>> };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = requireUser(request, context);
+  const id = appointmentId(params);
+  const parsed = await parseForm(request, cancelForm);
+  if (!parsed.ok) return json<ActionData>({ errors: parsed.errors }, { status: 400 });
+  try {
+    await cancelAppointment(context.db, user, { appointmentId: id, reason: parsed.data.reason });
+  } catch (error) {
+    return failure(error);
+  }
+  return redirect(`/appointments/${id}?cancelled=1`);
+}
+
+export default function AppointmentPage() {
+  const t = useT();
+  const { locale, timeZone } = useViewer();
+  const { appointment: a, clinicTimeZone, deadline, changeable, tooLate, viewerRole } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>() as ActionData | undefined;
+  const [params] = useSearchParams();
+  const busy = useNavigation().state !== "idle";
+  const full = (iso: string, zone: string) =>
+    formatDateTime(iso, locale, zone, { weekday: "long", year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  const end = formatDateTime(a.endsAt, locale, timeZone, { hour: "2-digit", minute: "2-digit" });
+  return (
+    <main id="main" className="page page--narrow">
+      <p>
+        <Link to={viewerRole === "patient" ? "/appointments" : "/"}>← {t("appointment.backToList")}</Link>
+      </p>
+      {params.get("booked") ? (
+        <p className="notice" role="status">
+          {t("appointments.booked")}
+        </p>
+      ) : null}
+      {params.get("rescheduled") ? (
+        <p className="notice" role="status">
+          {t("appointment.rescheduledNotice")}
+        </p>
+      ) : null}
+      {params.get("cancelled") ? (
+        <p className="notice" role="status">
+          {t("appointment.cancelledNotice")}
+        </p>
+      ) : null}
+      <h1>
+        {t("appointment.heading")} <StatusBadge status={a.status} />
+      </h1>
+      <dl className="card details">
+        <dt>{t("appointment.doctor")}</dt>
+        <dd>
+          {pick(locale, a.doctor.nameZh, a.doctor.nameEn)} · {t(`title.${a.doctor.title}`)} ·{" "}
+          {pick(locale, a.department.nameZh, a.department.nameEn)}
+        </dd>
+        {viewerRole !== "patient" ? (
+          <>
+            <dt>{t("appointment.patient")}</dt>
+            <dd>{a.patientName}</dd>
+          </>
+        ) : null}
+        <dt>{t("appointment.time")}</dt>
+        <dd>
+          <strong>{t("appointment.yourTime", { time: `${full(a.startsAt, timeZone)}–${end}` })}</strong>
+          {timeZone !== clinicTimeZone ? (
+            <div className="muted">
+              {t("appointment.clinicTime", { time: full(a.startsAt, clinicTimeZone), timeZone: clinicTimeZone })}
+            </div>
+          ) : null}
+        </dd>
+        <dt>{t("appointment.reason")}</dt>
+        <dd className="prewrap">{a.reason}</dd>
+        {a.symptoms ? (
+          <>
+            <dt>{t("appointment.symptoms")}</dt>
+            <dd className="prewrap">{a.symptoms}</dd>
+          </>
+        ) : null}
+        {a.cancelledAt ? (
+          <>
+            <dt>{t("appointment.status")}</dt>
+            <dd>{t("appointment.cancelledOn", { date: full(a.cancelledAt, timeZone), reason: a.cancellationReason ?? "" })}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      <div className="actions">
+        {a.status !== "cancelled" ? (
+          <a className="button" href={`/appointments/${a.id}/calendar.ics`} download>
+            {t("appointment.addToCalendar")}
+          </a>
+        ) : null}
+        {changeable ? (
+          <Link className="button" to={`/appointments/${a.id}/reschedule`}>
+            {t("appointment.reschedule")}
+          </Link>
+        ) : null}
+      </div>
+      {changeable && viewerRole === "patient" ? (
+        <p className="muted small">{t("appointment.changeDeadline", { time: full(deadline, timeZone) })}</p>
+      ) : null}
+      {tooLate ? <p className="muted">{t("appointment.tooLateToChange")}</p> : null}
+
+      {changeable ? (
+        <details className="card cancel-box" open={Boolean(data)}>
+          <summary>{t("appointment.cancel")}</summary>
+          <Form method="post" className="form" noValidate>
+            <FormError error={data?.formError} />
+            <TextArea
+              label={t("appointment.cancelReason")}
+              name="reason"
+              rows={2}
+              maxLength={500}
+              required
+              hint={t("appointment.cancelHint")}
+              error={data?.errors.reason}
+            />
+            <button type="submit" className="button button--danger" disabled={busy}>
+              {t("appointment.confirmCancel")}
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </main>
+  );
+}
