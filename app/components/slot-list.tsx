@@ -35,7 +35,7 @@ export function SlotList({
           </h3>
           <ul className="slot-grid">
             {daySlots.map((slot) => (
-              <li key={slot.start}>
+              <li key={slot.start} data-start={slot.start}>
                 {renderSlot(
                   slot,
                   <>

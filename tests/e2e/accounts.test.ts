@@ -27,7 +27,7 @@ describe("accounts in the browser", () => {
     await page.getByLabel("Password").fill("a good long password");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${baseURL}/doctors`);
-    expect(await navLinks(page)).toEqual(["Find a doctor", "My appointments"]);
+    await expect.poll(() => navLinks(page)).toEqual(["Find a doctor", "My appointments"]);
 
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === "yz_session");
@@ -37,13 +37,13 @@ describe("accounts in the browser", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/login/);
     expect((await context.cookies()).find((c) => c.name === "yz_session")).toBeUndefined();
-    expect(await navLinks(page)).toEqual(["Find a doctor"]);
+    await expect.poll(() => navLinks(page)).toEqual(["Find a doctor"]);
 
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill("a good long password");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${baseURL}/appointments`);
-    expect(await navLinks(page)).toEqual(["Find a doctor", "My appointments"]);
+    await expect.poll(() => navLinks(page)).toEqual(["Find a doctor", "My appointments"]);
     await expect.poll(() => page.getByRole("button", { name: "Sign out" }).count()).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
@@ -70,10 +70,10 @@ describe("accounts in the browser", () => {
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${baseURL}/doctor/today`);
-    expect(await navLinks(page)).toEqual(["Today", "Availability"]);
+    await expect.poll(() => navLinks(page)).toEqual(["Today", "Availability"]);
     await page.getByRole("link", { name: "Availability" }).click();
     await page.waitForURL(`${baseURL}/doctor/availability`);
-    expect(await page.locator("h1").textContent()).toBe("Availability");
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Availability");
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -47,7 +47,7 @@ export async function bookAppointment(db: Db, request: BookingRequest, now = new
   ).get(request.doctorId)!;
   const requested = classifyRequestedStart({ ...schedule, timeZone: policy.timeZone }, request.startsAt);
   if (requested.kind === "unavailable") throw new InvalidRequestError("booking.notASlot");
-  if (requested.kind === "taken") throw await slotTaken(db, request, now);
+  if (requested.kind === "taken") return explainRefusal(db, request, requested.slot, now);
 
   const [inserted] = await db
     .insert(appointments)
@@ -64,13 +64,17 @@ export async function bookAppointment(db: Db, request: BookingRequest, now = new
     .returning({ id: appointments.id });
   if (inserted) return { appointmentId: inserted.id, created: true };
 
-  // Nothing was inserted: a retry of this very form, the patient's own other appointment, or the slot
-  // was taken a moment ago by someone else.
+  return explainRefusal(db, request, requested.slot, now);
+}
+
+/**
+ * The time is held: by a retry of this very form (then that booking is the answer), by the patient's own
+ * other appointment, or by someone else a moment ago.
+ */
+async function explainRefusal(db: Db, request: BookingRequest, slot: Interval, now: Date): Promise<BookingResult> {
   const again = await findByIdempotencyKey(db, request.patientId, request.idempotencyKey);
   if (again) return { appointmentId: again, created: false };
-  if (await patientIsBusy(db, request.patientId, requested.slot)) {
-    throw new ConflictError("booking.patientBusy");
-  }
+  if (await patientIsBusy(db, request.patientId, slot)) throw new ConflictError("booking.patientBusy");
   throw await slotTaken(db, request, now);
 }
 
