@@ -2,11 +2,14 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, doctors } from "~db/schema";
 import { ConflictError, InvalidRequestError, NotFoundError } from "~/utils/errors";
-import { bookingWindow, freeSlotsOfDoctor, loadSchedules } from "./availability.server";
-import { getBookingPolicy } from "./clinic-settings.server";
-import { classifyRequestedStart, nearestSlots, type Interval } from "./slots";
+import { bookingWindow, loadSchedules, type DoctorSchedule } from "./availability.server";
+import { getBookingPolicy, type BookingPolicy } from "./clinic-settings.server";
+import { classifyRequestedStart, computeFreeSlots, nearestSlots, type Interval } from "./slots";
 
 const DAY = 24 * 60 * 60_000;
+/** A refused booking offers this many free slots, from this many days around the requested time. */
+const ALTERNATIVES_COUNT = 4;
+const ALTERNATIVES_DAYS = 3;
 
 export type BookingRequest = {
   patientId: string;
@@ -19,6 +22,8 @@ export type BookingRequest = {
 
 export type BookingResult = { appointmentId: string; created: boolean };
 
+type SlotView = { start: string; end: string };
+
 /**
  * Books a slot for a patient. The database's exclusion constraints decide races: the insert is a single
  * `INSERT … ON CONFLICT DO NOTHING`, so of any number of concurrent requests for overlapping times exactly
@@ -30,24 +35,24 @@ export async function bookAppointment(db: Db, request: BookingRequest, now = new
   if (previous) return { appointmentId: previous, created: false };
 
   const policy = await getBookingPolicy(db);
-  const [doctor] = await db.select({ id: doctors.id }).from(doctors).where(eq(doctors.id, request.doctorId));
-  if (!doctor) throw new NotFoundError("error.doctorNotFound");
-
   const window = bookingWindow(policy, now);
   if (request.startsAt < window.from || request.startsAt >= window.until) {
     throw new InvalidRequestError("booking.outsideWindow");
   }
-  const schedule = (
-    await loadSchedules(
-      db,
-      [request.doctorId],
-      new Date(request.startsAt.getTime() - DAY),
-      new Date(request.startsAt.getTime() + DAY),
-    )
-  ).get(request.doctorId)!;
+  // One read of the doctor's schedule around the requested time serves both the check and, when the time
+  // is gone, the nearest alternatives.
+  const around = aroundWindow(request.startsAt);
+  const schedule = (await loadSchedules(db, [request.doctorId], around.from, around.until)).get(request.doctorId)!;
   const requested = classifyRequestedStart({ ...schedule, timeZone: policy.timeZone }, request.startsAt);
-  if (requested.kind === "unavailable") throw new InvalidRequestError("booking.notASlot");
-  if (requested.kind === "taken") return explainRefusal(db, request, requested.slot, now);
+  if (requested.kind === "unavailable") {
+    const [doctor] = await db.select({ id: doctors.id }).from(doctors).where(eq(doctors.id, request.doctorId));
+    if (!doctor) throw new NotFoundError("error.doctorNotFound");
+    throw new InvalidRequestError("booking.notASlot");
+  }
+  // Whoever holds the slot now, it is not free: leave it out of the alternatives.
+  const alternatives = () =>
+    nearestFree({ ...schedule, busy: [...schedule.busy, requested.slot] }, policy, now, request.startsAt);
+  if (requested.kind === "taken") return explainRefusal(db, request, requested.slot, alternatives);
 
   const [inserted] = await db
     .insert(appointments)
@@ -63,19 +68,23 @@ export async function bookAppointment(db: Db, request: BookingRequest, now = new
     .onConflictDoNothing()
     .returning({ id: appointments.id });
   if (inserted) return { appointmentId: inserted.id, created: true };
-
-  return explainRefusal(db, request, requested.slot, now);
+  return explainRefusal(db, request, requested.slot, alternatives);
 }
 
 /**
  * The time is held: by a retry of this very form (then that booking is the answer), by the patient's own
  * other appointment, or by someone else a moment ago.
  */
-async function explainRefusal(db: Db, request: BookingRequest, slot: Interval, now: Date): Promise<BookingResult> {
+async function explainRefusal(
+  db: Db,
+  request: BookingRequest,
+  slot: Interval,
+  alternatives: () => SlotView[],
+): Promise<BookingResult> {
   const again = await findByIdempotencyKey(db, request.patientId, request.idempotencyKey);
   if (again) return { appointmentId: again, created: false };
   if (await patientIsBusy(db, request.patientId, slot)) throw new ConflictError("booking.patientBusy");
-  throw await slotTaken(db, request, now);
+  throw new ConflictError("booking.slotTaken", { alternatives: alternatives() });
 }
 
 async function findByIdempotencyKey(db: Db, patientId: string, key: string): Promise<string | null> {
@@ -102,16 +111,35 @@ export async function patientIsBusy(db: Db, patientId: string, slot: Interval, e
   return Boolean(row);
 }
 
-/** The 409 for a slot someone else holds, carrying the nearest free slots to offer instead. */
-export async function slotTaken(db: Db, request: { doctorId: string; startsAt: Date }, now: Date) {
-  const policy = await getBookingPolicy(db);
-  const free = await freeSlotsOfDoctor(db, request.doctorId, policy, now, {
-    from: new Date(request.startsAt.getTime() - 3 * DAY),
-    until: new Date(request.startsAt.getTime() + 4 * DAY),
+function aroundWindow(target: Date) {
+  return {
+    from: new Date(target.getTime() - ALTERNATIVES_DAYS * DAY),
+    until: new Date(target.getTime() + ALTERNATIVES_DAYS * DAY),
+  };
+}
+
+/** The free slots nearest to `target` in the days around it. */
+function nearestFree(schedule: DoctorSchedule, policy: BookingPolicy, now: Date, target: Date): SlotView[] {
+  const free = computeFreeSlots({
+    ...schedule,
+    now,
+    timeZone: policy.timeZone,
+    minNoticeMinutes: policy.minNoticeMinutes,
+    horizonDays: policy.bookingHorizonDays,
+    ...aroundWindow(target),
   });
-  const alternatives = nearestSlots(free, request.startsAt, 4).map((s) => ({
+  return nearestSlots(free, target, ALTERNATIVES_COUNT).map((s) => ({
     start: s.start.toISOString(),
     end: s.end.toISOString(),
   }));
-  return new ConflictError("booking.slotTaken", { alternatives });
+}
+
+/** The 409 for a slot someone else holds, carrying the nearest free slots to offer instead. */
+export async function slotTaken(db: Db, request: { doctorId: string; startsAt: Date }, now: Date) {
+  const policy = await getBookingPolicy(db);
+  const around = aroundWindow(request.startsAt);
+  const schedule = (await loadSchedules(db, [request.doctorId], around.from, around.until)).get(request.doctorId)!;
+  return new ConflictError("booking.slotTaken", {
+    alternatives: nearestFree(schedule, policy, now, request.startsAt),
+  });
 }
