@@ -14,10 +14,15 @@ const NAV_BY_ROLE: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: "/doctor/today", label: "nav.today" },
     { to: "/doctor/availability", label: "nav.availability" },
   ],
-  staff: [{ to: "/clinic/schedule", label: "nav.clinicSchedule" }],
+  staff: [
+    { to: "/clinic/schedule", label: "nav.clinicSchedule" },
+    { to: "/doctor/availability", label: "nav.availability" },
+  ],
   admin: [
     { to: "/clinic/schedule", label: "nav.clinicSchedule" },
+    { to: "/doctor/availability", label: "nav.availability" },
     { to: "/admin/users", label: "nav.users" },
+    { to: "/admin/settings", label: "nav.settings" },
   ],
 };
 

@@ -251,6 +251,21 @@ export const en = {
   "availability.saved": "Saved.",
   "availability.affected": "These booked appointments no longer fit the hours. Move or cancel them:",
   "availability.slotsEvery": "every {minutes} min",
+  "nav.settings": "Clinic settings",
+  "settings.heading": "Clinic settings",
+  "settings.lead": "These apply to every doctor and every booking from the moment they are saved.",
+  "settings.nameZh": "Clinic name in Chinese",
+  "settings.nameEn": "Clinic name in English",
+  "settings.timeZone": "Clinic time zone",
+  "settings.timeZoneHint": "Doctors' weekly hours are read in this time zone.",
+  "settings.minNotice": "Minimum notice (minutes)",
+  "settings.minNoticeHint": "A slot must start at least this long after the moment of booking.",
+  "settings.horizon": "Booking horizon (days)",
+  "settings.cutoff": "Cancellation cutoff (minutes)",
+  "settings.cutoffHint": "Patients can move or cancel online until this long before the start.",
+  "settings.save": "Save settings",
+  "settings.saved": "Settings saved.",
+  "error.numberRange": "Enter a whole number from {min} to {max}.",
 } as const;
 
 export type MessageKey = keyof typeof en;

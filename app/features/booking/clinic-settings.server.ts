@@ -27,3 +27,20 @@ export async function getBookingPolicy(db: Db): Promise<BookingPolicy> {
     cancellationCutoffMinutes: s.cancellationCutoffMinutes,
   };
 }
+
+export type ClinicSettingsInput = {
+  nameZh: string;
+  nameEn: string;
+  timeZone: string;
+  minNoticeMinutes: number;
+  bookingHorizonDays: number;
+  cancellationCutoffMinutes: number;
+};
+
+export async function saveClinicSettings(db: Db, input: ClinicSettingsInput) {
+  await getClinicSettings(db);
+  await db
+    .update(clinicSettings)
+    .set({ ...input, updatedAt: new Date() })
+    .where(eq(clinicSettings.id, 1));
+}

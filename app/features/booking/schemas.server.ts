@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { MessageKey } from "~/i18n";
+import { isTimeZone } from "~/utils/time-zones";
 
 const message = (key: MessageKey) => ({ error: key });
 
@@ -91,3 +92,26 @@ export const availabilityForm = z.discriminatedUnion("intent", [
       ...message("error.slotMinutesInvalid"),
     }),
 ]);
+
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: "error.numberRange" })
+    .int({ error: "error.numberRange" })
+    .min(min, { error: "error.numberRange" })
+    .max(max, { error: "error.numberRange" });
+
+export const clinicSettingsForm = z.object({
+  nameZh: z.string().trim().min(1, message("error.fullNameRequired")).max(100, message("error.fullNameTooLong")),
+  nameEn: z.string().trim().min(1, message("error.fullNameRequired")).max(100, message("error.fullNameTooLong")),
+  timeZone: z.string().trim().refine(isTimeZone, message("error.timeZoneInvalid")),
+  minNoticeMinutes: wholeNumber(0, 10080),
+  bookingHorizonDays: wholeNumber(1, 365),
+  cancellationCutoffMinutes: wholeNumber(0, 10080),
+});
+
+/** The limits of each numeric setting, for the message "from {min} to {max}". */
+export const CLINIC_SETTING_LIMITS = {
+  minNoticeMinutes: [0, 10080],
+  bookingHorizonDays: [1, 365],
+  cancellationCutoffMinutes: [0, 10080],
+} as const;
