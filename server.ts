@@ -9,10 +9,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
-import { WebSocketServer } from "ws";
 import { openDatabase } from "./db/client.server";
-import { demoCredentialsText, hasDemoHospital, seedDemoHospital } from "./db/seed";
+import { demoCredentialsText, ensureDemoConsultation, hasDemoHospital, seedDemoHospital } from "./db/seed";
 import { authenticate, deleteExpiredSessions } from "./app/features/auth/session.server";
+import { createSignaling } from "./app/features/consultation/signaling.server";
 import { resolveViewer } from "./app/i18n/viewer.server";
 import { EnvError, readEnv } from "./app/utils/env.server";
 
@@ -87,27 +87,21 @@ async function main() {
     const port = typeof address === "object" && address ? address.port : env.PORT;
     const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
     console.log(`Yunzhen is listening on http://localhost:${port} (${database.driver}, ready in ${seconds} s)`);
-    if (await hasDemoHospital(db).catch(() => false)) console.log(demoCredentialsText());
+    if (await hasDemoHospital(db).catch(() => false)) {
+      await ensureDemoConsultation(db).catch((error: unknown) => console.error("demo consultation:", error));
+      console.log(demoCredentialsText());
+    }
     if (env.NODE_ENV === "development") broadcastDevReady(build);
   });
 
-  // Reserved for call signalling: only a signed-in user gets a socket.
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  server.on("upgrade", async (request: IncomingMessage, socket, head) => {
+  const signaling = await createSignaling({ db, listen: database.listen });
+  server.on("upgrade", (request: IncomingMessage, socket, head) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     if (url.pathname !== "/ws/signal") {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
       return;
     }
-    const auth = await authenticate(db, request.headers.cookie).catch(() => null);
-    if (!auth?.user) {
-      socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n");
-      return;
-    }
-    sockets.handleUpgrade(request, socket, head, (ws) => {
-      ws.send(JSON.stringify({ type: "hello" }));
-      ws.on("message", () => ws.close(1003, "signalling is not available yet"));
-    });
+    signaling.handleUpgrade(request, socket, head).catch(() => socket.destroy());
   });
 
   const sweep = setInterval(() => void deleteExpiredSessions(db).catch(() => {}), 60 * 60 * 1000);
@@ -133,7 +127,7 @@ async function main() {
       process.exit(1);
     }, 15_000);
     force.unref();
-    for (const ws of sockets.clients) ws.close(1001, "server restarting");
+    void signaling.close();
     server.close(async () => {
       await database.close().catch(() => {});
       process.exit(0);

@@ -21,6 +21,11 @@ export type DatabaseHandle = {
   createdNew: boolean;
   /** Throws when the database does not answer within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<void>;
+  /**
+   * Subscribes to a Postgres NOTIFY channel (`pg_notify` from any connection or app instance).
+   * Resolves to a function that unsubscribes.
+   */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -64,6 +69,11 @@ function openPostgres(url: string, max: number): DatabaseHandle & { withMigratio
     driver: "postgres",
     createdNew: false,
     ping: (timeoutMs = 2000) => withTimeout(client`select 1`.then(() => undefined), timeoutMs),
+    listen: async (channel, handler) => {
+      // postgres.js keeps a dedicated connection for LISTEN and re-subscribes after it reconnects.
+      const subscription = await client.listen(channel, handler);
+      return () => subscription.unlisten();
+    },
     close: () => client.end({ timeout: 5 }),
     // Two instances starting together must not both apply the same migration: a session-level
     // advisory lock held on one reserved connection while the migrator runs on the pool.
@@ -98,6 +108,10 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
     driver: "pglite",
     createdNew,
     ping: (timeoutMs = 2000) => withTimeout(client.query("select 1").then(() => undefined), timeoutMs),
+    listen: async (channel, handler) => {
+      const unsubscribe = await client.listen(channel, handler);
+      return () => unsubscribe();
+    },
     close: () => client.close(),
   };
 }

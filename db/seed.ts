@@ -4,12 +4,12 @@
  * names; the server seeds only a new embedded database on its own.
  */
 import { pathToFileURL } from "node:url";
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { createAccount } from "~/features/accounts/create-account.server";
 import { readEnv } from "~/utils/env.server";
 import { openDatabase, type Db } from "./client.server";
 import { DEMO_ACCOUNTS, DEMO_DEPARTMENTS, DEMO_DOCTORS, DEMO_PASSWORD } from "./demo-hospital";
-import { availabilityRules, clinicSettings, departments, doctors, users } from "./schema";
+import { appointments, availabilityRules, clinicSettings, departments, doctors, users } from "./schema";
 import { localDateOf } from "~/utils/zoned-time";
 
 export async function seedDemoHospital(db: Db): Promise<{ created: number }> {
@@ -89,6 +89,53 @@ async function seedDemoHours(db: Db) {
   if (rows.length) await db.insert(availabilityRules).values(rows);
 }
 
+/**
+ * Gives the demo patient an appointment with the demo doctor whose consultation room is open now, so
+ * that a newcomer can hold a call in two browser windows right after `npm start`. Does nothing if one
+ * is already open.
+ */
+export async function ensureDemoConsultation(db: Db, now = new Date()): Promise<string | null> {
+  const [patient] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_ACCOUNTS.patient.email));
+  const [doctor] = await db
+    .select({ id: doctors.id, minutes: doctors.defaultConsultationMinutes })
+    .from(doctors)
+    .innerJoin(users, eq(users.id, doctors.userId))
+    .where(eq(users.email, DEMO_ACCOUNTS.doctor.email));
+  if (!patient || !doctor) return null;
+  const open = await db
+    .select({ id: appointments.id })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.patientId, patient.id),
+        eq(appointments.doctorId, doctor.id),
+        inArray(appointments.status, ["booked", "checked_in", "in_consultation"]),
+        gt(appointments.endsAt, new Date(now.getTime() + 10 * 60_000)),
+        lt(appointments.startsAt, new Date(now.getTime() + 10 * 60_000)),
+      ),
+    );
+  if (open[0]) return open[0].id;
+  // Start at the next five minutes; step on if the doctor or the patient is busy then.
+  const step = 5 * 60_000;
+  let start = Math.ceil(now.getTime() / step) * step;
+  for (let attempt = 0; attempt < 12; attempt++, start += step) {
+    const [row] = await db
+      .insert(appointments)
+      .values({
+        patientId: patient.id,
+        doctorId: doctor.id,
+        startsAt: new Date(start),
+        endsAt: new Date(start + doctor.minutes * 60_000),
+        reason: "演示问诊：咳嗽三天 · Demo consultation: cough for three days",
+        idempotencyKey: `demo-consultation-${start}`,
+      })
+      .onConflictDoNothing()
+      .returning({ id: appointments.id });
+    if (row) return row.id;
+  }
+  return null;
+}
+
 /** True when the demo accounts exist, so that the server can print how to sign in. */
 export async function hasDemoHospital(db: Db): Promise<boolean> {
   const [row] = await db
@@ -108,6 +155,8 @@ export function demoCredentialsText(): string {
   return [
     `Demo accounts (password for all: ${DEMO_PASSWORD}):`,
     ...rows.map(([role, email]) => `  ${role!.padEnd(8)} ${email}`),
+    "Try a call: sign in as the patient in one browser window and as the doctor in another (a private",
+    "window), open the appointment under \"My appointments\" and \"Today\", and join the consultation.",
   ].join("\n");
 }
 

@@ -7,7 +7,9 @@ import { TextArea } from "~/components/text-area";
 import { requireUser } from "~/features/auth/guards.server";
 import { getAppointment } from "~/features/booking/appointment-access.server";
 import { cancelAppointment } from "~/features/booking/change-appointment.server";
-import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
+import { getBookingPolicy, getClinicSettings } from "~/features/booking/clinic-settings.server";
+import { noteStatus, visitSummary } from "~/features/consult-notes/notes.server";
+import { isInside, joinWindow } from "~/features/consultation/join-window";
 import { cancelForm, uuidParam } from "~/features/booking/schemas.server";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
@@ -28,6 +30,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const deadline = new Date(appointment.startsAt.getTime() - policy.cancellationCutoffMinutes * 60_000);
   const isStaff = user.role === "staff" || user.role === "admin";
   const isOwner = user.role === "patient" && appointment.patient.id === user.id;
+  const window = joinWindow(appointment, await getClinicSettings(context.db));
+  const participant = isOwner || (user.role === "doctor" && appointment.doctor.userId === user.id);
+  const [summary, note] = await Promise.all([
+    user.role === "patient" ? visitSummary(context.db, appointment.id) : null,
+    isStaff ? noteStatus(context.db, appointment.id) : null,
+  ]);
   const changeable = isStaff
     ? ["booked", "checked_in"].includes(appointment.status)
     : isOwner && appointment.status === "booked" && deadline.getTime() > Date.now();
@@ -51,6 +59,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       changeable,
       tooLate: isOwner && appointment.status === "booked" && !changeable,
       viewerRole: user.role,
+      join: participant && ["booked", "checked_in", "in_consultation"].includes(appointment.status)
+        ? { open: isInside(window, new Date()), opensAt: window.opensAt.toISOString() }
+        : null,
+      summary,
+      note,
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
@@ -74,7 +87,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function AppointmentPage() {
   const t = useT();
   const { locale, timeZone } = useViewer();
-  const { appointment: a, clinicTimeZone, deadline, changeable, tooLate, viewerRole } = useLoaderData<typeof loader>();
+  const { appointment: a, clinicTimeZone, deadline, changeable, tooLate, viewerRole, join, summary, note } =
+    useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
@@ -140,6 +154,49 @@ export default function AppointmentPage() {
           </>
         ) : null}
       </dl>
+
+      {join ? (
+        <div className="card join-box">
+          {join.open ? (
+            <Link className="button button--primary button--block" to={`/consult/${a.id}`}>
+              {t("consult.join")}
+            </Link>
+          ) : (
+            <p className="muted">{t("consult.joinOpensAt", { time: full(join.opensAt, timeZone) })}</p>
+          )}
+        </div>
+      ) : null}
+
+      {summary ? (
+        <section className="card summary" aria-labelledby="summary-heading">
+          <h2 id="summary-heading">{t("summary.heading")}</h2>
+          <dl className="details">
+            <dt>{t("summary.diagnosis")}</dt>
+            <dd className="prewrap">{summary.diagnosis}</dd>
+            <dt>{t("summary.plan")}</dt>
+            <dd className="prewrap">{summary.plan}</dd>
+            <dt>{t("summary.advice")}</dt>
+            <dd className="prewrap">{summary.advice}</dd>
+          </dl>
+          <p className="muted small">
+            {t("summary.signedBy", {
+              doctor: pick(locale, a.doctor.nameZh, a.doctor.nameEn),
+              date: full(summary.signedAt, timeZone),
+            })}
+          </p>
+        </section>
+      ) : null}
+
+      {note ? (
+        <p className="card">
+          <strong>{t("notes.staffStatus")}: </strong>
+          {note.signedAt
+            ? t("notes.statusSigned", { date: full(note.signedAt, timeZone) })
+            : note.exists
+              ? t("notes.statusDraft")
+              : t("notes.statusNone")}
+        </p>
+      ) : null}
 
       <div className="actions">
         {a.status !== "cancelled" ? (

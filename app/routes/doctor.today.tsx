@@ -1,26 +1,50 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { StatusBadge } from "~/components/appointment-card";
 import { requireRole } from "~/features/auth/guards.server";
+import { listDoctorAppointments } from "~/features/booking/appointment-access.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { findDoctorByUser } from "~/features/directory/doctor-profile.server";
 import { useT, useViewer } from "~/i18n/use-t";
-import { formatDate, pick } from "~/utils/format";
+import { formatDate, formatDateTime, pick } from "~/utils/format";
+import { addDays, localDateOf, zonedToInstant } from "~/utils/zoned-time";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireRole(request, context, ["doctor"]);
-  const [doctor, clinic] = await Promise.all([
-    findDoctorByUser(context.db, user.id),
-    getClinicSettings(context.db),
-  ]);
+  const [doctor, clinic] = await Promise.all([findDoctorByUser(context.db, user.id), getClinicSettings(context.db)]);
   if (!doctor) throw new Response("No doctor profile", { status: 403 });
-  return json({ doctor, clinicTimeZone: clinic.timeZone, now: new Date().toISOString() });
+  const now = new Date();
+  const today = localDateOf(now, clinic.timeZone);
+  const appointments = await listDoctorAppointments(
+    context.db,
+    doctor.id,
+    zonedToInstant(today, 0, clinic.timeZone),
+    zonedToInstant(addDays(today, 1), 0, clinic.timeZone),
+  );
+  return json(
+    {
+      doctor,
+      clinicTimeZone: clinic.timeZone,
+      now: now.toISOString(),
+      appointments: appointments.map((a) => ({
+        id: a.id,
+        startsAt: a.startsAt.toISOString(),
+        endsAt: a.endsAt.toISOString(),
+        status: a.status,
+        patientName: a.patient.displayName,
+        reason: a.reason,
+      })),
+    },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
 }
 
 export default function DoctorToday() {
   const t = useT();
   const { locale } = useViewer();
-  const { doctor, clinicTimeZone, now } = useLoaderData<typeof loader>();
+  const { doctor, clinicTimeZone, now, appointments } = useLoaderData<typeof loader>();
+  const time = (iso: string) => formatDateTime(iso, locale, clinicTimeZone, { hour: "2-digit", minute: "2-digit" });
   return (
     <main id="main" className="page">
       <h1>{t("doctorToday.heading")}</h1>
@@ -30,9 +54,31 @@ export default function DoctorToday() {
           department: pick(locale, doctor.department.nameZh, doctor.department.nameEn),
         })}
       </p>
-      <div className="card empty">
-        <p>{t("doctorToday.empty")}</p>
-      </div>
+      {appointments.length === 0 ? (
+        <div className="card empty">
+          <p>{t("doctorToday.empty")}</p>
+        </div>
+      ) : (
+        <ul className="appointment-list">
+          {appointments.map((a) => (
+            <li key={a.id} className="card appointment-card">
+              <div className="appointment-card__when">
+                <strong>
+                  {time(a.startsAt)}–{time(a.endsAt)}
+                </strong>
+                <StatusBadge status={a.status} />
+              </div>
+              <div>
+                <strong>{a.patientName}</strong>
+                <p className="muted small prewrap">{a.reason}</p>
+              </div>
+              <Link className="button button--small" to={`/consult/${a.id}`}>
+                {t("consult.open")}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
     </main>
   );
 }

@@ -23,7 +23,39 @@ const envSchema = z.object({
   /** Seed the demo hospital into a new embedded database (never into a PostgreSQL server on its own). */
   SEED_DEMO: z.enum(["auto", "never"]).default("auto"),
   LOG_REQUESTS: z.enum(["0", "1"]).default("0"),
-});
+  /** Twilio Video: all three set → Twilio carries the calls; none → the built-in peer-to-peer provider. */
+  TWILIO_ACCOUNT_SID: optionalText.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits").optional()),
+  TWILIO_API_KEY_SID: optionalText.pipe(z.string().regex(/^SK[0-9a-fA-F]{32}$/, "must look like SK followed by 32 hex digits").optional()),
+  TWILIO_API_KEY_SECRET: optionalText,
+  /** Signs peer-to-peer join tickets; several app instances must share it. */
+  JOIN_TICKET_SECRET: optionalText.pipe(z.string().min(32, "must have at least 32 characters").optional()),
+  /** STUN/TURN servers for peer-to-peer calls, as JSON: [{"urls":"turn:turn.example:3478","username":"u","credential":"p"}]. */
+  ICE_SERVERS: optionalText.pipe(
+    z
+      .string()
+      .transform((value, ctx) => {
+        try {
+          return JSON.parse(value) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "must be a JSON array of ICE servers" });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z.array(
+          z.object({
+            urls: z.union([z.string().regex(/^(stun|turns?):/), z.array(z.string().regex(/^(stun|turns?):/))]),
+            username: z.string().optional(),
+            credential: z.string().optional(),
+          }),
+        ),
+      )
+      .optional(),
+  ),
+}).refine(
+  (env) => [env.TWILIO_ACCOUNT_SID, env.TWILIO_API_KEY_SID, env.TWILIO_API_KEY_SECRET].filter(Boolean).length % 3 === 0,
+  { path: ["TWILIO_ACCOUNT_SID"], message: "set all three TWILIO_ variables, or none" },
+);
 
 export type Env = z.infer<typeof envSchema>;
 

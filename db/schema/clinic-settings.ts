@@ -17,6 +17,10 @@ export const clinicSettings = pgTable(
     bookingHorizonDays: integer("booking_horizon_days").notNull().default(28),
     /** Patients cannot cancel or move an appointment later than this before its start. */
     cancellationCutoffMinutes: integer("cancellation_cutoff_minutes").notNull().default(120),
+    /** The consultation can be joined from this long before the start … */
+    joinOpensMinutesBefore: integer("join_opens_minutes_before").notNull().default(15),
+    /** … until this long after the end. */
+    joinClosesMinutesAfter: integer("join_closes_minutes_after").notNull().default(60),
     ...timestamps,
   },
   (t) => [
@@ -24,6 +28,7 @@ export const clinicSettings = pgTable(
     check("clinic_settings_notice", sql`${t.minNoticeMinutes} between 0 and 10080`),
     check("clinic_settings_horizon", sql`${t.bookingHorizonDays} between 1 and 365`),
     check("clinic_settings_cutoff", sql`${t.cancellationCutoffMinutes} between 0 and 10080`),
+    check("clinic_settings_join_window", sql`${t.joinOpensMinutesBefore} between 0 and 1440 and ${t.joinClosesMinutesAfter} between 0 and 1440`),
   ],
 );
 

@@ -6,3 +6,4 @@ export * from "./clinic-settings";
 export * from "./rate-limits";
 export * from "./availability";
 export * from "./appointments";
+export * from "./consultations";

@@ -30,10 +30,11 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { label: st
   };
 }
 
-/** Empties every application table, so that each test starts from nothing. */
+/** Empties every application table, so that each test starts from nothing. The audit trail is
+ * append-only (the database refuses to empty it): tests look only at their own records in it. */
 export async function resetDatabase(handle: DatabaseHandle) {
   const rows = await handle.db.execute<{ tablename: string }>(
-    sql`select tablename from pg_tables where schemaname = 'public'`,
+    sql`select tablename from pg_tables where schemaname = 'public' and tablename <> 'audit_events'`,
   );
   const list = (Array.isArray(rows) ? rows : (rows as { rows: { tablename: string }[] }).rows)
     .map((r) => `"public"."${r.tablename}"`)

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "~db/client.server";
 import { appointments, departments, doctors, users } from "~db/schema";
@@ -92,4 +92,11 @@ export async function listPatientAppointments(db: Db, patientId: string, now = n
       .limit(50),
   ]);
   return { upcoming, past };
+}
+
+/** One doctor's appointments in [from, until), in time order, cancelled ones included. */
+export async function listDoctorAppointments(db: Db, doctorId: string, from: Date, until: Date) {
+  return baseQuery(db)
+    .where(and(eq(appointments.doctorId, doctorId), gte(appointments.startsAt, from), lt(appointments.startsAt, until)))
+    .orderBy(asc(appointments.startsAt));
 }

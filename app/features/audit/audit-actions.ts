@@ -1,0 +1,15 @@
+/** Every action the audit trail records. */
+export const AUDIT_ACTIONS = [
+  "appointment.checked_in",
+  "appointment.admitted",
+  "appointment.ended",
+  "appointment.no_show",
+  "appointment.cancelled",
+  "appointment.rescheduled",
+  "video.token_issued",
+  "note.viewed",
+  "note.edited",
+  "note.signed",
+  "note.amended",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];

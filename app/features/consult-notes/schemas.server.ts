@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { ADDENDUM_MAX, NOTE_FIELD_MAX } from "./fields";
+
+const text = z.string({ error: "notes.tooLong" }).max(NOTE_FIELD_MAX, { error: "notes.tooLong" }).default("");
+const version = z.coerce.number().int().min(0).max(1_000_000);
+
+export const noteAction = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("save"),
+    baseVersion: version,
+    subjective: text,
+    objective: text,
+    assessment: text,
+    plan: text,
+    diagnosis: text,
+    advice: text,
+  }),
+  z.object({ intent: z.literal("sign"), baseVersion: version }),
+  z.object({ intent: z.literal("addendum"), body: z.string().trim().min(1).max(ADDENDUM_MAX, { error: "notes.tooLong" }) }),
+]);
+
+export const roomAction = z.object({ intent: z.enum(["checkIn", "admit", "end", "noShow"]) });

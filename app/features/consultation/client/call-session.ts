@@ -1,0 +1,27 @@
+/**
+ * One interface for a call, whichever provider carries it. The page hands it the local tracks and
+ * learns the remote tracks and a connection state it can show.
+ */
+export type CallState = "connecting" | "waiting" | "connected" | "reconnecting" | "disconnected";
+
+export type CallCallbacks = {
+  onRemoteTracks(tracks: MediaStreamTrack[]): void;
+  onState(state: CallState): void;
+};
+
+export type CallSession = {
+  /** Swap the camera or microphone without renegotiating. */
+  replaceTrack(track: MediaStreamTrack): Promise<void>;
+  /** Frames of the other side's video decoded so far (from the provider's statistics). */
+  framesDecoded(): Promise<number>;
+  stop(): void;
+};
+
+export type JoinCredentials = {
+  provider: "twilio" | "p2p";
+  token: string;
+  roomName: string;
+  identity: string;
+  expiresAt: string;
+  iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+};

@@ -1,0 +1,63 @@
+/** Local camera and microphone: one module for device choice, errors a person can act on, and levels. */
+
+export type MediaProblem = "denied" | "none" | "error";
+
+export class LocalMediaError extends Error {
+  constructor(readonly problem: MediaProblem) {
+    super(problem);
+  }
+}
+
+export async function openLocalMedia(choice: { cameraId?: string; microphoneId?: string } = {}): Promise<MediaStream> {
+  try {
+    return await navigator.mediaDevices.getUserMedia({
+      audio: choice.microphoneId ? { deviceId: { exact: choice.microphoneId } } : true,
+      video: choice.cameraId
+        ? { deviceId: { exact: choice.cameraId }, width: { ideal: 640 }, height: { ideal: 480 } }
+        : { width: { ideal: 640 }, height: { ideal: 480 } },
+    });
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === "NotAllowedError" || name === "SecurityError") throw new LocalMediaError("denied");
+    if (name === "NotFoundError" || name === "OverconstrainedError") throw new LocalMediaError("none");
+    throw new LocalMediaError("error");
+  }
+}
+
+export type Device = { id: string; label: string };
+
+export async function listDevices(): Promise<{ cameras: Device[]; microphones: Device[] }> {
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  const pick = (kind: MediaDeviceKind) =>
+    devices
+      .filter((d) => d.kind === kind && d.deviceId)
+      .map((d, i) => ({ id: d.deviceId, label: d.label || `${kind === "videoinput" ? "Camera" : "Microphone"} ${i + 1}` }));
+  return { cameras: pick("videoinput"), microphones: pick("audioinput") };
+}
+
+/** Calls `onLevel` with the microphone's loudness (0–1) about ten times a second; returns a stop function. */
+export function watchMicrophoneLevel(stream: MediaStream, onLevel: (level: number) => void): () => void {
+  const track = stream.getAudioTracks()[0];
+  if (!track || typeof AudioContext === "undefined") return () => {};
+  const context = new AudioContext();
+  const source = context.createMediaStreamSource(new MediaStream([track]));
+  const analyser = context.createAnalyser();
+  analyser.fftSize = 512;
+  source.connect(analyser);
+  const samples = new Uint8Array(analyser.fftSize);
+  const timer = setInterval(() => {
+    analyser.getByteTimeDomainData(samples);
+    let peak = 0;
+    for (const sample of samples) peak = Math.max(peak, Math.abs(sample - 128) / 128);
+    onLevel(Math.min(1, peak * 1.5));
+  }, 100);
+  return () => {
+    clearInterval(timer);
+    source.disconnect();
+    void context.close();
+  };
+}
+
+export function stopMedia(stream: MediaStream | null) {
+  for (const track of stream?.getTracks() ?? []) track.stop();
+}

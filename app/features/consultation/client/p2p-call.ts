@@ -1,0 +1,132 @@
+import type { ServerMessage, SignalData } from "~/features/live/events";
+import type { CallCallbacks, CallSession, JoinCredentials } from "./call-session";
+import type { RoomSocket } from "./room-socket";
+
+/**
+ * The built-in peer-to-peer call: one RTCPeerConnection, signalling through the room socket. The doctor
+ * always makes the offer whenever the patient is (again) present, so a reload or a dropped network on
+ * either side simply starts a fresh connection.
+ */
+export function startP2PCall(options: {
+  role: "patient" | "doctor";
+  credentials: JoinCredentials;
+  socket: RoomSocket;
+  local: MediaStream;
+  callbacks: CallCallbacks;
+}): CallSession {
+  const { role, credentials, socket, local, callbacks } = options;
+  let pc: RTCPeerConnection | null = null;
+  let pending: RTCIceCandidateInit[] = [];
+  let stopped = false;
+  let failTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const signal = (data: SignalData) => socket.send({ type: "signal", data });
+
+  function fresh(): RTCPeerConnection {
+    pc?.close();
+    pending = [];
+    const connection = new RTCPeerConnection({ iceServers: credentials.iceServers });
+    for (const track of local.getTracks()) connection.addTrack(track, local);
+    connection.ontrack = () => {
+      callbacks.onRemoteTracks(connection.getReceivers().map((r) => r.track).filter((t) => t.readyState === "live"));
+    };
+    connection.onicecandidate = (event) => {
+      signal({ candidate: event.candidate ? (event.candidate.toJSON() as never) : null });
+    };
+    connection.onconnectionstatechange = () => {
+      if (connection !== pc) return;
+      clearTimeout(failTimer);
+      switch (connection.connectionState) {
+        case "connected":
+          callbacks.onState("connected");
+          break;
+        case "disconnected":
+        case "failed":
+          callbacks.onState("reconnecting");
+          // The doctor starts over if the line does not come back by itself.
+          if (role === "doctor") failTimer = setTimeout(() => void offer(), connection.connectionState === "failed" ? 0 : 3000);
+          break;
+      }
+    };
+    pc = connection;
+    return connection;
+  }
+
+  async function offer() {
+    if (stopped) return;
+    const connection = fresh();
+    callbacks.onState("connecting");
+    const description = await connection.createOffer();
+    await connection.setLocalDescription(description);
+    signal({ description: { type: "offer", sdp: description.sdp ?? "" } });
+  }
+
+  async function flush(connection: RTCPeerConnection) {
+    const queued = pending;
+    pending = [];
+    for (const candidate of queued) await connection.addIceCandidate(candidate).catch(() => {});
+  }
+
+  async function onSignal(data: SignalData) {
+    if ("description" in data) {
+      if (data.description.type === "offer" && role === "patient") {
+        const connection = fresh();
+        await connection.setRemoteDescription(data.description);
+        await flush(connection);
+        const answer = await connection.createAnswer();
+        await connection.setLocalDescription(answer);
+        signal({ description: { type: "answer", sdp: answer.sdp ?? "" } });
+      } else if (data.description.type === "answer" && role === "doctor" && pc?.signalingState === "have-local-offer") {
+        await pc.setRemoteDescription(data.description);
+        await flush(pc);
+      }
+      return;
+    }
+    if (!data.candidate) return;
+    if (pc?.remoteDescription) await pc.addIceCandidate(data.candidate).catch(() => {});
+    else pending.push(data.candidate);
+  }
+
+  const unsubscribe = socket.subscribe((message: ServerMessage) => {
+    if (stopped) return;
+    if (message.type === "signal") void onSignal(message.data).catch(() => {});
+    if (message.type === "peer") {
+      if (message.present) {
+        if (role === "doctor") void offer().catch(() => {});
+      } else {
+        pc?.close();
+        pc = null;
+        callbacks.onRemoteTracks([]);
+        callbacks.onState("waiting");
+      }
+    }
+  });
+  // Announce ourselves (again after every reconnection of the socket) with the signed ticket.
+  const unOpen = socket.onOpen(() => {
+    socket.send({ type: "join", ticket: credentials.token });
+  });
+  callbacks.onState("waiting");
+
+  return {
+    async replaceTrack(track) {
+      const sender = pc?.getSenders().find((s) => s.track?.kind === track.kind);
+      await sender?.replaceTrack(track);
+    },
+    async framesDecoded() {
+      if (!pc) return 0;
+      let frames = 0;
+      (await pc.getStats()).forEach((report: { type: string; kind?: string; framesDecoded?: number }) => {
+        if (report.type === "inbound-rtp" && report.kind === "video") frames += report.framesDecoded ?? 0;
+      });
+      return frames;
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(failTimer);
+      unsubscribe();
+      unOpen();
+      pc?.close();
+      pc = null;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { CallCallbacks, CallSession, JoinCredentials } from "./call-session";
+
+/** The part of twilio-video this adapter uses, so that tests can hand it a fake. */
+export type TwilioVideoApi = {
+  connect(token: string, options: { name: string; tracks: unknown[] }): Promise<TwilioRoom>;
+  LocalAudioTrack: new (track: MediaStreamTrack) => unknown;
+  LocalVideoTrack: new (track: MediaStreamTrack) => unknown;
+};
+
+type TwilioTrack = { kind: string; mediaStreamTrack?: MediaStreamTrack };
+type TwilioParticipant = {
+  tracks: Map<string, { track: TwilioTrack | null }>;
+  on(event: "trackSubscribed" | "trackUnsubscribed", listener: (track: TwilioTrack) => void): unknown;
+};
+export type TwilioRoom = {
+  participants: Map<string, TwilioParticipant>;
+  localParticipant: {
+    tracks: Map<string, { track: { kind: string; restart?: (constraints: unknown) => Promise<void> } }>;
+    publishTrack(track: unknown): Promise<unknown>;
+    unpublishTrack(track: unknown): unknown;
+  };
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  disconnect(): unknown;
+  getStats(): Promise<{ remoteVideoTrackStats: { framesDecoded?: number | null }[] }[]>;
+};
+
+declare global {
+  interface Window {
+    Twilio?: { Video?: TwilioVideoApi };
+  }
+}
+
+/** twilio-video's prebuilt browser bundle, fetched only when a Twilio call starts. */
+export async function loadTwilioVideo(): Promise<TwilioVideoApi> {
+  await import("twilio-video/dist/twilio-video.min.js");
+  const api = window.Twilio?.Video;
+  if (!api) throw new Error("twilio-video did not load");
+  return api;
+}
+
+/** A call through Twilio Video, behind the same interface as the peer-to-peer one. */
+export async function startTwilioCall(options: {
+  credentials: JoinCredentials;
+  local: MediaStream;
+  callbacks: CallCallbacks;
+  video?: TwilioVideoApi;
+}): Promise<CallSession> {
+  const { credentials, local, callbacks } = options;
+  const Video = options.video ?? (await loadTwilioVideo());
+  callbacks.onState("connecting");
+  const published = new Map<string, unknown>();
+  const tracks = local.getTracks().map((track) => {
+    const wrapped = track.kind === "audio" ? new Video.LocalAudioTrack(track) : new Video.LocalVideoTrack(track);
+    published.set(track.kind, wrapped);
+    return wrapped;
+  });
+  const room = await Video.connect(credentials.token, { name: credentials.roomName, tracks });
+
+  const remote = new Map<string, MediaStreamTrack>();
+  const report = () => callbacks.onRemoteTracks([...remote.values()]);
+  const watch = (participant: TwilioParticipant) => {
+    for (const publication of participant.tracks.values()) {
+      if (publication.track?.mediaStreamTrack) remote.set(publication.track.kind, publication.track.mediaStreamTrack);
+    }
+    participant.on("trackSubscribed", (track) => {
+      if (track.mediaStreamTrack) remote.set(track.kind, track.mediaStreamTrack);
+      report();
+    });
+    participant.on("trackUnsubscribed", (track) => {
+      remote.delete(track.kind);
+      report();
+    });
+  };
+  for (const participant of room.participants.values()) watch(participant);
+  room.on("participantConnected", (participant) => {
+    watch(participant as TwilioParticipant);
+    callbacks.onState("connected");
+  });
+  room.on("participantDisconnected", () => {
+    remote.clear();
+    report();
+    callbacks.onState("waiting");
+  });
+  room.on("reconnecting", () => callbacks.onState("reconnecting"));
+  room.on("reconnected", () => callbacks.onState(room.participants.size ? "connected" : "waiting"));
+  room.on("disconnected", () => callbacks.onState("disconnected"));
+  report();
+  callbacks.onState(room.participants.size ? "connected" : "waiting");
+
+  return {
+    async replaceTrack(track) {
+      const previous = published.get(track.kind);
+      if (previous) room.localParticipant.unpublishTrack(previous);
+      const next = track.kind === "audio" ? new Video.LocalAudioTrack(track) : new Video.LocalVideoTrack(track);
+      published.set(track.kind, next);
+      await room.localParticipant.publishTrack(next);
+    },
+    async framesDecoded() {
+      const reports = await room.getStats();
+      return reports.flatMap((r) => r.remoteVideoTrackStats).reduce((sum, s) => sum + (s.framesDecoded ?? 0), 0);
+    },
+    stop() {
+      room.disconnect();
+    },
+  };
+}

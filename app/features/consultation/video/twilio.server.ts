@@ -1,0 +1,36 @@
+import twilio from "twilio";
+import type { JoinCredentials, JoinRequest, VideoProvider } from "./provider.server";
+
+export type TwilioCredentials = { accountSid: string; apiKeySid: string; apiKeySecret: string };
+
+export function twilioCredentialsFromEnv(env: NodeJS.ProcessEnv): TwilioCredentials | null {
+  const accountSid = env.TWILIO_ACCOUNT_SID?.trim();
+  const apiKeySid = env.TWILIO_API_KEY_SID?.trim();
+  const apiKeySecret = env.TWILIO_API_KEY_SECRET?.trim();
+  return accountSid && apiKeySid && apiKeySecret ? { accountSid, apiKeySid, apiKeySecret } : null;
+}
+
+const MAX_TTL_SECONDS = 4 * 60 * 60;
+
+/** Twilio Video: an Access Token whose only grant is this consultation's room. Minting needs no network. */
+export function twilioProvider(credentials: TwilioCredentials): VideoProvider {
+  return {
+    name: "twilio",
+    async issue(request: JoinRequest): Promise<JoinCredentials> {
+      const ttl = Math.max(60, Math.min(MAX_TTL_SECONDS, Math.floor((request.expiresAt.getTime() - request.now.getTime()) / 1000)));
+      const token = new twilio.jwt.AccessToken(credentials.accountSid, credentials.apiKeySid, credentials.apiKeySecret, {
+        identity: request.identity,
+        ttl,
+      });
+      token.addGrant(new twilio.jwt.AccessToken.VideoGrant({ room: request.roomName }));
+      return {
+        provider: "twilio",
+        token: token.toJwt(),
+        roomName: request.roomName,
+        identity: request.identity,
+        expiresAt: new Date(request.now.getTime() + ttl * 1000).toISOString(),
+        iceServers: [],
+      };
+    },
+  };
+}

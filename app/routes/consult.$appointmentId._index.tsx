@@ -1,0 +1,229 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { StatusBadge } from "~/components/appointment-card";
+import { CallPanel } from "~/components/consultation/call-panel";
+import { ChatPanel } from "~/components/consultation/chat-panel";
+import { NotesPanel } from "~/components/consultation/notes-panel";
+import { FormError } from "~/components/field";
+import { requireUser } from "~/features/auth/guards.server";
+import { uuidParam } from "~/features/booking/schemas.server";
+import { openNote } from "~/features/consult-notes/notes.server";
+import { roomAction } from "~/features/consult-notes/schemas.server";
+import { listChat } from "~/features/consultation/chat.server";
+import { openRoomSocket, type RoomSocket } from "~/features/consultation/client/room-socket";
+import { NO_SHOW_AFTER_MINUTES } from "~/features/consultation/join-window";
+import { changeRoomState, getRoomAccess, listWaiting, queueState } from "~/features/consultation/room.server";
+import type { MessageKey } from "~/i18n";
+import { useT, useViewer } from "~/i18n/use-t";
+import { failure, orErrorPage } from "~/utils/domain-response.server";
+import { formatDateTime, pick } from "~/utils/format";
+
+const ACTIVE = ["booked", "checked_in", "in_consultation"];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = requireUser(request, context);
+  const id = uuidParam.safeParse(params.appointmentId);
+  if (!id.success) throw new Response("Not found", { status: 404 });
+  const now = new Date();
+  const access = await orErrorPage(getRoomAccess(context.db, user, id.data, now));
+  const a = access.appointment;
+  const [chat, queue, waiting, note] = await Promise.all([
+    listChat(context.db, a),
+    access.role === "patient" && a.status === "checked_in" ? queueState(context.db, a) : null,
+    access.role === "doctor" ? listWaiting(context.db, a.doctorId) : [],
+    access.role === "doctor" ? openNote(context.db, user, a.id, { clientAddress: context.clientAddress }) : null,
+  ]);
+  return json(
+    {
+      role: access.role,
+      now: now.toISOString(),
+      window: { opensAt: access.window.opensAt.toISOString(), closesAt: access.window.closesAt.toISOString() },
+      inWindow: access.inWindow,
+      appointment: {
+        id: a.id,
+        status: a.status,
+        startsAt: a.startsAt.toISOString(),
+        endsAt: a.endsAt.toISOString(),
+        reason: a.reason,
+        symptoms: a.symptoms,
+        patientName: a.patientName,
+        doctor: { nameZh: a.doctorNameZh, nameEn: a.doctorNameEn, title: a.doctorTitle },
+        department: { nameZh: a.departmentZh, nameEn: a.departmentEn },
+        checkedInAt: a.checkedInAt?.toISOString() ?? null,
+      },
+      queue,
+      waiting: waiting.map((w) => ({
+        appointmentId: w.appointmentId,
+        patientName: w.patientName,
+        reason: w.reason,
+        startsAt: w.startsAt.toISOString(),
+        checkedInAt: w.checkedInAt?.toISOString() ?? null,
+      })),
+      chat,
+      note,
+    },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = requireUser(request, context);
+  const id = uuidParam.safeParse(params.appointmentId);
+  if (!id.success) throw new Response("Not found", { status: 404 });
+  const parsed = roomAction.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return json({ formError: "error.form" as MessageKey }, { status: 400 });
+  try {
+    await changeRoomState(context.db, user, id.data, parsed.data.intent, { clientAddress: context.clientAddress });
+  } catch (error) {
+    return failure(error);
+  }
+  return redirect(`/consult/${id.data}`);
+}
+
+/** The room's live socket, open while the window is and the appointment is active. */
+function useRoomSocket(appointmentId: string, enabled: boolean) {
+  const [socket, setSocket] = useState<RoomSocket | null>(null);
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (!enabled) return;
+    const opened = openRoomSocket(appointmentId, () => {});
+    setSocket(opened);
+    // Any change to the doctor's queue or this appointment: load the page's data again.
+    const unsubscribe = opened.subscribe((message) => {
+      if (message.type === "changed") revalidator.revalidate();
+    });
+    return () => {
+      unsubscribe();
+      opened.close();
+      setSocket(null);
+    };
+    // revalidator is stable enough for this purpose; re-subscribing on each render would drop messages.
+  }, [appointmentId, enabled]);
+  return socket;
+}
+
+export default function ConsultationRoom() {
+  const t = useT();
+  const { locale, timeZone } = useViewer();
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as { formError?: MessageKey } | undefined;
+  const busy = useNavigation().state !== "idle";
+  const { appointment: a, role } = data;
+  const active = ACTIVE.includes(a.status);
+  const socket = useRoomSocket(a.id, data.inWindow && active);
+  const doctorName = `${pick(locale, a.doctor.nameZh, a.doctor.nameEn)} ${t(`title.${a.doctor.title}`)}`;
+  const time = (iso: string) => formatDateTime(iso, locale, timeZone, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  const inCall = a.status === "in_consultation" && data.inWindow;
+  const noShowAllowed = a.status === "booked" && new Date(data.now).getTime() >= new Date(a.startsAt).getTime() + NO_SHOW_AFTER_MINUTES * 60_000;
+
+  const intent = (value: string, label: string, className = "button") => (
+    <Form method="post" replace>
+      <button type="submit" name="intent" value={value} className={className} disabled={busy}>
+        {label}
+      </button>
+    </Form>
+  );
+
+  return (
+    <main id="main" className="page page--wide consult">
+      <header className="consult__header">
+        <h1>
+          {t("consult.heading")} <StatusBadge status={a.status} />
+        </h1>
+        <p className="lead">
+          {t("consult.with", { doctor: doctorName, department: pick(locale, a.department.nameZh, a.department.nameEn) })} ·{" "}
+          {time(a.startsAt)}
+          {role === "doctor" ? <> · {t("consult.patientLabel", { name: a.patientName })}</> : null}
+        </p>
+      </header>
+      <FormError error={actionData?.formError} />
+
+      {!data.inWindow && active ? (
+        <p className="card notice">
+          {new Date(data.now) < new Date(data.window.opensAt)
+            ? t("consult.opensAt", { time: time(data.window.opensAt) })
+            : t("consult.closed", { time: time(data.window.closesAt) })}
+        </p>
+      ) : null}
+      {a.status === "completed" ? <p className="card notice">{t("consult.ended")}</p> : null}
+      {a.status === "cancelled" ? <p className="card notice">{t("consult.cancelled")}</p> : null}
+      {a.status === "no_show" ? <p className="card notice">{t("consult.noShow")}</p> : null}
+
+      <div className="consult__layout">
+        <div className="consult__main">
+          {role === "patient" && data.inWindow && a.status === "booked" ? (
+            <section className="card">
+              <p>{t("consult.checkInLead")}</p>
+              {intent("checkIn", t("consult.checkIn"), "button button--primary button--block")}
+            </section>
+          ) : null}
+          {role === "patient" && a.status === "checked_in" ? (
+            <section className="card waiting" aria-live="polite">
+              <h2>{t("consult.waitingFor", { doctor: doctorName })}</h2>
+              {data.queue?.position ? <p className="waiting__position">{t("consult.queuePosition", { position: data.queue.position })}</p> : null}
+              {data.queue?.doctorBusy ? <p>{t("consult.doctorBusy")}</p> : null}
+              <p className="muted">{t("consult.waitingHint")}</p>
+            </section>
+          ) : null}
+          {role === "doctor" ? (
+            <section className="card">
+              <h2>{t("consult.thisPatient")}</h2>
+              <p>
+                <strong>{a.patientName}</strong> <StatusBadge status={a.status} />
+              </p>
+              <p className="prewrap">
+                <span className="muted">{t("consult.reason")}: </span>
+                {a.reason}
+              </p>
+              {a.symptoms ? <p className="prewrap muted">{a.symptoms}</p> : null}
+              {a.status === "booked" && data.inWindow ? <p className="muted">{t("consult.notCheckedIn", { name: a.patientName })}</p> : null}
+              <div className="actions">
+                {a.status === "checked_in" && data.inWindow ? intent("admit", t("consult.admit"), "button button--primary") : null}
+                {a.status === "in_consultation" ? intent("end", t("consult.endConsultation"), "button button--danger") : null}
+                {noShowAllowed ? intent("noShow", t("consult.markNoShow"), "button") : null}
+              </div>
+            </section>
+          ) : null}
+
+          {data.inWindow && active ? <CallPanel appointmentId={a.id} role={role} socket={socket} inCall={inCall} /> : null}
+        </div>
+
+        <aside className="consult__side">
+          {role === "doctor" ? (
+            <section className="card" aria-labelledby="waiting-heading">
+              <h2 id="waiting-heading">{t("consult.waitingRoom")}</h2>
+              {data.waiting.length === 0 ? <p className="muted">{t("consult.nobodyWaiting")}</p> : null}
+              <ul className="waiting-list">
+                {data.waiting.map((w) => (
+                  <li key={w.appointmentId} className={w.appointmentId === a.id ? "waiting-list__item waiting-list__item--current" : "waiting-list__item"}>
+                    <div>
+                      <strong>{w.patientName}</strong>{" "}
+                      <span className="muted">
+                        {time(w.startsAt)}
+                        {w.checkedInAt
+                          ? ` · ${t("consult.waitingSince", { minutes: Math.max(0, Math.floor((new Date(data.now).getTime() - new Date(w.checkedInAt).getTime()) / 60_000)) })}`
+                          : null}
+                      </span>
+                      <p className="prewrap small">{w.reason}</p>
+                    </div>
+                    {w.appointmentId !== a.id ? (
+                      <Link className="button button--small" to={`/consult/${w.appointmentId}`}>
+                        {t("consult.open")}
+                      </Link>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          {data.inWindow || data.chat.length > 0 ? (
+            <ChatPanel initial={data.chat} socket={socket} role={role} canSend={Boolean(socket) && active} />
+          ) : null}
+          {role === "doctor" && data.note ? <NotesPanel appointmentId={a.id} initial={data.note} /> : null}
+        </aside>
+      </div>
+    </main>
+  );
+}

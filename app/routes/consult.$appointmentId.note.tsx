@@ -1,0 +1,44 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { requireRole } from "~/features/auth/guards.server";
+import { uuidParam } from "~/features/booking/schemas.server";
+import { addAddendum, saveNoteDraft, signNote } from "~/features/consult-notes/notes.server";
+import { noteAction } from "~/features/consult-notes/schemas.server";
+import { DomainError } from "~/utils/errors";
+
+/** Autosave, signing and addenda of a consult note (JSON answers for the notes panel). */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = requireRole(request, context, ["doctor"]);
+  const id = uuidParam.safeParse(params.appointmentId);
+  if (!id.success) return json({ error: "error.appointmentNotFound" }, { status: 404 });
+  const parsed = noteAction.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    return json({ error: parsed.error.issues[0]?.message ?? "notes.tooLong" }, { status: 400 });
+  }
+  const input = parsed.data;
+  const ctx = { clientAddress: context.clientAddress };
+  try {
+    switch (input.intent) {
+      case "save": {
+        const { intent: _intent, baseVersion, ...fields } = input;
+        return json(await saveNoteDraft(context.db, user, id.data, { fields, baseVersion }, ctx));
+      }
+      case "sign": {
+        const now = new Date();
+        await signNote(context.db, user, id.data, input.baseVersion, { ...ctx, now });
+        return json({ signedAt: now.toISOString() });
+      }
+      case "addendum": {
+        await addAddendum(context.db, user, id.data, input.body, ctx);
+        return json({
+          addendum: { id: crypto.randomUUID(), authorName: user.displayName, body: input.body, createdAt: new Date().toISOString() },
+        });
+      }
+    }
+  } catch (error) {
+    if (error instanceof DomainError) {
+      return json({ error: error.messageKey, ...(error.detail ?? {}) }, { status: error.status });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,26 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { issueJoinCredentials } from "~/features/consultation/issue-token.server";
+import { DomainError } from "~/utils/errors";
+
+/**
+ * Credentials to join the call, in the body of a POST answer (never in a URL). Every refusal — not
+ * signed in, not a participant, outside the window — is the same 403.
+ */
+export async function action({ params, context }: ActionFunctionArgs) {
+  const user = context.auth.user;
+  if (!user) return json({ error: "consult.tokenRefused" }, { status: 403 });
+  try {
+    const credentials = await issueJoinCredentials(context.db, user, params.appointmentId ?? "", {
+      clientAddress: context.clientAddress,
+    });
+    return json(credentials, { headers: { "Cache-Control": "no-store" } });
+  } catch (error) {
+    if (error instanceof DomainError) return json({ error: "consult.tokenRefused" }, { status: 403 });
+    throw error;
+  }
+}
+
+export async function loader() {
+  return json({ error: "Use POST" }, { status: 405 });
+}

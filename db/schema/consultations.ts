@@ -1,0 +1,103 @@
+import { sql } from "drizzle-orm";
+import { bigserial, check, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { id, instant, timestamps } from "./_columns";
+import { appointments } from "./appointments";
+import { users } from "./users";
+
+/**
+ * The call that happens for an appointment. The room name is random (128 bits, hex) and carries no
+ * personal data; video providers know the call only by it.
+ */
+export const consultations = pgTable("consultations", {
+  appointmentId: uuid("appointment_id")
+    .primaryKey()
+    .references(() => appointments.id, { onDelete: "cascade" }),
+  roomName: text("room_name").notNull().unique(),
+  checkedInAt: instant("checked_in_at"),
+  admittedAt: instant("admitted_at"),
+  endedAt: instant("ended_at"),
+  ...timestamps,
+});
+
+/** Chat in the call: plain text, stored, shown to both sides. */
+export const chatMessages = pgTable(
+  "chat_messages",
+  {
+    id: id(),
+    appointmentId: uuid("appointment_id")
+      .notNull()
+      .references(() => appointments.id, { onDelete: "cascade" }),
+    senderId: uuid("sender_id")
+      .notNull()
+      .references(() => users.id),
+    body: text("body").notNull(),
+    createdAt: instant("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("chat_messages_appointment_idx").on(t.appointmentId, t.createdAt),
+    check("chat_messages_body_length", sql`char_length(${t.body}) between 1 and 1000`),
+  ],
+);
+
+/**
+ * The doctor's consult note (SOAP, diagnosis, advice for the patient). `version` rises with every save:
+ * a save names the version it started from, and a stale one is refused (optimistic concurrency).
+ * Once signed, the note never changes again; only addenda follow.
+ */
+export const consultNotes = pgTable("consult_notes", {
+  appointmentId: uuid("appointment_id")
+    .primaryKey()
+    .references(() => appointments.id, { onDelete: "cascade" }),
+  authorId: uuid("author_id")
+    .notNull()
+    .references(() => users.id),
+  subjective: text("subjective").notNull().default(""),
+  objective: text("objective").notNull().default(""),
+  assessment: text("assessment").notNull().default(""),
+  plan: text("plan").notNull().default(""),
+  diagnosis: text("diagnosis").notNull().default(""),
+  advice: text("advice").notNull().default(""),
+  version: integer("version").notNull().default(1),
+  signedAt: instant("signed_at"),
+  signedBy: uuid("signed_by").references(() => users.id),
+  ...timestamps,
+});
+
+export const noteAddenda = pgTable(
+  "note_addenda",
+  {
+    id: id(),
+    appointmentId: uuid("appointment_id")
+      .notNull()
+      .references(() => consultNotes.appointmentId, { onDelete: "cascade" }),
+    authorId: uuid("author_id")
+      .notNull()
+      .references(() => users.id),
+    body: text("body").notNull(),
+    createdAt: instant("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("note_addenda_appointment_idx").on(t.appointmentId, t.createdAt),
+    check("note_addenda_body_length", sql`char_length(${t.body}) between 1 and 5000`),
+  ],
+);
+
+/**
+ * Append-only audit trail: who did what to which record, when and from where. The database refuses
+ * UPDATE and DELETE on it (a trigger in a custom migration).
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: instant("at").notNull().defaultNow(),
+    /** No foreign key: the trail outlives the accounts it names. */
+    actorId: uuid("actor_id"),
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id").notNull(),
+    clientAddress: text("client_address"),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index("audit_events_entity_idx").on(t.entityType, t.entityId, t.at)],
+);
