@@ -117,7 +117,7 @@ export async function signNote(db: Db, actor: Actor, appointmentId: string, base
       .from(consultNotes)
       .where(eq(consultNotes.appointmentId, appointmentId))
       .for("update");
-    if (!current) throw new ConflictError("notes.empty");
+    if (!current || NOTE_FIELDS.every((f) => !current[f].trim())) throw new ConflictError("notes.empty");
     if (current.signedAt) throw new ConflictError("notes.alreadySigned");
     if (current.version !== baseVersion) {
       throw new ConflictError("notes.stale", { current: { fields: fieldsOf(current), version: current.version } });

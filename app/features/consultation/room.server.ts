@@ -124,7 +124,7 @@ export async function changeRoomState(
     if (access.role !== transition.by) throw new ForbiddenError();
   }
   const { appointment } = access;
-  if (action === "checkIn" && !access.inWindow) throw new ConflictError("consult.outsideWindow");
+  if ((action === "checkIn" || action === "admit") && !access.inWindow) throw new ConflictError("consult.outsideWindow");
   if (action === "noShow" && now.getTime() < appointment.startsAt.getTime() + NO_SHOW_AFTER_MINUTES * 60_000) {
     throw new ConflictError("consult.noShowTooEarly");
   }

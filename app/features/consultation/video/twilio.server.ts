@@ -1,4 +1,5 @@
 import twilio from "twilio";
+import { ForbiddenError } from "~/utils/errors";
 import type { JoinCredentials, JoinRequest, VideoProvider } from "./provider.server";
 
 export type TwilioCredentials = { accountSid: string; apiKeySid: string; apiKeySecret: string };
@@ -17,7 +18,10 @@ export function twilioProvider(credentials: TwilioCredentials): VideoProvider {
   return {
     name: "twilio",
     async issue(request: JoinRequest): Promise<JoinCredentials> {
-      const ttl = Math.max(60, Math.min(MAX_TTL_SECONDS, Math.floor((request.expiresAt.getTime() - request.now.getTime()) / 1000)));
+      // The SDK counts from its own clock (Date.now()), read later than `request.now`: measure from it too,
+      // so that the token never outlives the window.
+      const ttl = Math.min(MAX_TTL_SECONDS, Math.floor((request.expiresAt.getTime() - Math.max(Date.now(), request.now.getTime())) / 1000) - 1);
+      if (ttl < 1) throw new ForbiddenError("consult.tokenRefused");
       const token = new twilio.jwt.AccessToken(credentials.accountSid, credentials.apiKeySid, credentials.apiKeySecret, {
         identity: request.identity,
         ttl,
@@ -28,7 +32,7 @@ export function twilioProvider(credentials: TwilioCredentials): VideoProvider {
         token: token.toJwt(),
         roomName: request.roomName,
         identity: request.identity,
-        expiresAt: new Date(request.now.getTime() + ttl * 1000).toISOString(),
+        expiresAt: new Date(Math.max(Date.now(), request.now.getTime()) + ttl * 1000).toISOString(),
         iceServers: [],
       };
     },
