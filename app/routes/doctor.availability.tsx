@@ -116,7 +116,7 @@ export default function Availability() {
   const errorsFor = (intent: string) => (result?.intent === intent || (!result?.ok && result) ? result?.errors ?? {} : {});
   const query = data.doctors.length ? `?doctorId=${data.doctorId}` : "";
   return (
-    <main id="main" className="page page--wide">
+    <main id="main" className="page page--wide" data-doctor-id={data.doctorId}>
       <h1>{t("availability.heading")}</h1>
       <p className="lead">{t("availability.lead", { timeZone: zone })}</p>
 

@@ -10,6 +10,13 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
+/** For calls: fake camera and microphone, allowed without asking, and loopback ICE candidates. */
+export const CALL_ARGS = [
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+  "--allow-loopback-in-peer-connection",
+];
+
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -23,13 +30,23 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
  */
 export async function openPage(
   browser: Browser,
-  options: { locale?: string; timezoneId?: string; viewport?: { width: number; height: number } } = {},
+  options: {
+    locale?: string;
+    timezoneId?: string;
+    viewport?: { width: number; height: number };
+    /** A `yz_session=…` cookie to start signed in, and the server it belongs to. */
+    session?: { cookie: string; baseURL: string };
+  } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     locale: options.locale ?? "en-US",
     timezoneId: options.timezoneId ?? "Asia/Shanghai",
     viewport: options.viewport ?? { width: 390, height: 844 },
   });
+  if (options.session) {
+    const [name, value] = options.session.cookie.split("=") as [string, string];
+    await context.addCookies([{ name, value, url: options.session.baseURL }]);
+  }
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("console", (message) => {

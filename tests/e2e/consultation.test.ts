@@ -1,0 +1,173 @@
+import { readdirSync, readFileSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import WebSocket from "ws";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
+import { openConsultation } from "../helpers/consult-e2e";
+import { client } from "../helpers/http";
+
+const baseURL = inject("baseURL");
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser(CALL_ARGS);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const framesDecoded = (page: Page) =>
+  page.evaluate(() => (window.__yunzhenFramesDecoded ? window.__yunzhenFramesDecoded() : Promise.resolve(0)));
+
+/** The other side's video is really playing: decoded frames keep rising. */
+async function expectVideoFlowing(page: Page) {
+  await expect.poll(() => framesDecoded(page), { timeout: 15_000 }).toBeGreaterThan(0);
+  const before = await framesDecoded(page);
+  await expect.poll(() => framesDecoded(page), { timeout: 10_000 }).toBeGreaterThan(before);
+}
+
+describe("the consultation room in Chromium", () => {
+  it("patient checks in, doctor admits, both see video, chat both ways, reload restores call and chat, signed note reaches the patient", async () => {
+    const room = await openConsultation(baseURL, DEMO_DOCTORS[1]!.email);
+    const patient = await openPage(browser, { session: { cookie: room.patient.cookie, baseURL } });
+    const doctor = await openPage(browser, { session: { cookie: room.doctor.cookie, baseURL }, viewport: { width: 1280, height: 900 } });
+
+    await patient.page.goto(`${baseURL}/appointments/${room.appointmentId}`);
+    await patient.page.getByRole("link", { name: "Join consultation" }).click();
+    await patient.page.waitForURL(`${baseURL}/consult/${room.appointmentId}`);
+    await expect.poll(() => patient.page.getByText("Camera and microphone check").count()).toBe(1);
+
+    await doctor.page.goto(`${baseURL}/consult/${room.appointmentId}`);
+    await expect.poll(() => doctor.page.getByRole("button", { name: "Admit" }).count()).toBe(0);
+
+    await patient.page.getByRole("button", { name: "Check in" }).click();
+    await expect.poll(() => patient.page.getByText("You are number 1 in the queue.").count()).toBe(1);
+    // The doctor's page learns of the check-in by itself: no reload.
+    await expect.poll(() => doctor.page.getByRole("button", { name: "Admit" }).count(), { timeout: 5000 }).toBe(1);
+    await doctor.page.getByRole("button", { name: "Admit" }).click();
+
+    await expectVideoFlowing(patient.page);
+    await expectVideoFlowing(doctor.page);
+
+    await patient.page.getByLabel("Message").fill("Hello doctor, <img src=x onerror=alert(1)>");
+    await patient.page.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => doctor.page.getByText("Hello doctor, <img src=x onerror=alert(1)>").count()).toBe(1);
+    await doctor.page.getByLabel("Message").fill("Good morning. How long have you had the cough?");
+    await doctor.page.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => patient.page.getByText("How long have you had the cough?").count()).toBe(1);
+
+    await patient.page.reload();
+    await expectVideoFlowing(patient.page);
+    await expectVideoFlowing(doctor.page);
+    expect(await patient.page.getByText("Hello doctor, <img src=x onerror=alert(1)>").count()).toBe(1);
+    expect(await patient.page.getByText("How long have you had the cough?").count()).toBe(1);
+
+    await doctor.page.getByLabel("Subjective").fill("Dry cough for three days, mild fever.");
+    await doctor.page.getByLabel("Diagnosis").fill("Acute bronchitis");
+    await doctor.page.getByLabel("Plan", { exact: true }).fill("Rest and fluids; paracetamol if fever above 38.5.");
+    await doctor.page.getByLabel("Advice for the patient").fill("Come back if the fever lasts more than three days.");
+    await expect.poll(() => doctor.page.locator("[data-state]").filter({ hasText: "Saved" }).count(), { timeout: 5000 }).toBeGreaterThan(0);
+    await doctor.page.reload();
+    expect(await doctor.page.getByLabel("Diagnosis").inputValue()).toBe("Acute bronchitis");
+
+    doctor.page.once("dialog", (dialog) => void dialog.accept());
+    await doctor.page.getByRole("button", { name: "Sign note" }).click();
+    await expect.poll(() => doctor.page.getByText(/^Signed on/).count()).toBe(1);
+    await doctor.page.getByRole("button", { name: "End consultation" }).click();
+    await expect.poll(() => doctor.page.getByText("This consultation has ended.").count()).toBe(1);
+
+    await patient.page.goto(`${baseURL}/appointments/${room.appointmentId}`);
+    await expect.poll(() => patient.page.getByRole("heading", { name: "Visit summary" }).count()).toBe(1);
+    expect(await patient.page.getByText("Acute bronchitis").count()).toBe(1);
+    expect(await patient.page.getByText("Come back if the fever lasts more than three days.").count()).toBe(1);
+    // The patient never sees the doctor's working notes.
+    expect(await patient.page.getByText("Dry cough for three days").count()).toBe(0);
+
+    expect(patient.errors).toEqual([]);
+    expect(doctor.errors).toEqual([]);
+    await patient.context.close();
+    await doctor.context.close();
+  });
+});
+
+/** Status of a WebSocket handshake to the room's signalling endpoint. */
+function socketStatus(appointmentId: string, cookie: string | null): Promise<number> {
+  return new Promise((resolve) => {
+    const url = `${baseURL.replace("http", "ws")}/ws/signal?appointment=${appointmentId}`;
+    const ws = new WebSocket(url, { headers: cookie ? { Cookie: cookie } : {} });
+    ws.on("open", () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on("error", () => resolve(0));
+  });
+}
+
+describe("who may join a call", () => {
+  it("gives the token and the socket to the two participants inside the window, and 403 to everyone else", async () => {
+    const room = await openConsultation(baseURL, DEMO_DOCTORS[2]!.email);
+    const stranger = client(baseURL);
+    await stranger.register(`stranger-${crypto.randomUUID().slice(0, 8)}@test.example`);
+    const otherDoctor = client(baseURL);
+    await otherDoctor.signIn(DEMO_DOCTORS[3]!.email, DEMO_PASSWORD);
+    const staff = client(baseURL);
+    await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
+
+    for (const participant of [room.patient, room.doctor]) {
+      const token = await participant.post(`/consult/${room.appointmentId}/token`, {});
+      expect(token.status).toBe(200);
+      const body = (await token.json()) as { provider: string; token: string; identity: string };
+      expect(body.provider).toBe("p2p");
+      expect(body.identity).not.toContain("@");
+      expect(await socketStatus(room.appointmentId, participant.cookie)).toBe(101);
+    }
+    for (const outsider of [stranger, otherDoctor, staff]) {
+      expect((await outsider.post(`/consult/${room.appointmentId}/token`, {})).status).toBe(403);
+      expect(await socketStatus(room.appointmentId, outsider.cookie)).toBe(403);
+    }
+    const anonymous = client(baseURL);
+    expect((await anonymous.post(`/consult/${room.appointmentId}/token`, {})).status).toBe(403);
+    expect(await socketStatus(room.appointmentId, null)).toBe(401);
+  });
+
+  it("refuses the token and the socket outside the join window, even to the patient", async () => {
+    const patient = client(baseURL);
+    await patient.register(`later-${crypto.randomUUID().slice(0, 8)}@test.example`);
+    const directory = await (await fetch(`${baseURL}/doctors`)).text();
+    const doctorId = /href="\/doctors\/([0-9a-f-]{36})"/.exec(directory)![1]!;
+    const profile = await (await fetch(`${baseURL}/doctors/${doctorId}`)).text();
+    const later = [...profile.matchAll(/data-start="([^"]+)"/g)]
+      .map((m) => m[1]!)
+      .find((s) => new Date(s).getTime() > Date.now() + 3 * 60 * 60_000)!;
+    const booked = await patient.post(`/doctors/${doctorId}/book?start=${encodeURIComponent(later)}`, {
+      start: later,
+      reason: "Follow-up of a cough",
+      idempotencyKey: crypto.randomUUID(),
+    });
+    const appointmentId = booked.headers.get("Location")!.match(/appointments\/([0-9a-f-]{36})/)![1]!;
+    expect((await patient.post(`/consult/${appointmentId}/token`, {})).status).toBe(403);
+    expect(await socketStatus(appointmentId, patient.cookie)).toBe(403);
+    const page = await (await patient.get(`/consult/${appointmentId}`)).text();
+    expect(page).toContain("The consultation room opens at");
+  });
+});
+
+describe("what the booking pages download", () => {
+  it("contains no twilio-video code on the booking pages; the room loads it only when a Twilio call starts", async () => {
+    for (const path of ["/", "/doctors", "/login"]) {
+      const html = await (await fetch(`${baseURL}${path}`)).text();
+      const scripts = [...html.matchAll(/(?:src|href)="(\/build\/[^"]+\.js)"/g)].map((m) => m[1]!);
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const script of scripts) {
+        const code = await (await fetch(`${baseURL}${script}`)).text();
+        expect(code, script).not.toContain("twilio-video");
+      }
+    }
+    const shared = readdirSync("public/build/_shared");
+    const bundle = shared.find((f) => f.startsWith("twilio-video.min-"));
+    expect(bundle).toBeTruthy();
+    const adapter = shared.find((f) => f.startsWith("twilio-call-"))!;
+    expect(readFileSync(`public/build/_shared/${adapter}`, "utf8")).toContain(`import("/build/_shared/${bundle}")`);
+  });
+});
