@@ -46,6 +46,22 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // Needs a PostgreSQL server (several app instances cannot share one embedded database): run by
+      // .ci/run, and by `npm test` whenever DATABASE_URL is set.
+      ...(process.env.DATABASE_URL
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: "e2e-postgres",
+                include: ["tests/e2e-postgres/**/*.test.ts"],
+                testTimeout: 90_000,
+                hookTimeout: 180_000,
+                fileParallelism: false,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

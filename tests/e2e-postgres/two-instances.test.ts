@@ -1,0 +1,73 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import postgres from "postgres";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
+import { openConsultation } from "../helpers/consult-e2e";
+import { client } from "../helpers/http";
+import { startServer, type RunningServer } from "../helpers/server";
+
+// Two app instances on one PostgreSQL database: the patient talks to one, the doctor to the other, and
+// everything between them (live state, chat, signalling) travels through LISTEN/NOTIFY.
+const serverUrl = process.env.DATABASE_URL!;
+const name = `yz_e2e_${randomBytes(5).toString("hex")}`;
+const url = new URL(serverUrl);
+url.pathname = `/${name}`;
+let admin: ReturnType<typeof postgres>;
+let instances: RunningServer[] = [];
+let browser: Browser;
+
+beforeAll(async () => {
+  admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
+  const env = { DATABASE_URL: url.toString(), JOIN_TICKET_SECRET: randomBytes(32).toString("hex") };
+  execFileSync(path.resolve("node_modules/.bin/tsx"), ["db/seed.ts"], { stdio: "ignore", env: { ...process.env, ...env } });
+  instances = await Promise.all([startServer(env), startServer(env)]);
+  browser = await launchBrowser(CALL_ARGS);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(instances.map((i) => i.stop()));
+  await admin?.unsafe(`drop database if exists ${name} with (force)`);
+  await admin?.end();
+});
+
+const framesDecoded = (page: Page) =>
+  page.evaluate(() => (window.__yunzhenFramesDecoded ? window.__yunzhenFramesDecoded() : Promise.resolve(0)));
+
+describe("a call across two app instances", () => {
+  it("connects a patient on one instance with a doctor on another: live check-in, video both ways, chat", async () => {
+    const [a, b] = instances as [RunningServer, RunningServer];
+    const room = await openConsultation(a.url, DEMO_DOCTORS[4]!.email);
+    const doctorOnB = client(b.url);
+    await doctorOnB.signIn(room.doctorEmail, DEMO_PASSWORD);
+    const patient = await openPage(browser, { session: { cookie: room.patient.cookie, baseURL: a.url } });
+    const doctor = await openPage(browser, { session: { cookie: doctorOnB.cookie, baseURL: b.url }, viewport: { width: 1280, height: 900 } });
+
+    await doctor.page.goto(`${b.url}/consult/${room.appointmentId}`);
+    await patient.page.goto(`${a.url}/consult/${room.appointmentId}`);
+    await patient.page.getByRole("button", { name: "Check in" }).click();
+    await expect.poll(() => doctor.page.getByRole("button", { name: "Admit" }).count(), { timeout: 5000 }).toBe(1);
+    await doctor.page.getByRole("button", { name: "Admit" }).click();
+
+    for (const side of [patient.page, doctor.page]) {
+      await expect.poll(() => framesDecoded(side), { timeout: 15_000 }).toBeGreaterThan(0);
+      const before = await framesDecoded(side);
+      await expect.poll(() => framesDecoded(side), { timeout: 10_000 }).toBeGreaterThan(before);
+    }
+    await patient.page.getByLabel("Message").fill("Can you hear me?");
+    await patient.page.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => doctor.page.getByText("Can you hear me?").count()).toBe(1);
+    await doctor.page.getByLabel("Message").fill("Yes, clearly.");
+    await doctor.page.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => patient.page.getByText("Yes, clearly.").count()).toBe(1);
+
+    expect(patient.errors).toEqual([]);
+    expect(doctor.errors).toEqual([]);
+  });
+});
