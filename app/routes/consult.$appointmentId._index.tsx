@@ -94,8 +94,11 @@ function useRoomSocket(appointmentId: string, enabled: boolean) {
     const unsubscribe = opened.subscribe((message) => {
       if (message.type === "changed") revalidator.revalidate();
     });
+    // Whatever happened while the socket was away (or before it first opened) is loaded on (re)connect.
+    const unOpen = opened.onOpen(() => revalidator.revalidate());
     return () => {
       unsubscribe();
+      unOpen();
       opened.close();
       setSocket(null);
     };

@@ -4,6 +4,7 @@
  */
 import { createTestDatabase } from "../helpers/database";
 import { benchBooking } from "./booking.bench";
+import { benchCalls } from "./call.bench";
 
 const targets: ("pglite" | "postgres")[] = process.env.DATABASE_URL ? ["postgres", "pglite"] : ["pglite"];
 
@@ -19,3 +20,6 @@ for (const target of targets) {
     if (saved) process.env.DATABASE_URL = saved;
   }
 }
+
+console.log("\n== consultation calls (embedded database) ==");
+await benchCalls();
