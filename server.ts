@@ -13,6 +13,7 @@ import { openDatabase } from "./db/client.server";
 import { demoCredentialsText, ensureDemoConsultation, hasDemoHospital, seedDemoHospital } from "./db/seed";
 import { authenticate, deleteExpiredSessions } from "./app/features/auth/session.server";
 import { createSignaling } from "./app/features/consultation/signaling.server";
+import { createLiveHub } from "./app/features/live/hub.server";
 import { resolveViewer } from "./app/i18n/viewer.server";
 import { EnvError, readEnv } from "./app/utils/env.server";
 
@@ -65,6 +66,7 @@ async function main() {
     });
   }
 
+  const live = await createLiveHub(database.listen);
   const handlerFor = (serverBuild: ServerBuild) =>
     createRequestHandler({
       build: serverBuild,
@@ -76,7 +78,7 @@ async function main() {
           { cookie: req.headers.cookie, acceptLanguage: req.headers["accept-language"] },
           auth.user,
         );
-        return { db, auth, clientAddress: req.ip ?? "unknown", ...viewer };
+        return { db, live, auth, clientAddress: req.ip ?? "unknown", ...viewer };
       },
     });
   let handleRequest = handlerFor(build);
@@ -94,7 +96,7 @@ async function main() {
     if (env.NODE_ENV === "development") broadcastDevReady(build);
   });
 
-  const signaling = await createSignaling({ db, listen: database.listen });
+  const signaling = await createSignaling({ db, hub: live });
   server.on("upgrade", (request: IncomingMessage, socket, head) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     if (url.pathname !== "/ws/signal") {
@@ -128,6 +130,7 @@ async function main() {
     }, 15_000);
     force.unref();
     void signaling.close();
+    void live.close();
     server.close(async () => {
       await database.close().catch(() => {});
       process.exit(0);

@@ -1,10 +1,13 @@
 import type { Db } from "~db/client.server";
 import type { Auth } from "~/features/auth/session.server";
+import type { LiveHub } from "~/features/live/hub.server";
 import type { Locale } from "~/i18n";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
     db: Db;
+    /** Live events from every app instance (PostgreSQL LISTEN), for event streams. */
+    live: LiveHub;
     auth: Auth;
     /** The client's address as Express resolved it (honouring TRUST_PROXY). */
     clientAddress: string;

@@ -9,7 +9,8 @@ import { getAppointment } from "~/features/booking/appointment-access.server";
 import { cancelAppointment } from "~/features/booking/change-appointment.server";
 import { getBookingPolicy, getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { noteStatus, visitSummary } from "~/features/consult-notes/notes.server";
-import { isInside, joinWindow } from "~/features/consultation/join-window";
+import { isInside, joinWindow, NO_SHOW_AFTER_MINUTES } from "~/features/consultation/join-window";
+import { changeRoomState } from "~/features/consultation/room.server";
 import { cancelForm, uuidParam } from "~/features/booking/schemas.server";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
@@ -64,6 +65,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         : null,
       summary,
       note,
+      canMarkNoShow:
+        isStaff && appointment.status === "booked" && Date.now() >= appointment.startsAt.getTime() + NO_SHOW_AFTER_MINUTES * 60_000,
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
@@ -74,6 +77,14 @@ type ActionData = { formError?: MessageKey; errors: Partial<Record<string, Messa
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requireUser(request, context);
   const id = appointmentId(params);
+  if (new URL(request.url).searchParams.get("intent") === "noShow") {
+    try {
+      await changeRoomState(context.db, user, id, "noShow", { clientAddress: context.clientAddress });
+    } catch (error) {
+      return failure(error);
+    }
+    return redirect(`/appointments/${id}`);
+  }
   const parsed = await parseForm(request, cancelForm);
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors }, { status: 400 });
   try {
@@ -87,7 +98,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function AppointmentPage() {
   const t = useT();
   const { locale, timeZone } = useViewer();
-  const { appointment: a, clinicTimeZone, deadline, changeable, tooLate, viewerRole, join, summary, note } =
+  const { appointment: a, clinicTimeZone, deadline, changeable, tooLate, viewerRole, join, summary, note, canMarkNoShow } =
     useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   const [params] = useSearchParams();
@@ -203,6 +214,13 @@ export default function AppointmentPage() {
           <a className="button" href={`/appointments/${a.id}/calendar.ics`} download>
             {t("appointment.addToCalendar")}
           </a>
+        ) : null}
+        {canMarkNoShow ? (
+          <Form method="post" action={`/appointments/${a.id}?intent=noShow`}>
+            <button type="submit" className="button" disabled={busy}>
+              {t("consult.markNoShow")}
+            </button>
+          </Form>
         ) : null}
         {changeable ? (
           <Link className="button" to={`/appointments/${a.id}/reschedule`}>

@@ -1,46 +1,262 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { StatusBadge } from "~/components/appointment-card";
+import { ScheduleSummary } from "~/components/schedule-summary";
+import { useLiveReload } from "~/components/use-live-reload";
 import { requireRole } from "~/features/auth/guards.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
-import { listDoctors } from "~/features/directory/list-doctors.server";
+import { APPOINTMENT_STATUSES } from "~/features/booking/statuses";
+import { loadClinicDay, loadClinicWeek } from "~/features/clinic-schedule/schedule.server";
+import { scheduleQuery } from "~/features/clinic-schedule/schemas.server";
+import { listDepartments } from "~/features/directory/list-doctors.server";
 import { useT, useViewer } from "~/i18n/use-t";
-import { formatDate, pick } from "~/utils/format";
+import { formatDateTime, pick } from "~/utils/format";
+import { addDays, isoWeekday, localDateOf } from "~/utils/zoned-time";
+
+/** The day grid spans 07:00–22:00 in the clinic's time zone. */
+const GRID_START = 7 * 60;
+const GRID_MINUTES = 15 * 60;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireRole(request, context, ["staff", "admin"]);
-  const [clinic, doctors] = await Promise.all([getClinicSettings(context.db), listDoctors(context.db, {})]);
-  return json({ clinicTimeZone: clinic.timeZone, doctors, now: new Date().toISOString() });
+  const query = scheduleQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const clinic = await getClinicSettings(context.db);
+  const now = new Date();
+  const date = query.date ?? localDateOf(now, clinic.timeZone);
+  const filter = { departmentCode: query.department, doctorId: query.doctor, status: query.status };
+  const departments = await listDepartments(context.db);
+  const headers = { "Cache-Control": "private, no-store" };
+  if (query.view === "week") {
+    const weekStart = addDays(date, 1 - isoWeekday(date));
+    const week = await loadClinicWeek(context.db, weekStart, clinic.timeZone, filter);
+    return json({ view: "week" as const, query, date, clinicTimeZone: clinic.timeZone, departments, week, day: null, now: now.toISOString() }, { headers });
+  }
+  const day = await loadClinicDay(context.db, date, clinic.timeZone, filter);
+  const minuteOf = (d: Date) => Math.round((d.getTime() - day.from.getTime()) / 60_000);
+  // Compact on purpose: the day view of a big clinic has thousands of blocks.
+  return json(
+    {
+      view: "day" as const,
+      query,
+      date,
+      clinicTimeZone: clinic.timeZone,
+      departments,
+      week: null,
+      now: now.toISOString(),
+      nowMinute: now >= day.from && now < day.until ? minuteOf(now) : null,
+      day: {
+        summary: day.summary,
+        departments: day.departments.map((g) => ({
+          id: g.department.id,
+          nameZh: g.department.nameZh,
+          nameEn: g.department.nameEn,
+          summary: g.summary,
+          doctors: g.doctors.map((d) => ({
+            id: d.id,
+            nameZh: d.nameZh,
+            nameEn: d.nameEn,
+            summary: { booked: d.summary.booked + d.summary.checked_in + d.summary.in_consultation + d.summary.completed + d.summary.no_show, utilisation: d.summary.utilisation },
+            available: d.available.map((i) => [minuteOf(i.start), minuteOf(i.end)] as const),
+            appointments: d.appointments.map((a) => [a.id, minuteOf(a.startsAt), minuteOf(a.endsAt), a.status, a.patientName] as const),
+          })),
+        })),
+      },
+    },
+    { headers },
+  );
 }
+
+const pct = (minute: number) => `${(((minute - GRID_START) / GRID_MINUTES) * 100).toFixed(2)}%`;
+const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
 
 export default function ClinicSchedule() {
   const t = useT();
   const { locale } = useViewer();
-  const { clinicTimeZone, doctors, now } = useLoaderData<typeof loader>();
-  const byDepartment = new Map<string, typeof doctors>();
-  for (const d of doctors) {
-    const name = pick(locale, d.department.nameZh, d.department.nameEn);
-    byDepartment.set(name, [...(byDepartment.get(name) ?? []), d]);
-  }
+  const data = useLoaderData<typeof loader>();
+  useLiveReload();
+  const { query, date } = data;
+  const link = (changes: Record<string, string | undefined>) => {
+    const params = new URLSearchParams();
+    const merged = { ...query, date, ...changes };
+    for (const [key, value] of Object.entries(merged)) if (value) params.set(key, String(value));
+    return `/clinic/schedule?${params}`;
+  };
+  const step = data.view === "week" ? 7 : 1;
+  const heading = formatDateTime(`${date}T12:00:00Z`, locale, "UTC", { weekday: "long", year: "numeric", month: "long", day: "numeric" });
+  const doctorsForPicker = data.day?.departments.flatMap((g) => g.doctors) ?? data.week?.doctors ?? [];
+
   return (
-    <main id="main" className="page page--wide">
-      <h1>{t("schedule.heading")}</h1>
+    <main id="main" className="page page--wide schedule">
+      <div className="schedule__title">
+        <h1>{t("schedule.heading")}</h1>
+        <span className="live-dot">{t("schedule.live")}</span>
+      </div>
       <p className="lead">
-        {t("schedule.lead", { date: formatDate(now, locale, clinicTimeZone), timeZone: clinicTimeZone })}
+        {data.view === "week" ? t("schedule.weekOf", { date: heading }) : heading} · {data.clinicTimeZone}
       </p>
-      <p className="muted">{t("schedule.doctors", { count: doctors.length, departments: byDepartment.size })}</p>
-      {[...byDepartment].map(([department, list]) => (
-        <section key={department} className="card">
-          <h2>{department}</h2>
-          <ul className="plain-list">
-            {list.map((d) => (
-              <li key={d.id}>
-                {pick(locale, d.nameZh, d.nameEn)} · <span className="muted">{t(`title.${d.title}`)}</span>
-              </li>
+      <div className="schedule__nav">
+        <Link className="button button--small" to={link({ date: addDays(date, -step) })}>
+          ← {t("schedule.previous")}
+        </Link>
+        <Link className="button button--small" to={link({ date: undefined })}>
+          {t("schedule.today")}
+        </Link>
+        <Link className="button button--small" to={link({ date: addDays(date, step) })}>
+          {t("schedule.next")} →
+        </Link>
+        <Link className="button button--small" to={link({ view: data.view === "week" ? "day" : "week" })}>
+          {data.view === "week" ? t("schedule.day") : t("schedule.week")}
+        </Link>
+        <a className="button button--small" href={`/clinic/schedule/csv?${new URLSearchParams({ date })}`} download>
+          {t("schedule.downloadCsv")}
+        </a>
+      </div>
+      <Form method="get" className="schedule__filters">
+        <input type="hidden" name="view" value={data.view} />
+        <label>
+          {t("schedule.date")}
+          <input type="date" name="date" defaultValue={date} />
+        </label>
+        <label>
+          {t("schedule.department")}
+          <select name="department" defaultValue={query.department ?? ""}>
+            <option value="">{t("doctors.allDepartments")}</option>
+            {data.departments.map((d) => (
+              <option key={d.code} value={d.code}>
+                {pick(locale, d.nameZh, d.nameEn)}
+              </option>
             ))}
-          </ul>
-        </section>
-      ))}
+          </select>
+        </label>
+        <label>
+          {t("schedule.doctor")}
+          <select name="doctor" defaultValue={query.doctor ?? ""}>
+            <option value="">{t("schedule.allDoctors")}</option>
+            {doctorsForPicker.map((d) => (
+              <option key={d.id} value={d.id}>
+                {pick(locale, d.nameZh, d.nameEn)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("schedule.status")}
+          <select name="status" defaultValue={query.status ?? ""}>
+            <option value="">{t("schedule.allStatuses")}</option>
+            {APPOINTMENT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button">
+          {t("schedule.show")}
+        </button>
+      </Form>
+
+      {data.day ? (
+        <>
+          <section aria-labelledby="summary-heading">
+            <h2 id="summary-heading">{t("schedule.summary")}</h2>
+            <ScheduleSummary
+              rows={[
+                ...data.day.departments.map((g) => ({ key: g.id, label: pick(locale, g.nameZh, g.nameEn), summary: g.summary })),
+                { key: "clinic", label: t("schedule.clinic"), summary: data.day.summary },
+              ]}
+            />
+          </section>
+          <div className="legend">
+            {APPOINTMENT_STATUSES.map((s) => (
+              <StatusBadge key={s} status={s} />
+            ))}
+            <span className="legend__available">{t("schedule.available")}</span>
+          </div>
+          {data.day.departments.length === 0 ? <p className="card empty">{t("schedule.noDoctors")}</p> : null}
+          <div className="day-grid" role="table" aria-label={t("schedule.heading")}>
+            <div className="day-grid__row day-grid__hours" role="row">
+              <div className="day-grid__name" role="columnheader" />
+              <div className="day-grid__track" role="columnheader">
+                {Array.from({ length: 15 }, (_, i) => GRID_START + i * 60).map((m) => (
+                  <span key={m} className="hour" style={{ left: pct(m) }}>
+                    {hhmm(m)}
+                  </span>
+                ))}
+              </div>
+            </div>
+            {data.day.departments.map((g) => (
+              <div key={g.id} role="rowgroup">
+                <div className="day-grid__department" role="row">
+                  <span role="cell">{pick(locale, g.nameZh, g.nameEn)}</span>
+                </div>
+                {g.doctors.map((d) => (
+                  <div key={d.id} className="day-grid__row" role="row" data-doctor-id={d.id}>
+                    <div className="day-grid__name" role="rowheader">
+                      <strong>{pick(locale, d.nameZh, d.nameEn)}</strong>
+                      <span className="muted small">
+                        {d.summary.booked} · {d.summary.utilisation === null ? "—" : `${Math.round(d.summary.utilisation * 100)}%`}
+                      </span>
+                    </div>
+                    <div className="day-grid__track" role="cell">
+                      {d.available.map(([start, end]) => (
+                        <span key={start} className="avail" style={{ left: pct(start), width: pct(end - start + GRID_START) }} />
+                      ))}
+                      {d.appointments.map(([id, start, end, status, patient]) => (
+                        <Link
+                          key={id}
+                          to={`/appointments/${id}`}
+                          className={`blk s-${status}`}
+                          data-appointment-id={id}
+                          data-status={status}
+                          style={{ left: pct(start), width: pct(end - start + GRID_START) }}
+                          title={`${hhmm(start)}–${hhmm(end)} ${patient} · ${t(`status.${status}`)}`}
+                        >
+                          {patient}
+                        </Link>
+                      ))}
+                      {data.nowMinute !== null ? <span className="now-line" style={{ left: pct(data.nowMinute) }} title={t("schedule.now")} /> : null}
+                    </div>
+                  </div>
+                ))}
+              </div>
+            ))}
+          </div>
+        </>
+      ) : null}
+
+      {data.week ? (
+        <div className="table-scroll">
+          <table className="table week-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("schedule.doctor")}</th>
+                {data.week.days.map((d) => (
+                  <th key={d} scope="col">
+                    <Link to={link({ view: "day", date: d })}>
+                      {formatDateTime(`${d}T12:00:00Z`, locale, "UTC", { weekday: "short", month: "numeric", day: "numeric" })}
+                    </Link>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {data.week.doctors.map((d) => (
+                <tr key={d.id}>
+                  <th scope="row">
+                    {pick(locale, d.nameZh, d.nameEn)} <span className="muted small">{pick(locale, d.department.nameZh, d.department.nameEn)}</span>
+                  </th>
+                  {d.counts.map((count, i) => (
+                    <td key={i} className={count ? "week-table__busy" : undefined}>
+                      {count || ""}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
     </main>
   );
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import postgres from "postgres";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
@@ -69,5 +69,21 @@ describe("a call across two app instances", () => {
 
     expect(patient.errors).toEqual([]);
     expect(doctor.errors).toEqual([]);
+  });
+});
+
+describe("the clinic schedule across two app instances", () => {
+  it("shows a check-in made through one instance on the day view served by the other within 2 seconds", async () => {
+    const [a, b] = instances as [RunningServer, RunningServer];
+    const room = await openConsultation(a.url, DEMO_DOCTORS[5]!.email);
+    const staff = client(b.url);
+    await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
+    const { page, context } = await openPage(browser, { session: { cookie: staff.cookie, baseURL: b.url }, viewport: { width: 1600, height: 1000 } });
+    await page.goto(`${b.url}/clinic/schedule`);
+    const status = () => page.locator(`[data-appointment-id="${room.appointmentId}"]`).getAttribute("data-status", { timeout: 1000 }).catch(() => null);
+    expect(await status()).toBe("booked");
+    expect((await room.patient.post(`/consult/${room.appointmentId}`, { intent: "checkIn" })).status).toBe(302);
+    await expect.poll(status, { timeout: 2000, interval: 50 }).toBe("checked_in");
+    await context.close();
   });
 });

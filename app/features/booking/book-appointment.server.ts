@@ -1,6 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, doctors } from "~db/schema";
+import { publish } from "~/features/live/publish.server";
 import { ConflictError, InvalidRequestError, NotFoundError } from "~/utils/errors";
 import { bookingWindow, loadSchedules, type DoctorSchedule } from "./availability.server";
 import { getBookingPolicy, type BookingPolicy } from "./clinic-settings.server";
@@ -67,7 +68,10 @@ export async function bookAppointment(db: Db, request: BookingRequest, now = new
     })
     .onConflictDoNothing()
     .returning({ id: appointments.id });
-  if (inserted) return { appointmentId: inserted.id, created: true };
+  if (inserted) {
+    await publish(db, { kind: "appointment", appointmentId: inserted.id, doctorId: request.doctorId, patientId: request.patientId, status: "booked" });
+    return { appointmentId: inserted.id, created: true };
+  }
   return explainRefusal(db, request, requested.slot, alternatives);
 }
 

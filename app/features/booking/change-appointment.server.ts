@@ -1,6 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments } from "~db/schema";
+import { recordAudit } from "~/features/audit/record-audit.server";
+import { publish } from "~/features/live/publish.server";
 import { sqlState } from "~/utils/db-errors.server";
 import { ConflictError, ForbiddenError, InvalidRequestError } from "~/utils/errors";
 import { getAppointment, type Actor } from "./appointment-access.server";
@@ -81,6 +83,14 @@ export async function rescheduleAppointment(
           updatedAt: now,
         })
         .where(eq(appointments.id, current.id));
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "appointment.rescheduled",
+        entityType: "appointment",
+        entityId: current.id,
+        detail: { from: current.startsAt.toISOString(), to: requested.slot.start.toISOString() },
+      });
+      await publish(tx, { kind: "appointment", appointmentId: current.id, doctorId: current.doctor.id, patientId: current.patient.id, status: "booked" });
       return { appointmentId: current.id, doctorId: current.doctor.id };
     });
   } catch (error) {
@@ -116,6 +126,8 @@ export async function cancelAppointment(
         updatedAt: now,
       })
       .where(eq(appointments.id, current.id));
+    await recordAudit(tx, { actorId: actor.id, action: "appointment.cancelled", entityType: "appointment", entityId: current.id });
+    await publish(tx, { kind: "appointment", appointmentId: current.id, doctorId: current.doctor.id, patientId: current.patient.id, status: "cancelled" });
     return { appointmentId: current.id };
   });
 }

@@ -15,7 +15,8 @@ import type { Db } from "~db/client.server";
 import { authenticate, type SessionUser } from "~/features/auth/session.server";
 import type { AppointmentStatus } from "~/features/booking/statuses";
 import type { LiveEvent, Participant, ServerMessage, SignalData } from "~/features/live/events";
-import { LIVE_CHANNEL, publish } from "~/features/live/publish.server";
+import type { LiveHub } from "~/features/live/hub.server";
+import { publish } from "~/features/live/publish.server";
 import { sendChat, CHAT_MAX_LENGTH } from "./chat.server";
 import { getRoomAccess } from "./room.server";
 import { verifyTicket } from "./video/p2p.server";
@@ -75,10 +76,7 @@ export type Signaling = {
   close(): Promise<void>;
 };
 
-export async function createSignaling(options: {
-  db: Db;
-  listen: (channel: string, handler: (payload: string) => void) => Promise<() => Promise<void>>;
-}): Promise<Signaling> {
+export async function createSignaling(options: { db: Db; hub: LiveHub }): Promise<Signaling> {
   const { db } = options;
   const server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const peers = new Set<Peer>();
@@ -87,13 +85,7 @@ export async function createSignaling(options: {
     if (peer.ws.readyState === peer.ws.OPEN) peer.ws.send(JSON.stringify(message));
   };
 
-  const unlisten = await options.listen(LIVE_CHANNEL, (payload) => {
-    let event: LiveEvent;
-    try {
-      event = JSON.parse(payload) as LiveEvent;
-    } catch {
-      return;
-    }
+  const unsubscribe = options.hub.subscribe((event) => {
     for (const peer of peers) deliver(peer, event);
   });
 
@@ -243,7 +235,7 @@ export async function createSignaling(options: {
     async close() {
       clearInterval(heartbeat);
       for (const peer of peers) peer.ws.close(1001, "server restarting");
-      await unlisten().catch(() => {});
+      unsubscribe();
       server.close();
     },
   };

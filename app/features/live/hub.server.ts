@@ -1,0 +1,37 @@
+import type { LiveEvent } from "./events";
+import { LIVE_CHANNEL } from "./publish.server";
+
+export type LiveHub = {
+  /** Calls `listener` with every live event any app instance publishes; returns an unsubscribe. */
+  subscribe(listener: (event: LiveEvent) => void): () => void;
+  close(): Promise<void>;
+};
+
+/** One LISTEN per app instance, fanned out in process to sockets and event streams. */
+export async function createLiveHub(
+  listen: (channel: string, handler: (payload: string) => void) => Promise<() => Promise<void>>,
+): Promise<LiveHub> {
+  const listeners = new Set<(event: LiveEvent) => void>();
+  const unlisten = await listen(LIVE_CHANNEL, (payload) => {
+    let event: LiveEvent;
+    try {
+      event = JSON.parse(payload) as LiveEvent;
+    } catch {
+      return;
+    }
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // one broken listener must not silence the others
+      }
+    }
+  });
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => unlisten(),
+  };
+}

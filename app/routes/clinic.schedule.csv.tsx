@@ -1,0 +1,49 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireRole } from "~/features/auth/guards.server";
+import { getClinicSettings } from "~/features/booking/clinic-settings.server";
+import { csvLine } from "~/features/clinic-schedule/csv";
+import { loadClinicDay } from "~/features/clinic-schedule/schedule.server";
+import { scheduleQuery } from "~/features/clinic-schedule/schemas.server";
+import { translator } from "~/i18n";
+import { formatDateTime, pick } from "~/utils/format";
+import { localDateOf } from "~/utils/zoned-time";
+
+/** The day's schedule as CSV (UTF-8 with a byte-order mark, so that spreadsheets read Chinese right). */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireRole(request, context, ["staff", "admin"]);
+  const query = scheduleQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const clinic = await getClinicSettings(context.db);
+  const date = query.date ?? localDateOf(new Date(), clinic.timeZone);
+  const day = await loadClinicDay(context.db, date, clinic.timeZone, {
+    departmentCode: query.department,
+    doctorId: query.doctor,
+    status: query.status,
+  });
+  const t = translator(context.locale);
+  const time = (d: Date | null) => (d ? formatDateTime(d, "en", clinic.timeZone, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) : "");
+  let body = "\uFEFF" + csvLine([t("schedule.date"), t("schedule.department"), t("schedule.doctor"), t("appointment.time"), "end", t("schedule.status"), t("appointment.patient"), "checked_in", "admitted"]);
+  for (const group of day.departments) {
+    for (const doctor of group.doctors) {
+      for (const a of doctor.appointments) {
+        body += csvLine([
+          date,
+          pick(context.locale, group.department.nameZh, group.department.nameEn),
+          pick(context.locale, doctor.nameZh, doctor.nameEn),
+          time(a.startsAt),
+          time(a.endsAt),
+          t(`status.${a.status}`),
+          a.patientName,
+          time(a.checkedInAt),
+          time(a.admittedAt),
+        ]);
+      }
+    }
+  }
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="clinic-schedule-${date}.csv"`,
+      "Cache-Control": "private, no-store",
+    },
+  });
+}

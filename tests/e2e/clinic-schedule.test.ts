@@ -1,0 +1,71 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { launchBrowser, openPage } from "../helpers/browser";
+import { openConsultation } from "../helpers/consult-e2e";
+import { client } from "../helpers/http";
+
+const baseURL = inject("baseURL");
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const blockStatus = (page: Page, appointmentId: string) =>
+  page.locator(`[data-appointment-id="${appointmentId}"]`).getAttribute("data-status", { timeout: 1000 }).catch(() => null);
+
+/** Polls until the block shows `status`; returns how long that took. */
+async function waitForStatus(page: Page, appointmentId: string, status: string) {
+  const t0 = performance.now();
+  await expect.poll(() => blockStatus(page, appointmentId), { timeout: 2000, interval: 50 }).toBe(status);
+  return performance.now() - t0;
+}
+
+describe("the clinic schedule", () => {
+  it("shows a check-in and an admission on the open day view within 2 seconds, without a reload", async () => {
+    const room = await openConsultation(baseURL, DEMO_DOCTORS[6]!.email);
+    const staff = client(baseURL);
+    await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
+    const { page, context, errors } = await openPage(browser, { session: { cookie: staff.cookie, baseURL }, viewport: { width: 1600, height: 1000 } });
+    await page.goto(`${baseURL}/clinic/schedule`);
+    expect(await blockStatus(page, room.appointmentId)).toBe("booked");
+    await page.evaluate(() => ((window as { marker?: number }).marker = 1));
+
+    expect((await room.patient.post(`/consult/${room.appointmentId}`, { intent: "checkIn" })).status).toBe(302);
+    const toWaiting = await waitForStatus(page, room.appointmentId, "checked_in");
+    expect((await room.doctor.post(`/consult/${room.appointmentId}`, { intent: "admit" })).status).toBe(302);
+    const toCall = await waitForStatus(page, room.appointmentId, "in_consultation");
+    // The same page all along: no reload happened.
+    expect(await page.evaluate(() => (window as { marker?: number }).marker)).toBe(1);
+    expect(toWaiting).toBeLessThan(2000);
+    expect(toCall).toBeLessThan(2000);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("is for clinic staff only; staff never read a consult note", async () => {
+    const patient = client(baseURL);
+    await patient.signIn(DEMO_ACCOUNTS.patient.email, DEMO_PASSWORD);
+    const doctor = client(baseURL);
+    await doctor.signIn(DEMO_ACCOUNTS.doctor.email, DEMO_PASSWORD);
+    expect((await patient.get("/clinic/schedule")).status).toBe(403);
+    expect((await doctor.get("/clinic/schedule")).status).toBe(403);
+    expect((await patient.get("/clinic/schedule/csv")).status).toBe(403);
+
+    const room = await openConsultation(baseURL, DEMO_DOCTORS[7]!.email);
+    const staff = client(baseURL);
+    await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
+    expect((await staff.get(`/consult/${room.appointmentId}`)).status).toBe(403);
+    expect((await staff.post(`/consult/${room.appointmentId}/note`, { intent: "save", baseVersion: "0", subjective: "x" })).status).toBe(403);
+    const details = await (await staff.get(`/appointments/${room.appointmentId}`)).text();
+    expect(details).toContain("Consult note");
+
+    const csv = await staff.get("/clinic/schedule/csv");
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    expect(await csv.text()).toContain(",");
+  });
+});
