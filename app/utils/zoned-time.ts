@@ -56,6 +56,20 @@ export function offsetMinutes(instantMs: number, timeZone: string): number {
  * happens twice takes the earlier one.
  */
 export function zonedToInstant(date: string, minutes: number, timeZone: string): Date {
+  // A pure function of its arguments, asked the same questions over and over (every doctor's rules on
+  // every day of a view): remember recent answers.
+  const key = `${date}|${minutes}|${timeZone}`;
+  const known = instants.get(key);
+  if (known !== undefined) return new Date(known);
+  const result = computeZonedToInstant(date, minutes, timeZone);
+  if (instants.size >= 20_000) instants.clear();
+  instants.set(key, result.getTime());
+  return result;
+}
+
+const instants = new Map<string, number>();
+
+function computeZonedToInstant(date: string, minutes: number, timeZone: string): Date {
   const [y, m, d] = parseLocalDate(date);
   const asUtc = Date.UTC(y, m - 1, d, 0, minutes);
   const before = offsetMinutes(asUtc - DAY, timeZone);

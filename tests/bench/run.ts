@@ -5,6 +5,7 @@
 import { createTestDatabase } from "../helpers/database";
 import { benchBooking } from "./booking.bench";
 import { benchCalls } from "./call.bench";
+import { benchSchedule } from "./schedule.bench";
 
 const targets: ("pglite" | "postgres")[] = process.env.DATABASE_URL ? ["postgres", "pglite"] : ["pglite"];
 
@@ -23,3 +24,6 @@ for (const target of targets) {
 
 console.log("\n== consultation calls (embedded database) ==");
 await benchCalls();
+
+console.log("\n== clinic schedule (embedded database) ==");
+await benchSchedule();

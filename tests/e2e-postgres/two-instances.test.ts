@@ -80,7 +80,11 @@ describe("the clinic schedule across two app instances", () => {
     await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
     const { page, context } = await openPage(browser, { session: { cookie: staff.cookie, baseURL: b.url }, viewport: { width: 1600, height: 1000 } });
     await page.goto(`${b.url}/clinic/schedule`);
-    const status = () => page.locator(`[data-appointment-id="${room.appointmentId}"]`).getAttribute("data-status", { timeout: 1000 }).catch(() => null);
+    const status = () => page
+        .locator(`a.blk[href="/appointments/${room.appointmentId}"]`)
+        .getAttribute("class", { timeout: 1000 })
+        .then((c) => /\bs-(\w+)/.exec(c ?? "")?.[1] ?? null)
+        .catch(() => null);
     expect(await status()).toBe("booked");
     expect((await room.patient.post(`/consult/${room.appointmentId}`, { intent: "checkIn" })).status).toBe(302);
     await expect.poll(status, { timeout: 2000, interval: 50 }).toBe("checked_in");

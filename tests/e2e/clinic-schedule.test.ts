@@ -15,7 +15,11 @@ afterAll(async () => {
 });
 
 const blockStatus = (page: Page, appointmentId: string) =>
-  page.locator(`[data-appointment-id="${appointmentId}"]`).getAttribute("data-status", { timeout: 1000 }).catch(() => null);
+  page
+    .locator(`a.blk[href="/appointments/${appointmentId}"]`)
+    .getAttribute("class", { timeout: 1000 })
+    .then((c) => /\bs-(\w+)/.exec(c ?? "")?.[1] ?? null)
+    .catch(() => null);
 
 /** Polls until the block shows `status`; returns how long that took. */
 async function waitForStatus(page: Page, appointmentId: string, status: string) {

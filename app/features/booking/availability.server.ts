@@ -31,6 +31,7 @@ export async function loadSchedules(
   doctorIds: readonly string[],
   from: Date,
   until: Date,
+  options: { withBusy?: boolean } = {},
 ): Promise<Map<string, DoctorSchedule>> {
   const schedules = new Map<string, DoctorSchedule>(
     doctorIds.map((id) => [id, { rules: [], exceptions: [], busy: [] }]),
@@ -49,7 +50,9 @@ export async function loadSchedules(
           gt(availabilityExceptions.endsAt, from),
         ),
       ),
-    db
+    options.withBusy === false
+      ? Promise.resolve([])
+      : db
       .select({ doctorId: appointments.doctorId, start: appointments.startsAt, end: appointments.endsAt })
       .from(appointments)
       .where(

@@ -59,7 +59,7 @@ export async function loadClinicDay(db: Db, date: string, timeZone: string, filt
   const until = zonedToInstant(addDays(date, 1), 0, timeZone);
   const doctorRows = await listScheduleDoctors(db, filter);
   const ids = doctorRows.map((d) => d.id);
-  const [schedules, rows] = await Promise.all([loadSchedules(db, ids, from, until), listAppointments(db, ids, from, until)]);
+  const [schedules, rows] = await Promise.all([loadSchedules(db, ids, from, until, { withBusy: false }), listAppointments(db, ids, from, until)]);
   const byDoctor = new Map<string, typeof rows>();
   for (const row of rows) byDoctor.set(row.doctorId, [...(byDoctor.get(row.doctorId) ?? []), row]);
 
