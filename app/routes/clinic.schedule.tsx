@@ -83,7 +83,7 @@ export default function ClinicSchedule() {
     return `/clinic/schedule?${params}`;
   };
   const step = data.view === "week" ? 7 : 1;
-  const heading = formatDateTime(`${date}T12:00:00Z`, locale, "UTC", { weekday: "long", year: "numeric", month: "long", day: "numeric" });
+  const heading = formatDateTime(`${data.week?.days[0] ?? date}T12:00:00Z`, locale, "UTC", { weekday: "long", year: "numeric", month: "long", day: "numeric" });
   const doctorsForPicker = data.day?.departments.flatMap((g) => g.doctors) ?? data.week?.doctors ?? [];
 
   return (
