@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
+import { randomBytes } from "node:crypto";
 import express from "express";
 import { openDatabase } from "./db/client.server";
 import { demoCredentialsText, ensureDemoConsultation, hasDemoHospital, seedDemoHospital } from "./db/seed";
@@ -16,6 +17,7 @@ import { createSignaling } from "./app/features/consultation/signaling.server";
 import { createLiveHub } from "./app/features/live/hub.server";
 import { resolveViewer } from "./app/i18n/viewer.server";
 import { EnvError, readEnv } from "./app/utils/env.server";
+import { isSameOrigin, securityHeaders } from "./app/utils/security-headers.server";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const BUILD_PATH = path.join(root, "build/index.js");
@@ -66,6 +68,22 @@ async function main() {
     });
   }
 
+  // Every response: security headers with a fresh CSP nonce. Every state-changing request: our Origin.
+  const twilio = Boolean(process.env.TWILIO_ACCOUNT_SID);
+  app.use((req, res, next) => {
+    const nonce = randomBytes(16).toString("base64");
+    res.locals.cspNonce = nonce;
+    res.set(securityHeaders({ nonce, production: env.NODE_ENV === "production", twilio }));
+    if (!["GET", "HEAD", "OPTIONS"].includes(req.method)) {
+      const expected = `${req.protocol}://${req.get("host")}`;
+      if (!isSameOrigin(req.get("origin"), expected)) {
+        res.status(403).type("text/plain").send("Refused: this request did not come from a Yunzhen page.\n已拒绝：该请求并非来自云诊页面。\n");
+        return;
+      }
+    }
+    next();
+  });
+
   const live = await createLiveHub(database.listen);
   const handlerFor = (serverBuild: ServerBuild) =>
     createRequestHandler({
@@ -78,7 +96,7 @@ async function main() {
           { cookie: req.headers.cookie, acceptLanguage: req.headers["accept-language"] },
           auth.user,
         );
-        return { db, live, auth, clientAddress: req.ip ?? "unknown", ...viewer };
+        return { db, live, auth, clientAddress: req.ip ?? "unknown", cspNonce: String(res.locals.cspNonce ?? ""), ...viewer };
       },
     });
   let handleRequest = handlerFor(build);

@@ -9,6 +9,8 @@ declare module "@remix-run/node" {
     /** Live events from every app instance (PostgreSQL LISTEN), for event streams. */
     live: LiveHub;
     auth: Auth;
+    /** This response's Content-Security-Policy nonce. */
+    cspNonce: string;
     /** The client's address as Express resolved it (honouring TRUST_PROXY). */
     clientAddress: string;
     /** Locale from the language cookie, the user's preference or Accept-Language, in that order. */

@@ -14,6 +14,7 @@ import { ErrorPage } from "~/components/error-page";
 import { SiteHeader } from "~/components/site-header";
 import { translator } from "~/i18n";
 import styles from "~/styles/app.css";
+import { useNonce } from "~/utils/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -36,6 +37,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
   return (
     <html lang={data?.locale ?? "zh-CN"}>
       <head>
@@ -51,9 +53,9 @@ export function Layout({ children }: { children: ReactNode }) {
         </a>
         {data ? <SiteHeader user={data.user} locale={data.locale} /> : null}
         {children}
-        <ScrollRestoration />
-        <Scripts />
-        {process.env.NODE_ENV === "development" ? <LiveReload /> : null}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+        {process.env.NODE_ENV === "development" ? <LiveReload nonce={nonce} /> : null}
       </body>
     </html>
   );

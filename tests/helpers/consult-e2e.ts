@@ -34,7 +34,7 @@ export async function openConsultation(baseURL: string, doctorEmail: string) {
     endDate: localDateOf(end, CLINIC_ZONE),
     startTime: formatTimeOfDay(localMinutesOf(start, CLINIC_ZONE)),
     endTime: formatTimeOfDay(localMinutesOf(end, CLINIC_ZONE)),
-    slotMinutes: "15",
+    slotMinutes: "5",
     note: "",
   });
   expect(session.status).toBe(200);
@@ -47,7 +47,8 @@ export async function openConsultation(baseURL: string, doctorEmail: string) {
   await patient.register(patientEmail);
   {
     const starts = slotStarts(await (await fetch(`${baseURL}/doctors/${doctorId}`)).text()).filter(
-      (s) => new Date(s).getTime() < Date.now() + 20 * 60_000,
+      // The room opens 15 minutes before the start.
+      (s) => new Date(s).getTime() <= Date.now() + 14 * 60_000,
     );
     for (const startIso of starts) {
       const response = await patient.post(`/doctors/${doctorId}/book?start=${encodeURIComponent(startIso)}`, {
@@ -62,6 +63,6 @@ export async function openConsultation(baseURL: string, doctorEmail: string) {
       }
     }
   }
-  expect(bookedId, "a slot in the next 20 minutes was booked").toBeTruthy();
+  expect(bookedId, "a slot starting in the next 14 minutes was booked").toBeTruthy();
   return { appointmentId: bookedId!, doctorId, patientEmail, patientPassword: "a good long password", doctorEmail, patient, doctor };
 }

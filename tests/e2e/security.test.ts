@@ -1,0 +1,52 @@
+import { describe, expect, inject, it } from "vitest";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { client } from "../helpers/http";
+
+const baseURL = inject("baseURL");
+
+describe("headers", () => {
+  it("enforce a Content-Security-Policy with a fresh nonce, no framing, nosniff, a referrer policy and camera for our origin only", async () => {
+    const [a, b] = await Promise.all([fetch(`${baseURL}/`), fetch(`${baseURL}/`)]);
+    const csp = a.headers.get("content-security-policy")!;
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
+    expect(nonce).not.toBe(/'nonce-([^']+)'/.exec(b.headers.get("content-security-policy")!)![1]);
+    const html = await a.text();
+    // Every inline script carries this response's nonce.
+    const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)];
+    expect(inline.length).toBeGreaterThan(0);
+    for (const [, attributes] of inline) expect(attributes).toContain(`nonce="${nonce}"`);
+    expect(a.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(a.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    expect(a.headers.get("permissions-policy")).toContain("camera=(self)");
+    expect(a.headers.get("permissions-policy")).toContain("microphone=(self)");
+    expect(a.headers.get("strict-transport-security")).toContain("max-age=");
+  });
+
+  it("keep pages with patient data out of every cache", async () => {
+    const patient = client(baseURL);
+    await patient.signIn(DEMO_ACCOUNTS.patient.email, DEMO_PASSWORD);
+    for (const path of ["/appointments", "/doctors"]) {
+      expect((await patient.get(path)).headers.get("cache-control")).toContain("no-store");
+    }
+  });
+});
+
+describe("requests from elsewhere", () => {
+  it("refuse a form post with a foreign or missing Origin with 403, and change nothing", async () => {
+    const post = (origin: string | null) =>
+      fetch(`${baseURL}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", ...(origin ? { Origin: origin } : {}) },
+        body: new URLSearchParams({ email: DEMO_ACCOUNTS.patient.email, password: DEMO_PASSWORD }),
+      });
+    for (const origin of ["https://evil.example", null, "null"]) {
+      const response = await post(origin);
+      expect(response.status, String(origin)).toBe(403);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+    expect((await post(baseURL)).status).toBe(302);
+  });
+});
