@@ -3,9 +3,12 @@ import { useEffect, useRef } from "react";
 
 /**
  * Keeps a page's data live: reloads it (at most every 300 ms) whenever the server says an appointment
- * changed, and after the event stream reconnects (whatever happened meanwhile is then loaded).
+ * changed, and after the event stream reconnects. `dataTime` is when the page's data was read: the
+ * server announces at once anything that changed after it (between render and connection).
  */
-export function useLiveReload(url = "/live/events") {
+export function useLiveReload(dataTime: string) {
+  // Only the first connection needs it; later reconnections reload anyway.
+  const url = `/live/events?${new URLSearchParams({ since: useRef(dataTime).current })}`;
   const revalidator = useRevalidator();
   const revalidate = useRef(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;

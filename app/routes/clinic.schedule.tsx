@@ -74,7 +74,7 @@ export default function ClinicSchedule() {
   const t = useT();
   const { locale } = useViewer();
   const data = useLoaderData<typeof loader>();
-  useLiveReload();
+  useLiveReload(data.now);
   const { query, date } = data;
   const link = (changes: Record<string, string | undefined>) => {
     const params = new URLSearchParams();

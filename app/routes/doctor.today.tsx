@@ -51,7 +51,7 @@ export default function DoctorToday() {
   const t = useT();
   const { locale } = useViewer();
   const { doctor, clinicTimeZone, now, appointments } = useLoaderData<typeof loader>();
-  useLiveReload();
+  useLiveReload(now);
   const time = (iso: string) => formatDateTime(iso, locale, clinicTimeZone, { hour: "2-digit", minute: "2-digit" });
   return (
     <main id="main" className="page">

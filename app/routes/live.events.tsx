@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/features/auth/guards.server";
+import { changedSince } from "~/features/clinic-schedule/schedule.server";
 import { findDoctorByUser } from "~/features/directory/doctor-profile.server";
 
 const HEARTBEAT_MS = 15_000;
@@ -13,6 +14,9 @@ const HEARTBEAT_MS = 15_000;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireRole(request, context, ["staff", "admin", "doctor"]);
   const doctorId = user.role === "doctor" ? ((await findDoctorByUser(context.db, user.id))?.id ?? "none") : null;
+  // Anything that changed between the page's render and this connection is announced at once.
+  const since = new Date(new URL(request.url).searchParams.get("since") ?? "");
+  const missed = Number.isNaN(since.getTime()) ? false : await changedSince(context.db, since, doctorId);
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -25,6 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         }
       };
       write("retry: 1000\n: connected\n\n");
+      if (missed) write(`event: changed\ndata: {}\n\n`);
       const unsubscribe = context.live.subscribe((event) => {
         if (event.kind !== "appointment") return;
         if (doctorId && event.doctorId !== doctorId) return;

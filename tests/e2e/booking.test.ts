@@ -151,6 +151,10 @@ describe("booking over HTTP", () => {
     expect((await stranger.get(location)).status).toBe(404);
     expect((await stranger.get(`${location}/calendar.ics`)).status).toBe(404);
     expect((await stranger.post(location, { reason: "mischief" })).status).toBe(404);
+    expect((await stranger.get(`${location}/reschedule`)).status).toBe(404);
+    expect((await stranger.post(`${location}/reschedule`, { start: starts[1]! })).status).toBe(404);
+    // The owner's appointment is untouched by all of that.
+    expect(await (await owner.get(location)).text()).not.toContain("Cancelled");
     expect((await owner.get(`/appointments/not-a-uuid`)).status).toBe(404);
   });
 });

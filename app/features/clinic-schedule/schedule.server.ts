@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, lt } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, consultations, departments, doctors, users } from "~db/schema";
 import { loadSchedules } from "~/features/booking/availability.server";
@@ -111,4 +111,14 @@ export async function loadClinicWeek(db: Db, weekStart: string, timeZone: string
     counts.set(row.doctorId, list);
   }
   return { days, doctors: doctorRows.map((d) => ({ ...d, counts: counts.get(d.id) ?? Array<number>(7).fill(0) })) };
+}
+
+/** Whether any appointment (of one doctor, or of the clinic) changed after `since`. */
+export async function changedSince(db: Db, since: Date, doctorId: string | null): Promise<boolean> {
+  const [row] = await db
+    .select({ id: appointments.id })
+    .from(appointments)
+    .where(and(gt(appointments.updatedAt, since), doctorId ? eq(appointments.doctorId, doctorId) : undefined))
+    .limit(1);
+  return Boolean(row);
 }
