@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { departments, doctors } from "~db/schema";
 import { NotFoundError } from "~/utils/errors";
+import { doctorProfileColumns } from "./list-doctors.server";
 
 /** The doctor profile of a signed-in doctor, with their department; null if the account has none. */
 export async function findDoctorByUser(db: Db, userId: string) {
@@ -22,18 +23,7 @@ export async function findDoctorByUser(db: Db, userId: string) {
 /** A doctor's public profile for the booking pages. */
 export async function getDoctorProfile(db: Db, doctorId: string) {
   const [row] = await db
-    .select({
-      id: doctors.id,
-      nameZh: doctors.nameZh,
-      nameEn: doctors.nameEn,
-      title: doctors.title,
-      specialties: doctors.specialties,
-      languages: doctors.languages,
-      bioZh: doctors.bioZh,
-      bioEn: doctors.bioEn,
-      minutes: doctors.defaultConsultationMinutes,
-      department: { code: departments.code, nameZh: departments.nameZh, nameEn: departments.nameEn },
-    })
+    .select(doctorProfileColumns)
     .from(doctors)
     .innerJoin(departments, eq(departments.id, doctors.departmentId))
     .where(eq(doctors.id, doctorId));

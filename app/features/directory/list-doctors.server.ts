@@ -19,6 +19,20 @@ export async function listDepartments(db: Db) {
     .orderBy(asc(departments.sortOrder), asc(departments.nameEn));
 }
 
+/** What the directory and a doctor's profile show of a doctor. */
+export const doctorProfileColumns = {
+  id: doctors.id,
+  nameZh: doctors.nameZh,
+  nameEn: doctors.nameEn,
+  title: doctors.title,
+  specialties: doctors.specialties,
+  languages: doctors.languages,
+  bioZh: doctors.bioZh,
+  bioEn: doctors.bioEn,
+  minutes: doctors.defaultConsultationMinutes,
+  department: { code: departments.code, nameZh: departments.nameZh, nameEn: departments.nameEn },
+};
+
 /** Doctors matching a department and a free-text search over names and specialties (both languages). */
 export async function listDoctors(db: Db, filter: DirectoryFilter) {
   const conditions: SQL[] = [];
@@ -35,18 +49,7 @@ export async function listDoctors(db: Db, filter: DirectoryFilter) {
     );
   }
   return db
-    .select({
-      id: doctors.id,
-      nameZh: doctors.nameZh,
-      nameEn: doctors.nameEn,
-      title: doctors.title,
-      specialties: doctors.specialties,
-      languages: doctors.languages,
-      bioZh: doctors.bioZh,
-      bioEn: doctors.bioEn,
-      minutes: doctors.defaultConsultationMinutes,
-      department: { code: departments.code, nameZh: departments.nameZh, nameEn: departments.nameEn },
-    })
+    .select(doctorProfileColumns)
     .from(doctors)
     .innerJoin(departments, eq(departments.id, doctors.departmentId))
     .where(conditions.length ? and(...conditions) : undefined)
