@@ -25,5 +25,6 @@ for (const target of targets) {
 console.log("\n== consultation calls (embedded database) ==");
 await benchCalls();
 
-console.log("\n== clinic schedule (embedded database) ==");
+console.log("\n== clinic schedule ==");
+if (process.env.DATABASE_URL) await benchSchedule(process.env.DATABASE_URL);
 await benchSchedule();

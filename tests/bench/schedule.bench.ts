@@ -5,7 +5,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
+import postgres from "postgres";
 import { sql } from "drizzle-orm";
 import { openDatabase } from "~db/client.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
@@ -19,11 +21,22 @@ const DOCTORS = 200;
 const PER_DOCTOR = 30;
 const ZONE = "Asia/Shanghai";
 
-export async function benchSchedule() {
+/** On the embedded database, or on a scratch database of the PostgreSQL server at `serverUrl`. */
+export async function benchSchedule(serverUrl?: string) {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), "yunzhen-bench-")), "pglite");
   const date = addDays(localDateOf(new Date(), ZONE), 1);
   const dayStart = zonedToInstant(date, 8 * 60, ZONE);
-  const handle = await openDatabase({ pgliteDir: dir });
+  let databaseUrl: string | undefined;
+  let admin: ReturnType<typeof postgres> | undefined;
+  const name = `yz_bench_${randomBytes(5).toString("hex")}`;
+  if (serverUrl) {
+    admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+  }
+  const handle = await openDatabase(databaseUrl ? { databaseUrl } : { pgliteDir: dir });
   await seedDemoHospital(handle.db);
   await handle.db.execute(sql`
     insert into users (email, display_name, role)
@@ -54,7 +67,7 @@ export async function benchSchedule() {
     from d join p on p.n = d.n cross join generate_series(0, ${PER_DOCTOR - 1}) k`);
   await handle.close();
 
-  const server = await startServer({ PGLITE_DIR: dir });
+  const server = await startServer(databaseUrl ? { DATABASE_URL: databaseUrl } : { PGLITE_DIR: dir });
   try {
     const staff = client(server.url);
     await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
@@ -67,10 +80,14 @@ export async function benchSchedule() {
       if (i >= 3) timings.push(performance.now() - t0); // the first three warm the server up
     }
     const blocks = (html.match(/class="blk /g) ?? []).length;
-    console.log(`  clinic day view, ${DOCTORS + 13} doctors, ${blocks} appointment blocks (30 runs after 3 warm-up)`);
+    console.log(`  clinic day view on ${databaseUrl ? "PostgreSQL" : "PGlite"}, ${DOCTORS + 13} doctors, ${blocks} appointment blocks (30 runs after 3 warm-up)`);
     console.log(`    server render over loopback: p50 ${ms(percentile(timings, 50))}, p95 ${ms(percentile(timings, 95))}`);
     console.log(`    HTML ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB, ${(gzipSync(html).length / 1024).toFixed(0)} KiB gzip`);
   } finally {
     await server.stop();
+    if (admin) {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
   }
 }

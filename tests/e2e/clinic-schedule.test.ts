@@ -73,3 +73,39 @@ describe("the clinic schedule", () => {
     expect(await csv.text()).toContain(",");
   });
 });
+
+describe("markup typed by patients", () => {
+  it("stays inert text on the day view", async () => {
+    const patient = client(baseURL);
+    const name = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
+    const registered = await patient.post("/register", { email: `xss-${crypto.randomUUID().slice(0, 8)}@test.example`, password: "a good long password", fullName: name });
+    expect(registered.status).toBe(302);
+    const directory = await (await fetch(`${baseURL}/doctors`)).text();
+    const doctorId = [...directory.matchAll(/href="\/doctors\/([0-9a-f-]{36})"/g)].map((m) => m[1]!)[8]!;
+    const start = [...(await (await fetch(`${baseURL}/doctors/${doctorId}`)).text()).matchAll(/data-start="([^"]+)"/g)]
+      .map((m) => m[1]!)
+      .find((s) => new Date(s).getTime() > Date.now() + 24 * 60 * 60_000)!;
+    const booked = await patient.post(`/doctors/${doctorId}/book?start=${encodeURIComponent(start)}`, {
+      start,
+      reason: "<b>bold</b> reason",
+      idempotencyKey: crypto.randomUUID(),
+    });
+    expect(booked.status).toBe(302);
+    const staff = client(baseURL);
+    await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
+    const { page, context, errors } = await openPage(browser, { session: { cookie: staff.cookie, baseURL }, viewport: { width: 1600, height: 1000 } });
+    let dialogs = 0;
+    page.on("dialog", (dialog) => {
+      dialogs++;
+      void dialog.dismiss();
+    });
+    const day = new Date(start).toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
+    await page.goto(`${baseURL}/clinic/schedule?date=${day}`);
+    await expect.poll(() => page.locator("a.blk", { hasText: "<img src=x" }).count()).toBe(1);
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator("a.blk img, a.blk script").count()).toBe(0);
+    expect(dialogs).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

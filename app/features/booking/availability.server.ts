@@ -1,4 +1,5 @@
 import { and, asc, gt, inArray, lt, ne } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "~db/client.server";
 import { appointments, availabilityExceptions, availabilityRules } from "~db/schema";
 import { parseTimeOfDay } from "~/utils/zoned-time";
@@ -31,21 +32,22 @@ export async function loadSchedules(
   doctorIds: readonly string[],
   from: Date,
   until: Date,
-  options: { withBusy?: boolean } = {},
+  options: { withBusy?: boolean; /** The ids are every doctor: skip the long IN list. */ allDoctors?: boolean } = {},
 ): Promise<Map<string, DoctorSchedule>> {
   const schedules = new Map<string, DoctorSchedule>(
     doctorIds.map((id) => [id, { rules: [], exceptions: [], busy: [] }]),
   );
   if (doctorIds.length === 0) return schedules;
   const ids = [...doctorIds];
+  const ofDoctors = (column: AnyPgColumn) => (options.allDoctors ? undefined : inArray(column, ids));
   const [rules, exceptions, booked] = await Promise.all([
-    db.select().from(availabilityRules).where(inArray(availabilityRules.doctorId, ids)),
+    db.select().from(availabilityRules).where(ofDoctors(availabilityRules.doctorId)),
     db
       .select()
       .from(availabilityExceptions)
       .where(
         and(
-          inArray(availabilityExceptions.doctorId, ids),
+          ofDoctors(availabilityExceptions.doctorId),
           lt(availabilityExceptions.startsAt, until),
           gt(availabilityExceptions.endsAt, from),
         ),

@@ -29,7 +29,7 @@ async function listScheduleDoctors(db: Db, filter: ScheduleFilter) {
     .orderBy(asc(departments.sortOrder), asc(doctors.title), asc(doctors.nameEn));
 }
 
-async function listAppointments(db: Db, doctorIds: string[], from: Date, until: Date) {
+async function listAppointments(db: Db, doctorIds: string[], from: Date, until: Date, allDoctors = false) {
   if (doctorIds.length === 0) return [];
   return db
     .select({
@@ -45,7 +45,7 @@ async function listAppointments(db: Db, doctorIds: string[], from: Date, until: 
     .from(appointments)
     .innerJoin(users, eq(users.id, appointments.patientId))
     .leftJoin(consultations, eq(consultations.appointmentId, appointments.id))
-    .where(and(inArray(appointments.doctorId, doctorIds), gte(appointments.startsAt, from), lt(appointments.startsAt, until)))
+    .where(and(allDoctors ? undefined : inArray(appointments.doctorId, doctorIds), gte(appointments.startsAt, from), lt(appointments.startsAt, until)))
     .orderBy(asc(appointments.startsAt));
 }
 
@@ -59,7 +59,11 @@ export async function loadClinicDay(db: Db, date: string, timeZone: string, filt
   const until = zonedToInstant(addDays(date, 1), 0, timeZone);
   const doctorRows = await listScheduleDoctors(db, filter);
   const ids = doctorRows.map((d) => d.id);
-  const [schedules, rows] = await Promise.all([loadSchedules(db, ids, from, until, { withBusy: false }), listAppointments(db, ids, from, until)]);
+  const allDoctors = !filter.departmentCode && !filter.doctorId;
+  const [schedules, rows] = await Promise.all([
+    loadSchedules(db, ids, from, until, { withBusy: false, allDoctors }),
+    listAppointments(db, ids, from, until, allDoctors),
+  ]);
   const byDoctor = new Map<string, typeof rows>();
   for (const row of rows) byDoctor.set(row.doctorId, [...(byDoctor.get(row.doctorId) ?? []), row]);
 
