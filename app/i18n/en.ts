@@ -380,6 +380,7 @@ export const en = {
   "schedule.weekOf": "Week of {date}",
   "schedule.live": "Live",
   "schedule.bookedCount": "Booked",
+  "error.rateLimited": "Too many requests. Please try again in {seconds} seconds.",
 } as const;
 
 export type MessageKey = keyof typeof en;

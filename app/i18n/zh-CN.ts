@@ -381,4 +381,5 @@ export const zhCN: Record<MessageKey, string> = {
   "schedule.weekOf": "{date} 起的一周",
   "schedule.live": "实时",
   "schedule.bookedCount": "已预约",
+  "error.rateLimited": "请求过于频繁，请在 {seconds} 秒后重试。",
 };

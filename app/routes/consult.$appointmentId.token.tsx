@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
+import { consumeLimit, LIMITS, RateLimitedError } from "~/features/auth/rate-limit.server";
 import { issueJoinCredentials } from "~/features/consultation/issue-token.server";
 import { DomainError } from "~/utils/errors";
 
@@ -11,11 +12,15 @@ export async function action({ params, context }: ActionFunctionArgs) {
   const user = context.auth.user;
   if (!user) return json({ error: "consult.tokenRefused" }, { status: 403 });
   try {
+    await consumeLimit(context.db, LIMITS.token(user.id));
     const credentials = await issueJoinCredentials(context.db, user, params.appointmentId ?? "", {
       clientAddress: context.clientAddress,
     });
     return json(credentials, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
+    if (error instanceof RateLimitedError) {
+      return json({ error: error.messageKey }, { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } });
+    }
     if (error instanceof DomainError) return json({ error: "consult.tokenRefused" }, { status: 403 });
     throw error;
   }

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { FormError } from "~/components/field";
 import { TextArea } from "~/components/text-area";
 import { requireRole } from "~/features/auth/guards.server";
+import { consumeLimit, LIMITS } from "~/features/auth/rate-limit.server";
 import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
 import { bookAppointment, slotTaken } from "~/features/booking/book-appointment.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
@@ -15,6 +16,9 @@ import { failure, orErrorPage } from "~/utils/domain-response.server";
 import { DomainError } from "~/utils/errors";
 import { formatDateTime, pick } from "~/utils/format";
 import { parseForm } from "~/utils/forms.server";
+import { passOnHeaders } from "~/utils/headers";
+
+export const headers = passOnHeaders;
 
 type Alternative = { start: string; end: string };
 
@@ -49,6 +53,7 @@ type ActionData = {
   formError?: MessageKey;
   errors: Partial<Record<string, MessageKey>>;
   alternatives?: Alternative[];
+  retryAfterSeconds?: number;
   values: { reason: string; symptoms: string };
 };
 
@@ -61,6 +66,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, bookingForm);
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors, values }, { status: 400 });
   try {
+    await consumeLimit(context.db, LIMITS.book(user.id));
     const { appointmentId } = await bookAppointment(context.db, {
       patientId: user.id,
       doctorId: doctorId.data,
@@ -73,14 +79,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     if (error.status === 404) return failure(error);
+    const retryAfter = error.detail?.retryAfterSeconds;
     return json<ActionData>(
       {
         formError: error.messageKey,
+        retryAfterSeconds: typeof retryAfter === "number" ? retryAfter : undefined,
         errors: {},
         alternatives: (error.detail?.alternatives as Alternative[] | undefined) ?? [],
         values,
       },
-      { status: error.status },
+      { status: error.status, headers: typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined },
     );
   }
 }
@@ -109,7 +117,13 @@ export default function BookAppointment() {
         })}
       </p>
       <Form method="post" className="card form" noValidate>
-        <FormError error={formError} />
+        {formError === "error.rateLimited" ? (
+          <p className="form-error" role="alert">
+            {t("error.rateLimited", { seconds: data?.retryAfterSeconds ?? 60 })}
+          </p>
+        ) : (
+          <FormError error={formError} />
+        )}
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
         {offerMain ? (
           <div className="field">

@@ -6,17 +6,21 @@ import { Field, FormError } from "~/components/field";
 import { createAccount, EmailTakenError } from "~/features/accounts/create-account.server";
 import { registerForm } from "~/features/accounts/schemas.server";
 import { requireAnonymous } from "~/features/auth/guards.server";
+import { consumeLimit, LIMITS, RateLimitedError } from "~/features/auth/rate-limit.server";
 import { startSession } from "~/features/auth/session.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { parseForm } from "~/utils/forms.server";
+import { passOnHeaders } from "~/utils/headers";
+
+export const headers = passOnHeaders;
 
 export async function loader({ context }: LoaderFunctionArgs) {
   requireAnonymous(context);
   return null;
 }
 
-type ActionData = { errors: Partial<Record<string, MessageKey>> };
+type ActionData = { errors: Partial<Record<string, MessageKey>>; retryAfterSeconds?: number };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireAnonymous(context);
@@ -25,6 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return json<ActionData>({ errors: { form: "error.form", ...parsed.errors } }, { status: 400 });
   const { email, password, fullName, timeZone } = parsed.data;
   try {
+    await consumeLimit(context.db, LIMITS.register(context.clientAddress));
     const { userId } = await createAccount(context.db, {
       email,
       password,
@@ -35,6 +40,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const setCookie = await startSession(context.db, userId, cookie);
     return redirect("/doctors", { headers: { "Set-Cookie": setCookie } });
   } catch (error) {
+    if (error instanceof RateLimitedError) {
+      return json<ActionData>(
+        { errors: { form: "error.rateLimited" }, retryAfterSeconds: error.retryAfterSeconds },
+        { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } },
+      );
+    }
     if (error instanceof EmailTakenError) {
       return json<ActionData>({ errors: { email: "error.emailTaken" } }, { status: 400 });
     }
@@ -54,7 +65,13 @@ export default function Register() {
       <h1>{t("auth.registerHeading")}</h1>
       <p className="lead">{t("auth.registerLead")}</p>
       <Form method="post" className="card form" noValidate>
-        <FormError error={data?.errors.form} />
+        {data?.errors.form === "error.rateLimited" ? (
+          <p className="form-error" role="alert">
+            {t("error.rateLimited", { seconds: data.retryAfterSeconds ?? 60 })}
+          </p>
+        ) : (
+          <FormError error={data?.errors.form} />
+        )}
         <Field label={t("auth.fullName")} name="fullName" autoComplete="name" required maxLength={100} error={data?.errors.fullName} />
         <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required error={data?.errors.email} />
         <Field

@@ -12,9 +12,10 @@ export type FailureData = {
 /** A failure the person caused, as a 4xx answer to an action; anything else is rethrown (a 500). */
 export function failure(error: unknown) {
   if (error instanceof DomainError) {
+    const retryAfter = error.detail?.retryAfterSeconds;
     return json<FailureData>(
       { ok: false, formError: error.messageKey, errors: {}, detail: error.detail },
-      { status: error.status },
+      { status: error.status, headers: typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined },
     );
   }
   throw error;

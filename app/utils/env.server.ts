@@ -23,6 +23,8 @@ const envSchema = z.object({
   /** Seed the demo hospital into a new embedded database (never into a PostgreSQL server on its own). */
   SEED_DEMO: z.enum(["auto", "never"]).default("auto"),
   LOG_REQUESTS: z.enum(["0", "1"]).default("0"),
+  /** Multiplies every rate limit's allowance (tests that act as many people from one address). */
+  RATE_LIMIT_SCALE: z.coerce.number().int().min(1).max(10_000).default(1),
   /** Twilio Video: all three set → Twilio carries the calls; none → the built-in peer-to-peer provider. */
   TWILIO_ACCOUNT_SID: optionalText.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits").optional()),
   TWILIO_API_KEY_SID: optionalText.pipe(z.string().regex(/^SK[0-9a-fA-F]{32}$/, "must look like SK followed by 32 hex digits").optional()),

@@ -12,6 +12,7 @@ import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { WebSocketServer, type WebSocket } from "ws";
 import { z } from "zod";
 import type { Db } from "~db/client.server";
+import { consumeLimit, LIMITS, RateLimitedError } from "~/features/auth/rate-limit.server";
 import { authenticate, type SessionUser } from "~/features/auth/session.server";
 import type { AppointmentStatus } from "~/features/booking/statuses";
 import type { LiveEvent, Participant, ServerMessage, SignalData } from "~/features/live/events";
@@ -194,6 +195,15 @@ export async function createSignaling(options: { db: Db; hub: LiveHub }): Promis
       if (origin && new URL(origin).host !== request.headers.host) return refuse(socket, 403, "Forbidden");
       const auth = await authenticate(db, request.headers.cookie).catch(() => null);
       if (!auth?.user) return refuse(socket, 401, "Unauthorized");
+      try {
+        await consumeLimit(db, LIMITS.signalJoin(auth.user.id));
+      } catch (error) {
+        if (error instanceof RateLimitedError) {
+          socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${error.retryAfterSeconds}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+          return;
+        }
+        return refuse(socket, 503, "Service Unavailable");
+      }
       const appointmentId = url.searchParams.get("appointment") ?? "";
       const access = await getRoomAccess(db, auth.user, appointmentId).catch(() => null);
       if (!access || !access.inWindow || !ACTIVE.includes(access.appointment.status)) {
