@@ -9,5 +9,3 @@ export const APPOINTMENT_STATUSES = [
 ] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
-/** Statuses of an appointment that is still ahead and may be moved or cancelled. */
-export const CHANGEABLE_STATUSES = ["booked"] as const satisfies readonly AppointmentStatus[];

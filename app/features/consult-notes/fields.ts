@@ -2,8 +2,6 @@
 export const NOTE_FIELDS = ["subjective", "objective", "assessment", "plan", "diagnosis", "advice"] as const;
 export type NoteField = (typeof NOTE_FIELDS)[number];
 export type NoteFields = Record<NoteField, string>;
-/** The parts the patient reads in the visit summary once the note is signed. */
-export const SUMMARY_FIELDS = ["diagnosis", "plan", "advice"] as const satisfies readonly NoteField[];
 export const NOTE_FIELD_MAX = 10_000;
 export const ADDENDUM_MAX = 5_000;
 
