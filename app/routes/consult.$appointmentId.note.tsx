@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { requireRole } from "~/features/auth/guards.server";
 import { uuidParam } from "~/features/booking/schemas.server";
-import { addAddendum, saveNoteDraft, signNote } from "~/features/consult-notes/notes.server";
+import { addAddendum, assertNoteAuthor, saveNoteDraft, signNote } from "~/features/consult-notes/notes.server";
 import { noteAction } from "~/features/consult-notes/schemas.server";
 import { DomainError } from "~/utils/errors";
 
@@ -11,13 +11,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requireRole(request, context, ["doctor"]);
   const id = uuidParam.safeParse(params.appointmentId);
   if (!id.success) return json({ error: "error.appointmentNotFound" }, { status: 404 });
-  const parsed = noteAction.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) {
-    return json({ error: parsed.error.issues[0]?.message ?? "notes.tooLong" }, { status: 400 });
-  }
-  const input = parsed.data;
   const ctx = { clientAddress: context.clientAddress };
   try {
+    // Whose note it is comes first: someone else learns nothing, not even that their input was malformed.
+    await assertNoteAuthor(context.db, user, id.data);
+    const parsed = noteAction.safeParse(Object.fromEntries(await request.formData()));
+    if (!parsed.success) {
+      return json({ error: parsed.error.issues[0]?.message ?? "notes.tooLong" }, { status: 400 });
+    }
+    const input = parsed.data;
     switch (input.intent) {
       case "save": {
         const { intent: _intent, baseVersion, ...fields } = input;

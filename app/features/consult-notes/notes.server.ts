@@ -17,7 +17,7 @@ export type NoteView = {
 };
 
 /** Only the appointment's own doctor may read or write its note. */
-async function assertNoteAuthor(db: Db, actor: Actor, appointmentId: string) {
+export async function assertNoteAuthor(db: Db, actor: Actor, appointmentId: string) {
   if (actor.role !== "doctor") throw new ForbiddenError();
   const [row] = await db
     .select({ doctorUserId: doctors.userId })
