@@ -21,6 +21,9 @@ import { isSameOrigin, securityHeaders } from "./app/utils/security-headers.serv
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const BUILD_PATH = path.join(root, "build/index.js");
+/** After SIGTERM, requests are still accepted this long (load balancers see /healthz 503 meanwhile). */
+const DRAIN_GRACE_MS = 1_000;
+let draining = false;
 
 async function main() {
   const env = readEnv();
@@ -46,6 +49,10 @@ async function main() {
   app.set("trust proxy", env.TRUST_PROXY);
 
   app.get("/healthz", async (_req, res) => {
+    if (draining) {
+      res.status(503).set("Cache-Control", "no-store").json({ status: "draining" });
+      return;
+    }
     try {
       await database.ping(2000);
       res.set("Cache-Control", "no-store").json({ status: "ok", database: database.driver });
@@ -147,13 +154,18 @@ async function main() {
       process.exit(1);
     }, 15_000);
     force.unref();
-    void signaling.close();
-    void live.close();
-    server.close(async () => {
-      await database.close().catch(() => {});
-      process.exit(0);
-    });
-    server.closeIdleConnections();
+    // First tell load balancers (healthz answers 503) while still serving what is queued, then stop
+    // accepting, let in-flight requests finish, and close the database.
+    draining = true;
+    setTimeout(() => {
+      void signaling.close();
+      void live.close();
+      server.close(async () => {
+        await database.close().catch(() => {});
+        process.exit(0);
+      });
+      server.closeIdleConnections();
+    }, DRAIN_GRACE_MS);
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

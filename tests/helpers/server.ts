@@ -25,7 +25,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "yunzhen-e2e-"));
   let log = "";
-  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["server.ts"], {
+  // One process (no tsx wrapper): signals reach the server itself, as with `npm start`.
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     env: {
       ...process.env,
       NODE_ENV: "production",
