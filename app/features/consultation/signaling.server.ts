@@ -11,7 +11,9 @@ import type { Duplex } from "node:stream";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { WebSocketServer, type WebSocket } from "ws";
 import { z } from "zod";
+import { eq } from "drizzle-orm";
 import type { Db } from "~db/client.server";
+import { appointments } from "~db/schema";
 import { consumeLimit, LIMITS, RateLimitedError } from "~/features/auth/rate-limit.server";
 import { authenticate, type SessionUser } from "~/features/auth/session.server";
 import type { AppointmentStatus } from "~/features/booking/statuses";
@@ -169,6 +171,11 @@ export async function createSignaling(options: { db: Db; hub: LiveHub }): Promis
         return;
       }
       case "signal": {
+        // The status event may reach this instance a moment after the admitting request answered.
+        if (peer.joined && peer.status !== "in_consultation") {
+          const [row] = await db.select({ status: appointments.status }).from(appointments).where(eq(appointments.id, peer.appointmentId));
+          if (row) peer.status = row.status;
+        }
         if (!peer.joined || peer.status !== "in_consultation") return send(peer, { type: "error", reason: "not in a call" });
         const payload = deflateRawSync(JSON.stringify(parsed.data)).toString("base64");
         const to: Participant = peer.role === "doctor" ? "patient" : "doctor";

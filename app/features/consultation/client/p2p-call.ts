@@ -90,6 +90,11 @@ export function startP2PCall(options: {
   const unsubscribe = socket.subscribe((message: ServerMessage) => {
     if (stopped) return;
     if (message.type === "signal") void onSignal(message.data).catch(() => {});
+    // An offer refused because the server had not yet heard of the admission: try again shortly.
+    if (message.type === "error" && message.reason === "not in a call" && role === "doctor") {
+      clearTimeout(failTimer);
+      failTimer = setTimeout(() => void offer().catch(() => {}), 1000);
+    }
     if (message.type === "peer") {
       if (message.present) {
         if (role === "doctor") void offer().catch(() => {});
