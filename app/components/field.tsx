@@ -1,16 +1,21 @@
-import { useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from "react";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 
-type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
-  label: string;
-  name: string;
-  error?: MessageKey | null;
-  hint?: ReactNode;
-};
+type Described = { label: string; name: string; error?: MessageKey | null; hint?: ReactNode };
 
-/** A labelled input with its hint and its error beside it, wired for screen readers. */
-export function Field({ label, name, error, hint, ...input }: FieldProps) {
+/**
+ * A label, a control, its hint and its error beside it, wired for screen readers. One shell serves
+ * inputs and text areas alike.
+ */
+function FieldShell({
+  label,
+  error,
+  hint,
+  control,
+}: Omit<Described, "name"> & {
+  control: (props: { id: string; "aria-invalid"?: true; "aria-describedby"?: string }) => ReactNode;
+}) {
   const t = useT();
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
@@ -18,13 +23,11 @@ export function Field({ label, name, error, hint, ...input }: FieldProps) {
   return (
     <div className={error ? "field field--invalid" : "field"}>
       <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
-        {...input}
-      />
+      {control({
+        id,
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": [hintId, errorId].filter(Boolean).join(" ") || undefined,
+      })}
       {hint ? (
         <p className="field__hint" id={hintId}>
           {hint}
@@ -39,6 +42,14 @@ export function Field({ label, name, error, hint, ...input }: FieldProps) {
   );
 }
 
+export function Field({ label, name, error, hint, ...input }: InputHTMLAttributes<HTMLInputElement> & Described) {
+  return <FieldShell label={label} error={error} hint={hint} control={(a11y) => <input name={name} {...a11y} {...input} />} />;
+}
+
+export function TextArea({ label, name, error, hint, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement> & Described) {
+  return <FieldShell label={label} error={error} hint={hint} control={(a11y) => <textarea name={name} {...a11y} {...rest} />} />;
+}
+
 type SelectProps = {
   label: string;
   name: string;
@@ -48,20 +59,16 @@ type SelectProps = {
 };
 
 export function SelectField({ label, name, error, defaultValue, children }: SelectProps) {
-  const t = useT();
-  const id = useId();
   return (
-    <div className={error ? "field field--invalid" : "field"}>
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={error ? true : undefined}>
-        {children}
-      </select>
-      {error ? (
-        <p className="field__error" role="alert">
-          {t(error)}
-        </p>
-      ) : null}
-    </div>
+    <FieldShell
+      label={label}
+      error={error}
+      control={(a11y) => (
+        <select name={name} defaultValue={defaultValue} {...a11y}>
+          {children}
+        </select>
+      )}
+    />
   );
 }
 

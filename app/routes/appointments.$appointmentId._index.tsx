@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { StatusBadge } from "~/components/appointment-card";
-import { FormError } from "~/components/field";
-import { TextArea } from "~/components/text-area";
+import { FormError, TextArea } from "~/components/field";
+
 import { requireUser } from "~/features/auth/guards.server";
 import { getAppointment } from "~/features/booking/appointment-access.server";
 import { cancelAppointment } from "~/features/booking/change-appointment.server";

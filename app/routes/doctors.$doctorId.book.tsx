@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError } from "~/components/field";
-import { TextArea } from "~/components/text-area";
+import { FormError, TextArea } from "~/components/field";
+
 import { requireRole } from "~/features/auth/guards.server";
 import { consumeLimit, LIMITS } from "~/features/auth/rate-limit.server";
 import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
