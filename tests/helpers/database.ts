@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openDatabase, type DatabaseHandle } from "~db/client.server";
@@ -40,4 +41,27 @@ export async function resetDatabase(handle: DatabaseHandle) {
     .map((r) => `"public"."${r.tablename}"`)
     .join(", ");
   if (list) await handle.db.execute(sql.raw(`truncate ${list} restart identity cascade`));
+}
+
+/**
+ * A test file's own database, emptied before each test: call once at the top of the file.
+ * `handle` is there once the file's tests run.
+ */
+export function useTestDatabase() {
+  let current: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  beforeAll(async () => {
+    current = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(async () => {
+    await resetDatabase(current!);
+  });
+  return {
+    get handle() {
+      if (!current) throw new Error("the test database is not open yet");
+      return current;
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { passwords, sessions, users } from "~db/schema";
 import { createAccount, EmailTakenError } from "~/features/accounts/create-account.server";
 import { changePassword } from "~/features/auth/change-password.server";
@@ -12,21 +12,11 @@ import {
   startSession,
 } from "~/features/auth/session.server";
 import { signIn } from "~/features/auth/sign-in.server";
-import { createTestDatabase, resetDatabase } from "../helpers/database";
+import { useTestDatabase } from "../helpers/database";
 import { makeUser, TEST_PASSWORD } from "../helpers/factories";
 
-let handle: Awaited<ReturnType<typeof createTestDatabase>>;
-const db = () => handle.db;
-
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle?.close();
-});
-beforeEach(async () => {
-  await resetDatabase(handle);
-});
+const testDatabase = useTestDatabase();
+const db = () => testDatabase.handle.db;
 
 const tokenOf = (setCookie: string) => {
   const match = new RegExp(`^${SESSION_COOKIE}=([^;]*)`).exec(setCookie);

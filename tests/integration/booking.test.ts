@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { appointments } from "~db/schema";
 import { getAppointment, listPatientAppointments } from "~/features/booking/appointment-access.server";
 import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
@@ -15,21 +15,11 @@ import {
 import { sqlState } from "~/utils/db-errors.server";
 import { ConflictError, type DomainError, InvalidRequestError, NotFoundError } from "~/utils/errors";
 import { at, giveHours, giveTimeOff, NOW } from "../helpers/booking";
-import { createTestDatabase, resetDatabase } from "../helpers/database";
+import { useTestDatabase } from "../helpers/database";
 import { makeDoctor, makeUser } from "../helpers/factories";
 
-let handle: Awaited<ReturnType<typeof createTestDatabase>>;
-const db = () => handle.db;
-
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle?.close();
-});
-beforeEach(async () => {
-  await resetDatabase(handle);
-});
+const testDatabase = useTestDatabase();
+const db = () => testDatabase.handle.db;
 
 const request = (patientId: string, doctorId: string, startsAt: Date, key = crypto.randomUUID()) => ({
   patientId,

@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditEvents, consultNotes, noteAddenda, users } from "~db/schema";
 import { EMPTY_NOTE, type NoteFields } from "~/features/consult-notes/fields";
 import {
@@ -14,21 +14,11 @@ import { sqlState } from "~/utils/db-errors.server";
 import { ConflictError, type DomainError, ForbiddenError, NotFoundError } from "~/utils/errors";
 import { at } from "../helpers/booking";
 import { type Actor, auditRowsFor, makeConsultation, rejectionOf, settle } from "../helpers/consult-fixtures";
-import { createTestDatabase, resetDatabase } from "../helpers/database";
+import { useTestDatabase } from "../helpers/database";
 import { makeDoctor, makeUser } from "../helpers/factories";
 
-let handle: Awaited<ReturnType<typeof createTestDatabase>>;
-const db = () => handle.db;
-
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle?.close();
-});
-beforeEach(async () => {
-  await resetDatabase(handle);
-});
+const testDatabase = useTestDatabase();
+const db = () => testDatabase.handle.db;
 
 const NOW = at("09:20");
 

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { appointments, chatMessages, consultations, users } from "~db/schema";
 import { listChat, sendChat } from "~/features/consultation/chat.server";
 import {
@@ -24,21 +24,11 @@ import {
   rejectionOf,
   waitFor,
 } from "../helpers/consult-fixtures";
-import { createTestDatabase, resetDatabase } from "../helpers/database";
+import { useTestDatabase } from "../helpers/database";
 import { makeDoctor, makeUser } from "../helpers/factories";
 
-let handle: Awaited<ReturnType<typeof createTestDatabase>>;
-const db = () => handle.db;
-
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle?.close();
-});
-beforeEach(async () => {
-  await resetDatabase(handle);
-});
+const testDatabase = useTestDatabase();
+const db = () => testDatabase.handle.db;
 
 // The appointments below run 09:00–09:30 on MONDAY: the room opens at 08:45 and closes at 10:30.
 const t = (time: string) => at(time);
@@ -232,7 +222,7 @@ describe("audit trail of the room", () => {
   it("rolls the change back, and announces nothing, when its audit row cannot be written", async () => {
     const { appointment, asPatient } = await makeConsultation(db());
     const heard: LiveEvent[] = [];
-    const unlisten = await handle.listen(LIVE_CHANNEL, (payload) => heard.push(JSON.parse(payload) as LiveEvent));
+    const unlisten = await testDatabase.handle.listen(LIVE_CHANNEL, (payload) => heard.push(JSON.parse(payload) as LiveEvent));
     // A test-only trigger that refuses this appointment's audit rows (the id is a UUID from the database).
     await db().execute(
       sql.raw(`create function consult_test_refuse_audit() returns trigger language plpgsql as $$
@@ -266,7 +256,7 @@ describe("live events", () => {
     const { appointment, doctor, patient, asPatient, asDoctor } = await makeConsultation(db());
     const missed = await makeConsultation(db(), { start: "10:00" });
     const heard: LiveEvent[] = [];
-    const unlisten = await handle.listen("yz_live", (payload) => heard.push(JSON.parse(payload) as LiveEvent));
+    const unlisten = await testDatabase.handle.listen("yz_live", (payload) => heard.push(JSON.parse(payload) as LiveEvent));
     try {
       const appointmentEvents = (id: string) =>
         heard.filter((e): e is Extract<LiveEvent, { kind: "appointment" }> => e.kind === "appointment" && e.appointmentId === id);
@@ -428,7 +418,7 @@ describe("chat", () => {
   it("announces each message on the live channel", async () => {
     const { appointment, patient } = await makeConsultation(db());
     const heard: LiveEvent[] = [];
-    const unlisten = await handle.listen(LIVE_CHANNEL, (payload) => heard.push(JSON.parse(payload) as LiveEvent));
+    const unlisten = await testDatabase.handle.listen(LIVE_CHANNEL, (payload) => heard.push(JSON.parse(payload) as LiveEvent));
     try {
       const message = await sendChat(db(), { id: patient.id, displayName: "Test patient", role: "patient" }, appointment.id, "Ping");
       const event = await waitFor(() => heard.find((e) => e.kind === "chat" && e.appointmentId === appointment.id));

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { appointments, consultations, users } from "~db/schema";
 import { issueJoinCredentials, opaqueIdentity } from "~/features/consultation/issue-token.server";
 import { changeRoomState } from "~/features/consultation/room.server";
@@ -10,21 +10,11 @@ import { twilioProvider } from "~/features/consultation/video/twilio.server";
 import { ForbiddenError } from "~/utils/errors";
 import { at } from "../helpers/booking";
 import { type Actor, auditRowsFor, makeConsultation, minutesAfter, rejectionOf } from "../helpers/consult-fixtures";
-import { createTestDatabase, resetDatabase } from "../helpers/database";
+import { useTestDatabase } from "../helpers/database";
 import { makeDoctor, makeUser } from "../helpers/factories";
 
-let handle: Awaited<ReturnType<typeof createTestDatabase>>;
-const db = () => handle.db;
-
-beforeAll(async () => {
-  handle = await createTestDatabase();
-});
-afterAll(async () => {
-  await handle?.close();
-});
-beforeEach(async () => {
-  await resetDatabase(handle);
-});
+const testDatabase = useTestDatabase();
+const db = () => testDatabase.handle.db;
 afterEach(() => {
   vi.useRealTimers();
 });
