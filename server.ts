@@ -15,6 +15,8 @@ import { demoCredentialsText, ensureDemoConsultation, hasDemoHospital, seedDemoH
 import { authenticate, deleteExpiredSessions } from "./app/features/auth/session.server";
 import { createSignaling } from "./app/features/consultation/signaling.server";
 import { createLiveHub } from "./app/features/live/hub.server";
+import { plainErrorPage, RETRY_AFTER_SECONDS, withDatabaseOutagePages } from "./app/utils/database-outage.server";
+import { isDatabaseUnavailable } from "./app/utils/db-errors.server";
 import { resolveViewer } from "./app/i18n/viewer.server";
 import { EnvError, readEnv } from "./app/utils/env.server";
 import { isSameOrigin, securityHeaders } from "./app/utils/security-headers.server";
@@ -94,7 +96,7 @@ async function main() {
   const live = await createLiveHub(database.listen);
   const handlerFor = (serverBuild: ServerBuild) =>
     createRequestHandler({
-      build: serverBuild,
+      build: withDatabaseOutagePages(serverBuild),
       mode: env.NODE_ENV,
       getLoadContext: async (req, res) => {
         const auth = await authenticate(db, req.headers.cookie);
@@ -108,6 +110,18 @@ async function main() {
     });
   let handleRequest = handlerFor(build);
   app.all("*", (req, res, next) => handleRequest(req, res, next));
+  // Errors before Remix renders (reading the session needs the database): a plain page in both
+  // languages, 503 while the database is away, never a stack trace.
+  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    const unavailable = isDatabaseUnavailable(error);
+    if (!unavailable) console.error(error);
+    res
+      .status(unavailable ? 503 : 500)
+      .set({ "Cache-Control": "no-store", ...(unavailable ? { "Retry-After": String(RETRY_AFTER_SECONDS) } : {}) })
+      .type("html")
+      .send(plainErrorPage(unavailable ? 503 : 500));
+  });
 
   const server = app.listen(env.PORT, env.HOST, async () => {
     const address = server.address();

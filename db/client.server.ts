@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,9 +24,11 @@ export type DatabaseHandle = {
   ping(timeoutMs?: number): Promise<void>;
   /**
    * Subscribes to a Postgres NOTIFY channel (`pg_notify` from any connection or app instance).
-   * Resolves to a function that unsubscribes.
+   * Resolves to a function that unsubscribes. The subscription outlives a database restart;
+   * `onRestored` is called each time it is re-established, since notifications sent while it was
+   * down are lost and listeners should catch up.
    */
-  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, handler: (payload: string) => void, onRestored?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -61,6 +64,9 @@ function openPostgres(url: string, max: number): DatabaseHandle & { withMigratio
     max,
     onnotice: () => {},
     connect_timeout: 5,
+    // postgres.js waits up to 20 s between reconnection attempts; while the server is away every
+    // request would hang that long. Retry soon, so requests fail fast (503) and recover promptly.
+    backoff: (retries: number) => Math.min(0.05 * retries, 0.5),
     connection: { application_name: "yunzhen" },
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
@@ -69,11 +75,7 @@ function openPostgres(url: string, max: number): DatabaseHandle & { withMigratio
     driver: "postgres",
     createdNew: false,
     ping: (timeoutMs = 2000) => withTimeout(client`select 1`.then(() => undefined), timeoutMs),
-    listen: async (channel, handler) => {
-      // postgres.js keeps a dedicated connection for LISTEN and re-subscribes after it reconnects.
-      const subscription = await client.listen(channel, handler);
-      return () => subscription.unlisten();
-    },
+    listen: (channel, handler, onRestored) => resilientListen(client, channel, handler, onRestored),
     close: () => client.end({ timeout: 5 }),
     // Two instances starting together must not both apply the same migration: a session-level
     // advisory lock held on one reserved connection while the migrator runs on the pool.
@@ -87,6 +89,60 @@ function openPostgres(url: string, max: number): DatabaseHandle & { withMigratio
         lockConnection.release();
       }
     },
+  };
+}
+
+/** Our own heartbeat on a LISTEN channel: never a JSON payload, so never mistaken for an event. */
+const HEARTBEAT_PREFIX = "yz-heartbeat:";
+const HEARTBEAT_EVERY_MS = 1_000;
+const LISTEN_DEAD_AFTER_MS = 3_000;
+
+/**
+ * postgres.js keeps LISTEN on a dedicated connection and re-subscribes when that connection closes,
+ * but if the server is still down at that moment it gives up for good. So each subscription sends
+ * itself a heartbeat through the server every second; when its own heartbeat stops coming back, it
+ * subscribes again (until that succeeds) and reports the gap through `onRestored`.
+ */
+async function resilientListen(
+  client: postgres.Sql,
+  channel: string,
+  handler: (payload: string) => void,
+  onRestored?: () => void,
+): Promise<() => Promise<void>> {
+  const beat = `${HEARTBEAT_PREFIX}${randomUUID()}`;
+  let lastBeat = Date.now();
+  let listens = 0;
+  let resubscribing = false;
+  const onNotify = (payload: string) => {
+    if (!payload.startsWith(HEARTBEAT_PREFIX)) return handler(payload);
+    if (payload === beat) lastBeat = Date.now();
+  };
+  // Fires after the first LISTEN and after every re-subscription (ours or postgres.js's own).
+  const onListen = () => {
+    lastBeat = Date.now();
+    if (listens++ > 0) onRestored?.();
+  };
+  let subscription: { unlisten(): Promise<void> } | null = await client.listen(channel, onNotify, onListen);
+  const timer = setInterval(() => {
+    if (resubscribing) return;
+    if (Date.now() - lastBeat <= LISTEN_DEAD_AFTER_MS) {
+      client`select pg_notify(${channel}, ${beat})`.catch(() => {});
+      return;
+    }
+    resubscribing = true;
+    const stale = subscription;
+    subscription = null;
+    void (async () => {
+      await stale?.unlisten().catch(() => {});
+      subscription = await client.listen(channel, onNotify, onListen);
+    })()
+      .catch(() => {}) // still down: the next tick tries again
+      .finally(() => (resubscribing = false));
+  }, HEARTBEAT_EVERY_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await subscription?.unlisten();
   };
 }
 

@@ -35,10 +35,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         if (doctorId && event.doctorId !== doctorId) return;
         write(`event: changed\ndata: ${JSON.stringify({ appointmentId: event.appointmentId, status: event.status })}\n\n`);
       });
+      // Events were lost while the database was away: the page reads everything again.
+      const unResync = context.live.onResync(() => write(`event: changed\ndata: {}\n\n`));
       const beat = setInterval(() => write(": beat\n\n"), HEARTBEAT_MS);
       cleanup = () => {
         clearInterval(beat);
         unsubscribe();
+        unResync();
       };
       request.signal.addEventListener("abort", () => {
         cleanup();

@@ -11,7 +11,7 @@ import type { Duplex } from "node:stream";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { WebSocketServer, type WebSocket } from "ws";
 import { z } from "zod";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments } from "~db/schema";
 import { consumeLimit, LIMITS, RateLimitedError } from "~/features/auth/rate-limit.server";
@@ -90,6 +90,25 @@ export async function createSignaling(options: { db: Db; hub: LiveHub }): Promis
 
   const unsubscribe = options.hub.subscribe((event) => {
     for (const peer of peers) deliver(peer, event);
+  });
+
+  // Events were lost while the database was away: re-read each room's status and tell the browsers,
+  // which then reload the room (status and chat) as they do after a reconnect.
+  const unResync = options.hub.onResync(() => {
+    const ids = [...new Set([...peers].map((p) => p.appointmentId))];
+    if (ids.length === 0) return;
+    void db
+      .select({ id: appointments.id, status: appointments.status })
+      .from(appointments)
+      .where(inArray(appointments.id, ids))
+      .then((rows) => {
+        const status = new Map(rows.map((r) => [r.id, r.status]));
+        for (const peer of peers) {
+          peer.status = status.get(peer.appointmentId) ?? peer.status;
+          send(peer, { type: "changed", status: peer.status });
+        }
+      })
+      .catch(() => {});
   });
 
   function deliver(peer: Peer, event: LiveEvent) {
@@ -253,6 +272,7 @@ export async function createSignaling(options: { db: Db; hub: LiveHub }): Promis
       clearInterval(heartbeat);
       for (const peer of peers) peer.ws.close(1001, "server restarting");
       unsubscribe();
+      unResync();
       server.close();
     },
   };

@@ -4,14 +4,20 @@ import { LIVE_CHANNEL } from "./publish.server";
 export type LiveHub = {
   /** Calls `listener` with every live event any app instance publishes; returns an unsubscribe. */
   subscribe(listener: (event: LiveEvent) => void): () => void;
+  /**
+   * Calls `listener` when the database connection that carries the events came back after a loss:
+   * events may have been missed, so whoever shows live state should read it again.
+   */
+  onResync(listener: () => void): () => void;
   close(): Promise<void>;
 };
 
 /** One LISTEN per app instance, fanned out in process to sockets and event streams. */
 export async function createLiveHub(
-  listen: (channel: string, handler: (payload: string) => void) => Promise<() => Promise<void>>,
+  listen: (channel: string, handler: (payload: string) => void, onRestored?: () => void) => Promise<() => Promise<void>>,
 ): Promise<LiveHub> {
   const listeners = new Set<(event: LiveEvent) => void>();
+  const resyncListeners = new Set<() => void>();
   const unlisten = await listen(LIVE_CHANNEL, (payload) => {
     let event: LiveEvent;
     try {
@@ -26,11 +32,23 @@ export async function createLiveHub(
         // one broken listener must not silence the others
       }
     }
+  }, () => {
+    for (const listener of resyncListeners) {
+      try {
+        listener();
+      } catch {
+        // as above
+      }
+    }
   });
   return {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onResync(listener) {
+      resyncListeners.add(listener);
+      return () => resyncListeners.delete(listener);
     },
     close: () => unlisten(),
   };
