@@ -321,6 +321,7 @@ export const en = {
   "chat.message": "Message",
   "chat.send": "Send",
   "chat.empty": "No messages yet.",
+  "chat.sending": "Sending… (sent as soon as the connection is back)",
   "chat.tooLong": "A message can have at most 1000 characters.",
   "notes.heading": "Consult note",
   "notes.subjective": "Subjective",

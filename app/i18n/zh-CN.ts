@@ -322,6 +322,7 @@ export const zhCN: Record<MessageKey, string> = {
   "chat.message": "消息",
   "chat.send": "发送",
   "chat.empty": "还没有消息。",
+  "chat.sending": "发送中…（连接恢复后自动发送）",
   "chat.tooLong": "每条消息最多 1000 个字。",
   "notes.heading": "诊疗记录",
   "notes.subjective": "主诉（S）",

@@ -222,7 +222,7 @@ export default function ConsultationRoom() {
             </section>
           ) : null}
           {data.inWindow || data.chat.length > 0 ? (
-            <ChatPanel initial={data.chat} socket={socket} role={role} canSend={Boolean(socket) && active} />
+            <ChatPanel appointmentId={data.appointment.id} initial={data.chat} socket={socket} role={role} canSend={Boolean(socket) && active} />
           ) : null}
           {role === "doctor" && data.note ? <NotesPanel appointmentId={a.id} initial={data.note} /> : null}
         </aside>

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, check, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { bigserial, check, index, integer, jsonb, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
 import { id, instant, timestamps } from "./_columns";
 import { appointments } from "./appointments";
 import { users } from "./users";
@@ -31,10 +31,16 @@ export const chatMessages = pgTable(
       .notNull()
       .references(() => users.id),
     body: text("body").notNull(),
+    /**
+     * Chosen by the sender's browser. A browser resends a message until it sees it come back, so the
+     * same message may arrive twice (a connection cut mid-send); it is stored once.
+     */
+    clientId: uuid("client_id").notNull().defaultRandom(),
     createdAt: instant("created_at").notNull().defaultNow(),
   },
   (t) => [
     index("chat_messages_appointment_idx").on(t.appointmentId, t.createdAt),
+    unique("chat_messages_once").on(t.appointmentId, t.senderId, t.clientId),
     check("chat_messages_body_length", sql`char_length(${t.body}) between 1 and 1000`),
   ],
 );

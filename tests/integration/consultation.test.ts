@@ -428,6 +428,28 @@ describe("chat", () => {
     }
   });
 
+  it("stores a message resent with the same client id once, and announces it again for the sender to see", async () => {
+    const { appointment, patient, doctor } = await makeConsultation(db());
+    const sender = { id: patient.id, displayName: "Test patient", role: "patient" as const };
+    const clientId = crypto.randomUUID();
+    const heard: LiveEvent[] = [];
+    const unlisten = await testDatabase.handle.listen(LIVE_CHANNEL, (payload) => heard.push(JSON.parse(payload) as LiveEvent));
+    try {
+      const first = await sendChat(db(), sender, appointment.id, "Sent as the line dropped", clientId);
+      const again = await sendChat(db(), sender, appointment.id, "Sent as the line dropped", clientId);
+      expect(again).toEqual(first);
+      expect(first.clientId).toBe(clientId);
+      expect((await listChat(db(), appointment)).map((m) => m.id)).toEqual([first.id]);
+      expect(await waitFor(() => heard.filter((e) => e.kind === "chat" && e.message.id === first.id).length === 2)).toBe(true);
+      // The other participant's message that happens to carry the same client id is a message of its own.
+      const reply = await sendChat(db(), { id: doctor.userId, displayName: "Dr", role: "doctor" }, appointment.id, "Reply", clientId);
+      expect(reply.id).not.toBe(first.id);
+      expect((await listChat(db(), appointment)).map((m) => m.body)).toEqual(["Sent as the line dropped", "Reply"]);
+    } finally {
+      await unlisten();
+    }
+  });
+
   it("is refused by the database when a message is empty or longer than 1000 characters", async () => {
     const { appointment, patient } = await makeConsultation(db());
     const sender = { id: patient.id, displayName: "Test patient", role: "patient" as const };

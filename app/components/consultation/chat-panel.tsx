@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import type { RoomSocket } from "~/features/consultation/client/room-socket";
 import type { ChatMessageView } from "~/features/live/events";
 import { useT, useViewer } from "~/i18n/use-t";
@@ -6,13 +6,23 @@ import { formatDateTime } from "~/utils/format";
 
 const MAX = 1000;
 
-/** Chat in the call. Messages are React text nodes: whatever anyone types is shown, never run. */
+type Outgoing = { clientId: string; body: string };
+
+/**
+ * Chat in the call. Messages are React text nodes: whatever anyone types is shown, never run.
+ *
+ * Nothing typed is lost to a bad connection: a sent message stays in the outbox (kept in this tab's
+ * session storage) until the server's copy comes back with the same `clientId`, and everything in the
+ * outbox is sent again each time the socket (re)opens. The server stores a resent message only once.
+ */
 export function ChatPanel({
+  appointmentId,
   initial,
   socket,
   role,
   canSend,
 }: {
+  appointmentId: string;
   initial: ChatMessageView[];
   socket: RoomSocket | null;
   role: "patient" | "doctor";
@@ -21,44 +31,62 @@ export function ChatPanel({
   const t = useT();
   const { locale, timeZone } = useViewer();
   const [messages, setMessages] = useState(initial);
+  const [outbox, setOutbox] = useOutbox(appointmentId);
   const [draft, setDraft] = useState("");
-  const [failed, setFailed] = useState(false);
   const list = useRef<HTMLOListElement>(null);
+  const outboxRef = useRef(outbox);
+  outboxRef.current = outbox;
 
   useEffect(() => setMessages((current) => merge(current, initial)), [initial]);
   useEffect(() => {
     if (!socket) return;
-    return socket.subscribe((message) => {
+    const unsubscribe = socket.subscribe((message) => {
       if (message.type === "chat") setMessages((current) => merge(current, [message.message]));
     });
+    const unOpen = socket.onOpen(() => {
+      for (const pending of outboxRef.current) socket.send({ type: "chat", ...pending });
+    });
+    return () => {
+      unsubscribe();
+      unOpen();
+    };
   }, [socket]);
+  // A message is delivered once the server's copy of it is here.
+  useEffect(() => {
+    const delivered = new Set(messages.map((m) => m.clientId));
+    if (outbox.some((o) => delivered.has(o.clientId))) setOutbox((current) => current.filter((o) => !delivered.has(o.clientId)));
+  }, [messages, outbox, setOutbox]);
   useEffect(() => {
     list.current?.lastElementChild?.scrollIntoView({ block: "nearest" });
-  }, [messages.length]);
+  }, [messages.length, outbox.length]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const body = draft.trim();
-    if (!body || body.length > MAX || !socket) return;
-    if (socket.send({ type: "chat", body })) {
-      setDraft("");
-      setFailed(false);
-    } else {
-      setFailed(true);
-    }
+    if (!body || body.length > MAX) return;
+    const pending = { clientId: crypto.randomUUID(), body };
+    setOutbox((current) => [...current, pending]);
+    setDraft("");
+    socket?.send({ type: "chat", ...pending });
   };
 
   return (
     <section className="card chat" aria-labelledby="chat-heading">
       <h2 id="chat-heading">{t("chat.heading")}</h2>
       <ol className="chat__messages" ref={list} aria-live="polite">
-        {messages.length === 0 ? <li className="muted">{t("chat.empty")}</li> : null}
+        {messages.length === 0 && outbox.length === 0 ? <li className="muted">{t("chat.empty")}</li> : null}
         {messages.map((m) => (
           <li key={m.id} className={m.senderRole === role ? "chat__message chat__message--mine" : "chat__message"}>
             <span className="chat__meta">
               {m.senderName} · {formatDateTime(m.createdAt, locale, timeZone, { hour: "2-digit", minute: "2-digit" })}
             </span>
             <span className="chat__body">{m.body}</span>
+          </li>
+        ))}
+        {outbox.map((o) => (
+          <li key={o.clientId} className="chat__message chat__message--mine chat__message--pending" data-pending="true">
+            <span className="chat__meta">{t("chat.sending")}</span>
+            <span className="chat__body">{o.body}</span>
           </li>
         ))}
       </ol>
@@ -82,13 +110,37 @@ export function ChatPanel({
           </button>
         </form>
       ) : null}
-      {failed ? (
-        <p className="field__error" role="alert">
-          {t("call.reconnecting")}
-        </p>
-      ) : null}
     </section>
   );
+}
+
+/** The unsent messages, kept in session storage so a reload of the tab does not lose them either. */
+function useOutbox(appointmentId: string) {
+  const key = `yz-chat-outbox:${appointmentId}`;
+  const [outbox, setOutbox] = useState<Outgoing[]>([]);
+  useEffect(() => {
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(key) ?? "[]") as unknown;
+      if (Array.isArray(saved)) setOutbox(saved.filter((o): o is Outgoing => typeof o?.clientId === "string" && typeof o?.body === "string"));
+    } catch {
+      // unreadable storage: start empty
+    }
+  }, [key]);
+  const update = useCallback(
+    (change: (current: Outgoing[]) => Outgoing[]) =>
+      setOutbox((current) => {
+        const next = change(current);
+        try {
+          if (next.length) sessionStorage.setItem(key, JSON.stringify(next));
+          else sessionStorage.removeItem(key);
+        } catch {
+          // storage full or blocked: the outbox still lives in memory
+        }
+        return next;
+      }),
+    [key],
+  );
+  return [outbox, update] as const;
 }
 
 function merge(current: ChatMessageView[], incoming: ChatMessageView[]) {

@@ -1,4 +1,5 @@
-import { asc, eq } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { chatMessages, users } from "~db/schema";
 import type { ChatMessageView, Participant } from "~/features/live/events";
@@ -14,6 +15,7 @@ export async function listChat(db: Db, appointment: { id: string; patientId: str
       senderId: chatMessages.senderId,
       senderName: users.displayName,
       body: chatMessages.body,
+      clientId: chatMessages.clientId,
       createdAt: chatMessages.createdAt,
     })
     .from(chatMessages)
@@ -25,28 +27,44 @@ export async function listChat(db: Db, appointment: { id: string; patientId: str
     senderRole: r.senderId === appointment.patientId ? "patient" : "doctor",
     senderName: r.senderName,
     body: r.body,
+    clientId: r.clientId,
     createdAt: r.createdAt.toISOString(),
   }));
 }
 
-/** Stores a message and tells both sides, on every app instance, in one transaction. */
+/**
+ * Stores a message and tells both sides, on every app instance, in one transaction. `clientId` is the
+ * sender's own id for the message: sending it again (a resend after a cut) stores nothing new and
+ * announces the stored message again, so the sender sees it arrive and the other side has it too.
+ */
 export async function sendChat(
   db: Db,
   sender: { id: string; displayName: string; role: Participant },
   appointmentId: string,
   body: string,
+  clientId: string = randomUUID(),
 ): Promise<ChatMessageView> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
+    const [inserted] = await tx
       .insert(chatMessages)
-      .values({ appointmentId, senderId: sender.id, body })
-      .returning({ id: chatMessages.id, createdAt: chatMessages.createdAt });
+      .values({ appointmentId, senderId: sender.id, body, clientId })
+      .onConflictDoNothing({ target: [chatMessages.appointmentId, chatMessages.senderId, chatMessages.clientId] })
+      .returning({ id: chatMessages.id, body: chatMessages.body, createdAt: chatMessages.createdAt });
+    const row =
+      inserted ??
+      (
+        await tx
+          .select({ id: chatMessages.id, body: chatMessages.body, createdAt: chatMessages.createdAt })
+          .from(chatMessages)
+          .where(and(eq(chatMessages.appointmentId, appointmentId), eq(chatMessages.senderId, sender.id), eq(chatMessages.clientId, clientId)))
+      )[0]!;
     const message: ChatMessageView = {
-      id: row!.id,
+      id: row.id,
       senderRole: sender.role,
       senderName: sender.displayName,
-      body,
-      createdAt: row!.createdAt.toISOString(),
+      body: row.body,
+      clientId,
+      createdAt: row.createdAt.toISOString(),
     };
     // A message too long for one NOTIFY still lands; the other side sees it on its next load.
     await publish(tx, { kind: "chat", appointmentId, message });

@@ -52,7 +52,7 @@ const signalData = z.union([
 export const clientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("join"), ticket: z.string().max(1000) }).strict(),
   z.object({ type: z.literal("signal"), data: signalData }).strict(),
-  z.object({ type: z.literal("chat"), body: z.string().trim().min(1).max(CHAT_MAX_LENGTH) }).strict(),
+  z.object({ type: z.literal("chat"), body: z.string().trim().min(1).max(CHAT_MAX_LENGTH), clientId: z.uuid() }).strict(),
 ]);
 
 type Peer = {
@@ -204,7 +204,7 @@ export async function createSignaling(options: { db: Db; hub: LiveHub }): Promis
       }
       case "chat": {
         if (!ACTIVE.includes(peer.status)) return send(peer, { type: "error", reason: "consultation closed" });
-        await sendChat(db, { id: peer.user.id, displayName: peer.user.displayName, role: peer.role }, peer.appointmentId, parsed.body);
+        await sendChat(db, { id: peer.user.id, displayName: peer.user.displayName, role: peer.role }, peer.appointmentId, parsed.body, parsed.clientId);
         return;
       }
     }

@@ -7,6 +7,8 @@ export type ChatMessageView = {
   senderRole: Participant;
   senderName: string;
   body: string;
+  /** The sender's browser's id for the message, which it resends until it sees this id come back. */
+  clientId: string;
   createdAt: string;
 };
 
@@ -45,7 +47,7 @@ export type ServerMessage =
 export type ClientMessage =
   | { type: "join"; ticket: string }
   | { type: "signal"; data: SignalData }
-  | { type: "chat"; body: string };
+  | { type: "chat"; body: string; clientId: string };
 
 export type SignalData =
   | { description: { type: "offer" | "answer"; sdp: string } }

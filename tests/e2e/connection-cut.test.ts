@@ -1,0 +1,101 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
+import { openConsultation } from "../helpers/consult-e2e";
+import { startCutProxy } from "../helpers/cut-proxy";
+import { client } from "../helpers/http";
+
+// Patient, doctor and clinic staff reach the app through a proxy that can cut their line mid-call.
+const baseURL = inject("baseURL");
+let browser: Browser;
+let proxy: Awaited<ReturnType<typeof startCutProxy>>;
+beforeAll(async () => {
+  browser = await launchBrowser(CALL_ARGS);
+  proxy = await startCutProxy(baseURL);
+});
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.close();
+});
+
+const framesDecoded = (page: Page) =>
+  page.evaluate(() => (window.__yunzhenFramesDecoded ? window.__yunzhenFramesDecoded() : Promise.resolve(0)));
+const shown = (page: Page, text: string) => page.locator(".chat__message:not([data-pending])").filter({ hasText: text }).count();
+const pending = (page: Page, text: string) => page.locator(".chat__message[data-pending]").filter({ hasText: text }).count();
+const boardStatus = (page: Page, appointmentId: string) =>
+  page
+    .locator(`a.blk[href="/appointments/${appointmentId}"]`)
+    .getAttribute("class", { timeout: 1000 })
+    .then((c) => /\bs-(\w+)/.exec(c ?? "")?.[1] ?? null)
+    .catch(() => null);
+/** What a page logs while its line is cut (failed reconnects, aborted loads) is the cut, not a bug. */
+const cutNoise = /WebSocket|ERR_CONNECTION|ERR_EMPTY_RESPONSE|ERR_NETWORK|Failed to fetch|net::|EventSource/;
+
+async function send(page: Page, text: string) {
+  await page.getByLabel("Message").fill(text);
+  await page.getByRole("button", { name: "Send" }).click();
+}
+
+describe("a connection cut in the middle of a call", () => {
+  it("resumes the room's socket and the staff's event stream by themselves, and no chat message is lost", async () => {
+    const room = await openConsultation(baseURL, DEMO_DOCTORS[7]!.email);
+    const staff = client(baseURL);
+    await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
+    const url = proxy.url;
+    const patient = await openPage(browser, { session: { cookie: room.patient.cookie, baseURL: url } });
+    const doctor = await openPage(browser, { session: { cookie: room.doctor.cookie, baseURL: url }, viewport: { width: 1280, height: 900 } });
+    const board = await openPage(browser, { session: { cookie: staff.cookie, baseURL: url }, viewport: { width: 1600, height: 1000 } });
+
+    await doctor.page.goto(`${url}/consult/${room.appointmentId}`);
+    await patient.page.goto(`${url}/consult/${room.appointmentId}`);
+    await board.page.goto(`${url}/clinic/schedule`);
+    await patient.page.getByRole("button", { name: "Check in" }).click();
+    await expect.poll(() => doctor.page.getByRole("button", { name: "Admit" }).count(), { timeout: 5000 }).toBe(1);
+    await doctor.page.getByRole("button", { name: "Admit" }).click();
+    await expect.poll(() => framesDecoded(patient.page), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => boardStatus(board.page, room.appointmentId), { timeout: 5000 }).toBe("in_consultation");
+    await send(patient.page, "Before the cut: my throat hurts");
+    await expect.poll(() => shown(doctor.page, "Before the cut: my throat hurts")).toBe(1);
+    await board.page.evaluate(() => ((window as { marker?: number }).marker = 1));
+
+    proxy.cut();
+    // Both sides type while the line is down: each message waits in its sender's outbox.
+    await send(patient.page, "During the cut: also a headache");
+    await send(doctor.page, "During the cut: any fever?");
+    expect(await pending(patient.page, "During the cut: also a headache")).toBe(1);
+    expect(await pending(doctor.page, "During the cut: any fever?")).toBe(1);
+    await new Promise((r) => setTimeout(r, 3000));
+    proxy.restore();
+
+    // The sockets come back by themselves; every message arrives on both sides, once, and is stored.
+    for (const page of [patient.page, doctor.page]) {
+      for (const text of ["Before the cut: my throat hurts", "During the cut: also a headache", "During the cut: any fever?"]) {
+        await expect.poll(() => shown(page, text), { timeout: 15_000 }).toBe(1);
+      }
+      expect(await page.locator(".chat__message[data-pending]").count()).toBe(0);
+    }
+    await send(doctor.page, "After the cut: please rest");
+    await expect.poll(() => shown(patient.page, "After the cut: please rest"), { timeout: 5000 }).toBe(1);
+    await patient.page.reload();
+    for (const text of ["Before the cut", "During the cut: also a headache", "During the cut: any fever?", "After the cut"]) {
+      expect(await shown(patient.page, text), text).toBe(1);
+    }
+
+    // The call carries on (media is peer to peer; the signalling socket came back).
+    const frames = await framesDecoded(doctor.page);
+    await expect.poll(() => framesDecoded(doctor.page), { timeout: 10_000 }).toBeGreaterThan(frames);
+
+    // The staff's board heard of nothing during the cut; its event stream came back and it follows the
+    // end of the consultation without a reload.
+    doctor.page.once("dialog", (dialog) => void dialog.accept());
+    await doctor.page.getByRole("button", { name: "End consultation" }).click();
+    await expect.poll(() => boardStatus(board.page, room.appointmentId), { timeout: 10_000 }).toBe("completed");
+    expect(await board.page.evaluate(() => (window as { marker?: number }).marker)).toBe(1);
+
+    for (const side of [patient, doctor, board]) {
+      expect(side.errors.filter((e) => !cutNoise.test(e))).toEqual([]);
+      await side.context.close();
+    }
+  });
+});
