@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import express from "express";
 import { openDatabase } from "./db/client.server";
 import { demoCredentialsText, ensureDemoConsultation, hasDemoHospital, seedDemoHospital } from "./db/seed";
-import { authenticate, deleteExpiredSessions } from "./app/features/auth/session.server";
+import { authenticate, deleteExpiredSessions, type Auth } from "./app/features/auth/session.server";
 import { createSignaling } from "./app/features/consultation/signaling.server";
 import { createLiveHub } from "./app/features/live/hub.server";
 import { plainErrorPage, RETRY_AFTER_SECONDS, withDatabaseOutagePages } from "./app/utils/database-outage.server";
@@ -99,13 +99,29 @@ async function main() {
       build: withDatabaseOutagePages(serverBuild),
       mode: env.NODE_ENV,
       getLoadContext: async (req, res) => {
-        const auth = await authenticate(db, req.headers.cookie);
-        if (auth.setCookie) res.append("Set-Cookie", auth.setCookie);
+        let auth: Auth | null = null;
+        let databaseDown: unknown = null;
+        try {
+          auth = await authenticate(db, req.headers.cookie);
+        } catch (error) {
+          if (!isDatabaseUnavailable(error)) throw error;
+          databaseDown = error;
+        }
+        if (auth?.setCookie) res.append("Set-Cookie", auth.setCookie);
         const viewer = resolveViewer(
           { cookie: req.headers.cookie, acceptLanguage: req.headers["accept-language"] },
-          auth.user,
+          auth?.user ?? null,
         );
-        return { db, live, auth, clientAddress: req.ip ?? "unknown", cspNonce: String(res.locals.cspNonce ?? ""), ...viewer };
+        const context = { db, live, clientAddress: req.ip ?? "unknown", cspNonce: String(res.locals.cspNonce ?? ""), ...viewer };
+        // While the database is away the session cannot be read: whichever loader or action asks for it
+        // gets the database's error, inside Remix, where it becomes the 503 page or the form's message.
+        return Object.defineProperty(context, "auth", {
+          enumerable: true,
+          get: () => {
+            if (databaseDown) throw databaseDown;
+            return auth;
+          },
+        }) as typeof context & { auth: Auth };
       },
     });
   let handleRequest = handlerFor(build);

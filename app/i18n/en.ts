@@ -80,6 +80,7 @@ export const en = {
   "errorPage.500.body": "An unexpected error happened on our side. Nothing you entered before was lost; please try again in a moment.",
   "errorPage.503.title": "Service briefly unavailable",
   "errorPage.503.body": "The service is busy or restarting. Please try again in a few seconds.",
+  "error.serviceUnavailable": "The service is briefly unavailable, so this could not be done. What you entered is still here; please try again in a few seconds.",
   "errorPage.other.title": "Request failed",
   "errorPage.home": "Go to the home page",
 

@@ -1,21 +1,31 @@
-import type { ServerBuild } from "@remix-run/node";
-import { translator, LOCALES } from "~/i18n";
+import { json, type ServerBuild } from "@remix-run/node";
+import { translator, LOCALES, type MessageKey } from "~/i18n";
 import { isDatabaseUnavailable } from "./db-errors.server";
 
 /** Seconds a client is asked to wait before trying again while the database is away. */
 export const RETRY_AFTER_SECONDS = 5;
 const READ_RETRY_DELAY_MS = 200;
 
-function unavailable(): Response {
-  return new Response("errorPage.503.body", {
-    status: 503,
-    headers: { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" },
-  });
-}
+const headers = { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" };
+
+/** A page that cannot be read: the friendly error page. */
+const unreadable = () => new Response("errorPage.503.body", { status: 503, headers });
+
+/**
+ * A form that cannot be sent: answered as data, not thrown, so the page stays as it was, with what the
+ * person typed still in it and the message beside the form (`formError`, or `error` for the note's
+ * autosave, which keeps retrying).
+ */
+const unsendable = () =>
+  json(
+    { ok: false, formError: "error.serviceUnavailable" satisfies MessageKey, errors: {}, error: "error.serviceUnavailable" satisfies MessageKey },
+    { status: 503, headers },
+  );
 
 type Handler = (args: never) => unknown;
 
-function guard<F extends Handler>(handler: F, retryOnce: boolean): F {
+function guard<F extends Handler>(handler: F, kind: "loader" | "action"): F {
+  const retryOnce = kind === "loader";
   const guarded = async (args: never) => {
     try {
       return await handler(args);
@@ -30,7 +40,8 @@ function guard<F extends Handler>(handler: F, retryOnce: boolean): F {
           if (!isDatabaseUnavailable(again)) throw again;
         }
       }
-      throw unavailable();
+      if (kind === "loader") throw unreadable();
+      return unsendable();
     }
   };
   return guarded as unknown as F;
@@ -39,8 +50,9 @@ function guard<F extends Handler>(handler: F, retryOnce: boolean): F {
 /**
  * The Remix build with every loader and action guarded: while the database is down or restarting, a
  * page answers 503 with the friendly "briefly unavailable" page instead of a 500, and a reader gets one
- * retry first (loaders change nothing, so they are safe to repeat). Actions are not repeated: a
- * write whose connection broke may or may not have committed, and the person decides.
+ * retry first (loaders change nothing, so they are safe to repeat). A form gets 503 with a message and
+ * keeps its input. Actions are not repeated: a write whose connection broke may or may not have
+ * committed, and the person decides.
  */
 export function withDatabaseOutagePages(build: ServerBuild): ServerBuild {
   const routes: ServerBuild["routes"] = {};
@@ -50,8 +62,8 @@ export function withDatabaseOutagePages(build: ServerBuild): ServerBuild {
       ...route,
       module: {
         ...route.module,
-        ...(loader ? { loader: guard(loader, true) } : {}),
-        ...(action ? { action: guard(action, false) } : {}),
+        ...(loader ? { loader: guard(loader, "loader") } : {}),
+        ...(action ? { action: guard(action, "action") } : {}),
       },
     };
   }

@@ -87,10 +87,14 @@ describe("a PostgreSQL restart under traffic", () => {
     const health = await fetch(`${app.url}/healthz`);
     expect(health.status).toBe(503);
     expect(await health.json()).toEqual({ status: "unavailable", database: "down" });
-    // A form sent during the outage is refused with the same page; nothing half-done is left behind.
+    // A form sent during the outage is answered 503. Sent from the page (as a data request), the answer
+    // is the message the form shows beside what the person typed, which stays on the page.
     const refused = await room.patient.post(`/consult/${room.appointmentId}`, { intent: "checkIn" });
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("5");
+    const fromPage = await room.patient.post(`/consult/${room.appointmentId}?index&_data=${encodeURIComponent("routes/consult.$appointmentId._index")}`, { intent: "checkIn" });
+    expect(fromPage.status).toBe(503);
+    expect(await fromPage.json()).toMatchObject({ ok: false, formError: "error.serviceUnavailable" });
 
     const outageEnd = Date.now();
     pg.start();
