@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { StatusBadge } from "~/components/appointment-card";
 import { CallPanel } from "~/components/consultation/call-panel";
 import { ChatPanel } from "~/components/consultation/chat-panel";
@@ -82,28 +82,48 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(`/consult/${id.data}`);
 }
 
-/** The room's live socket, open while the window is and the appointment is active. */
-function useRoomSocket(appointmentId: string, enabled: boolean) {
+/** A change elsewhere in the doctor's queue reloads a waiting patient's page after 1–3 s, not at once. */
+const QUEUE_RELOAD_MS = 1_000;
+const QUEUE_RELOAD_JITTER_MS = 2_000;
+
+/**
+ * The room's live socket, open while the window is and the appointment is active. The page reloads its
+ * data when the socket (re)connects and when something changes: at once when it is this appointment's
+ * own status (admitted, ended) or when the viewer is the doctor (someone checked in); otherwise — another
+ * patient's move, which only shifts this patient's place in the queue — once per few seconds, spread at
+ * random, so that at 9 am thousands of waiting pages do not all reload at every check-in.
+ */
+function useRoomSocket(appointmentId: string, enabled: boolean, role: "patient" | "doctor", status: string) {
   const [socket, setSocket] = useState<RoomSocket | null>(null);
   const revalidator = useRevalidator();
+  const statusRef = useRef(status);
+  statusRef.current = status;
   useEffect(() => {
     if (!enabled) return;
     const opened = openRoomSocket(appointmentId, () => {});
     setSocket(opened);
-    // Any change to the doctor's queue or this appointment: load the page's data again.
+    let queued: ReturnType<typeof setTimeout> | undefined;
+    const reloadNow = () => {
+      clearTimeout(queued);
+      queued = undefined;
+      revalidator.revalidate();
+    };
     const unsubscribe = opened.subscribe((message) => {
-      if (message.type === "changed") revalidator.revalidate();
+      if (message.type !== "changed") return;
+      if (role === "doctor" || message.status !== statusRef.current) return reloadNow();
+      queued ??= setTimeout(reloadNow, QUEUE_RELOAD_MS + Math.random() * QUEUE_RELOAD_JITTER_MS);
     });
     // Whatever happened while the socket was away (or before it first opened) is loaded on (re)connect.
-    const unOpen = opened.onOpen(() => revalidator.revalidate());
+    const unOpen = opened.onOpen(reloadNow);
     return () => {
+      clearTimeout(queued);
       unsubscribe();
       unOpen();
       opened.close();
       setSocket(null);
     };
     // revalidator is stable enough for this purpose; re-subscribing on each render would drop messages.
-  }, [appointmentId, enabled]);
+  }, [appointmentId, enabled, role]);
   return socket;
 }
 
@@ -115,7 +135,7 @@ export default function ConsultationRoom() {
   const busy = useNavigation().state !== "idle";
   const { appointment: a, role } = data;
   const active = ACTIVE.includes(a.status);
-  const socket = useRoomSocket(a.id, data.inWindow && active);
+  const socket = useRoomSocket(a.id, data.inWindow && active, role, a.status);
   const doctorName = `${pick(locale, a.doctor.nameZh, a.doctor.nameEn)} ${t(`title.${a.doctor.title}`)}`;
   const time = (iso: string) => formatDateTime(iso, locale, timeZone, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   const inCall = a.status === "in_consultation" && data.inWindow;

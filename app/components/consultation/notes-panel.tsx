@@ -51,6 +51,20 @@ export function NotesPanel({ appointmentId, initial }: { appointmentId: string; 
     [appointmentId],
   );
 
+  /** The server already has exactly this text at a newer version: take its version, keep going. */
+  const adopt = useCallback(
+    (current: Conflict, text: NoteFields) => {
+      latest.current.version = current.version;
+      setVersion(current.version);
+      if (latest.current.fields === text) {
+        latest.current.dirty = false;
+        localStorage.removeItem(storageKey);
+        setState("saved");
+      }
+    },
+    [storageKey],
+  );
+
   const save = useCallback(async () => {
     if (inFlight.current || !latest.current.dirty) return;
     inFlight.current = true;
@@ -66,6 +80,9 @@ export function NotesPanel({ appointmentId, initial }: { appointmentId: string; 
           localStorage.removeItem(storageKey);
           setState("saved");
         }
+      } else if (status === 409 && data.current && sameText((data.current as Conflict).fields, sending)) {
+        // Our own earlier save landed (its answer was lost to a reload or a cut): nothing to choose.
+        adopt(data.current as Conflict, sending);
       } else if (status === 409 && data.current) {
         setConflict(data.current as Conflict);
         setState("unsaved");
@@ -79,7 +96,7 @@ export function NotesPanel({ appointmentId, initial }: { appointmentId: string; 
       inFlight.current = false;
     }
     if (latest.current.dirty && !conflictRef.current) timer.current = setTimeout(() => void save(), AUTOSAVE_MS);
-  }, [post, storageKey]);
+  }, [post, storageKey, adopt]);
   const conflictRef = useRef(conflict);
   conflictRef.current = conflict;
 
@@ -144,7 +161,11 @@ export function NotesPanel({ appointmentId, initial }: { appointmentId: string; 
     if (!window.confirm(t("notes.signConfirm"))) return;
     await save();
     if (latest.current.dirty) return;
-    const { status, data } = await post({ intent: "sign", baseVersion: String(latest.current.version) });
+    let { status, data } = await post({ intent: "sign", baseVersion: String(latest.current.version) });
+    if (status === 409 && data.current && sameText((data.current as Conflict).fields, latest.current.fields)) {
+      adopt(data.current as Conflict, latest.current.fields);
+      ({ status, data } = await post({ intent: "sign", baseVersion: String(latest.current.version) }));
+    }
     if (status === 200) setSignedAt(data.signedAt as string);
     else if (status === 409 && data.current) setConflict(data.current as Conflict);
     else setError(data.error as MessageKey);
@@ -242,4 +263,8 @@ export function NotesPanel({ appointmentId, initial }: { appointmentId: string; 
       )}
     </section>
   );
+}
+
+function sameText(a: NoteFields, b: NoteFields): boolean {
+  return NOTE_FIELDS.every((f) => (a[f] ?? "") === (b[f] ?? ""));
 }
