@@ -9,8 +9,9 @@ const CLINIC_ZONE = "Asia/Shanghai";
 /**
  * A consultation whose room is open now, made the way the clinic would: the admin allows booking without
  * notice, the doctor adds an extra session around now, and a new patient books its first free slot.
+ * `newPatient` names the new patient and the reason they give (defaults: a generic name, a cough).
  */
-export async function openConsultation(baseURL: string, doctorEmail: string) {
+export async function openConsultation(baseURL: string, doctorEmail: string, newPatient: { fullName?: string; reason?: string } = {}) {
   const admin = client(baseURL);
   await admin.signIn(DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
   const settings = await admin.post("/admin/settings", {
@@ -42,9 +43,10 @@ export async function openConsultation(baseURL: string, doctorEmail: string) {
   const profile = await (await doctor.get("/doctor/availability")).text();
   const doctorId = /data-doctor-id="([0-9a-f-]{36})"/.exec(profile)![1]!;
   let bookedId: string | null = null;
+  let startsAt = "";
   const patientEmail = `room-${randomBytes(4).toString("hex")}@test.example`;
   const patient = client(baseURL);
-  await patient.register(patientEmail);
+  await patient.register(patientEmail, undefined, newPatient.fullName);
   {
     const starts = slotStarts(await (await fetch(`${baseURL}/doctors/${doctorId}`)).text()).filter(
       // The room opens 15 minutes before the start.
@@ -53,16 +55,17 @@ export async function openConsultation(baseURL: string, doctorEmail: string) {
     for (const startIso of starts) {
       const response = await patient.post(`/doctors/${doctorId}/book?start=${encodeURIComponent(startIso)}`, {
         start: startIso,
-        reason: "Cough and fever for three days",
+        reason: newPatient.reason ?? "Cough and fever for three days",
         symptoms: "",
         idempotencyKey: crypto.randomUUID(),
       });
       if (response.status === 302) {
         bookedId = response.headers.get("Location")!.match(/appointments\/([0-9a-f-]{36})/)![1]!;
+        startsAt = startIso;
         break;
       }
     }
   }
   expect(bookedId, "a slot starting in the next 14 minutes was booked").toBeTruthy();
-  return { appointmentId: bookedId!, doctorId, patientEmail, patientPassword: "a good long password", doctorEmail, patient, doctor };
+  return { appointmentId: bookedId!, startsAt, doctorId, patientEmail, patientPassword: "a good long password", doctorEmail, patient, doctor };
 }

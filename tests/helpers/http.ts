@@ -35,8 +35,8 @@ export function client(baseURL: string, acceptLanguage = "en") {
       const response = await this.post("/login", { email, password });
       expect(response.status).toBe(302);
     },
-    async register(email: string, password = "a good long password") {
-      const response = await this.post("/register", { email, password, fullName: `Patient ${email.slice(0, 6)}` });
+    async register(email: string, password = "a good long password", fullName = `Patient ${email.slice(0, 6)}`) {
+      const response = await this.post("/register", { email, password, fullName });
       expect(response.status).toBe(302);
     },
   };
