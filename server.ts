@@ -66,6 +66,8 @@ async function main() {
   // Fingerprinted build output never changes under its name; everything else in public/ may.
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
+  // Background blur's worker, WebAssembly and model, straight from the installed package (never a CDN).
+  app.use("/vendor/video-processors", express.static(path.join(root, "node_modules/@twilio/video-processors/dist/build"), { maxAge: "1d", index: false }));
 
   if (env.LOG_REQUESTS === "1") {
     app.use((req, res, next) => {

@@ -13,6 +13,8 @@ export function securityHeaders(options: { nonce: string; production: boolean; t
     "img-src 'self' data: blob:",
     "media-src 'self' blob: mediastream:",
     `connect-src ${connect.join(" ")}`,
+    // Background blur's worker (/vendor/video-processors) compiles WebAssembly under its own response's
+    // policy, and static files carry none: script-src needs no 'wasm-unsafe-eval'.
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",

@@ -167,7 +167,7 @@ describe("who may join a call", () => {
 });
 
 describe("what the booking pages download", () => {
-  it("contains no twilio-video code on the booking pages; the room loads it only when a Twilio call starts", async () => {
+  it("contains no twilio-video or video-processors code on the booking pages; the room loads them only when a Twilio call starts or blur is turned on", async () => {
     for (const path of ["/", "/doctors", "/login"]) {
       const html = await (await fetch(`${baseURL}${path}`)).text();
       const scripts = [...html.matchAll(/(?:src|href)="(\/build\/[^"]+\.js)"/g)].map((m) => m[1]!);
@@ -175,6 +175,7 @@ describe("what the booking pages download", () => {
       for (const script of scripts) {
         const code = await (await fetch(`${baseURL}${script}`)).text();
         expect(code, script).not.toContain("twilio-video");
+        expect(code, script).not.toContain("selfie_segmentation");
       }
     }
     const shared = readdirSync("public/build/_shared");
@@ -182,5 +183,17 @@ describe("what the booking pages download", () => {
     expect(bundle).toBeTruthy();
     const adapter = shared.find((f) => f.startsWith("twilio-call-"))!;
     expect(readFileSync(`public/build/_shared/${adapter}`, "utf8")).toContain(`import("/build/_shared/${bundle}")`);
+
+    // Background blur's library is a chunk of its own that only the room's code imports, and only lazily.
+    const processors = shared.find((f) => f.startsWith("twilio-video-processors.min-"))!;
+    expect(readFileSync(`public/build/_shared/${processors}`, "utf8")).toContain("selfie_segmentation");
+    const built = readdirSync("public/build", { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js"));
+    const importers = built.filter((f) => readFileSync(`public/build/${f}`, "utf8").includes(processors));
+    expect(importers).toEqual([expect.stringMatching(/^routes\/consult\.\$appointmentId\._index-/)]);
+    const room = readFileSync(`public/build/${importers[0]}`, "utf8");
+    expect(room.split(processors).length - 1).toBe(room.split(`import("/build/_shared/${processors}")`).length - 1);
+    for (const f of built.filter((f) => f !== `_shared/${processors}`)) {
+      expect(readFileSync(`public/build/${f}`, "utf8"), f).not.toContain("selfie_segmentation");
+    }
   });
 });

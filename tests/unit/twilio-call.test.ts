@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BackgroundBlur } from "~/features/consultation/client/background-blur";
 import type { CallState } from "~/features/consultation/client/call-session";
 import { startTwilioCall, type TwilioRoom, type TwilioVideoApi } from "~/features/consultation/client/twilio-call";
 
@@ -47,6 +48,18 @@ function fakeTwilio() {
   class LocalVideoTrack {
     constructor(readonly mediaStreamTrack: MediaStreamTrack) {}
     kind = "video";
+    processor: unknown = null;
+    processedTrack: MediaStreamTrack | null = null;
+    addProcessor(processor: unknown) {
+      if (this.processor) throw new Error("A VideoProcessor has already been added.");
+      this.processor = processor;
+      this.processedTrack = track("video", `blurred-${this.mediaStreamTrack.id}`);
+    }
+    removeProcessor(processor: unknown) {
+      if (this.processor !== processor) throw new Error("not this track's processor");
+      this.processor = null;
+      this.processedTrack = null;
+    }
   }
   const api: TwilioVideoApi = {
     async connect(token, options) {
@@ -78,7 +91,7 @@ describe("the Twilio call adapter", () => {
       credentials,
       local,
       video: api,
-      callbacks: { onRemoteTracks: (t) => (remote = t), onState: (s) => states.push(s) },
+      callbacks: { onRemoteTracks: (t) => (remote = t), onState: (s) => states.push(s), onLocalVideo: () => {} },
     });
     expect(calls).toHaveLength(1);
     expect(calls[0]!.token).toBe("jwt-token");
@@ -109,5 +122,37 @@ describe("the Twilio call adapter", () => {
     expect(room.localParticipant.published).toHaveLength(1);
     session.stop();
     expect(room.disconnected).toBe(true);
+  });
+
+  it("blurs the camera with twilio-video's processor from the first frame, keeps it on a new camera, and removes it", async () => {
+    const { api, room, calls } = fakeTwilio();
+    const blur = new BackgroundBlur({ processFrame: async () => {} });
+    let preview: MediaStreamTrack | null = null;
+    const local = { getTracks: () => [track("audio", "mic"), track("video", "cam")] } as unknown as MediaStream;
+    const session = await startTwilioCall({
+      credentials,
+      local,
+      video: api,
+      blur,
+      callbacks: { onRemoteTracks: () => {}, onState: () => {}, onLocalVideo: (t) => (preview = t) },
+    });
+    type Video = { kind: string; processor: unknown; mediaStreamTrack: MediaStreamTrack };
+    const sent = calls[0]!.options.tracks.find((t) => (t as Video).kind === "video") as Video;
+    expect(sent.processor).not.toBeNull();
+    expect(preview!.id).toBe("blurred-cam");
+
+    await session.replaceTrack(track("video", "other-cam"));
+    const next = room.localParticipant.published[0] as Video;
+    expect(sent.processor).toBeNull();
+    expect(next.processor).not.toBeNull();
+    expect(preview!.id).toBe("blurred-other-cam");
+
+    await session.setBackgroundBlur(null);
+    expect(next.processor).toBeNull();
+    expect(preview!.id).toBe("other-cam");
+    await session.setBackgroundBlur(blur);
+    expect(next.processor).not.toBeNull();
+    session.stop();
+    expect(next.processor).toBeNull();
   });
 });

@@ -1,4 +1,10 @@
 import { useEffect, useRef, useState } from "react";
+import {
+  loadBackgroundBlur,
+  readBlurPreference,
+  saveBlurPreference,
+  type BackgroundBlur,
+} from "~/features/consultation/client/background-blur";
 import type { CallSession, CallState, JoinCredentials } from "~/features/consultation/client/call-session";
 import {
   listDevices,
@@ -60,6 +66,17 @@ export function CallPanel({
   const [state, setState] = useState<CallState>("connecting");
   const [remote, setRemote] = useState<MediaStreamTrack[]>([]);
   const [attempt, setAttempt] = useState(0);
+  // Background blur: what the person chose (null until the saved choice is read), the loaded blur once it
+  // is ready, whether it failed, and whether the saved choice has been honoured (the call waits for that).
+  const [blurWanted, setBlurWanted] = useState<boolean | null>(null);
+  const [blur, setBlur] = useState<BackgroundBlur | null>(null);
+  const [blurFailed, setBlurFailed] = useState(false);
+  const [blurSettled, setBlurSettled] = useState(false);
+  const blurRef = useRef<BackgroundBlur | null>(null);
+  blurRef.current = blur;
+  // The camera track shown in the local preview: the one the other side receives, blurred or not.
+  const [preview, setPreview] = useState<MediaStreamTrack | null>(null);
+  const [session, setSession] = useState<CallSession | null>(null);
   const sessionRef = useRef<CallSession | null>(null);
   const localVideo = useRef<HTMLVideoElement>(null);
   const remoteVideo = useRef<HTMLVideoElement>(null);
@@ -93,26 +110,69 @@ export function CallPanel({
   useEffect(() => () => stopMedia(local), [local]);
 
   useEffect(() => {
-    if (localVideo.current && local) localVideo.current.srcObject = local;
     if (!local) return;
     return watchMicrophoneLevel(local, setLevel);
   }, [local]);
+
+  useEffect(() => setBlurWanted(readBlurPreference()), []);
+  useEffect(() => {
+    if (blurWanted === null) return;
+    if (!blurWanted) {
+      setBlurSettled(true);
+      return setBlur(null);
+    }
+    let cancelled = false;
+    loadBackgroundBlur()
+      .then((loaded) => {
+        if (cancelled) return;
+        setBlur(loaded);
+        setBlurSettled(true);
+      })
+      .catch(() => {
+        if (cancelled) return;
+        // The call goes on unblurred; the choice stays saved for a browser or a connection that can.
+        setBlurFailed(true);
+        setBlurWanted(false);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [blurWanted]);
+
+  // Before the call (and between calls) the panel blurs the preview itself; in a call the session does.
+  const camera = local?.getVideoTracks()[0] ?? null;
+  useEffect(() => {
+    if (session) return;
+    if (!camera || !blur) return setPreview(camera);
+    const blurred = blur.blur(camera);
+    setPreview(blurred.track);
+    return () => blurred.stop();
+  }, [session, camera, blur]);
+  useEffect(() => {
+    void session?.setBackgroundBlur(blur);
+  }, [session, blur]);
+
+  useEffect(() => {
+    if (localVideo.current) localVideo.current.srcObject = preview ? new MediaStream([preview]) : null;
+  }, [preview]);
 
   useEffect(() => {
     for (const track of local?.getAudioTracks() ?? []) track.enabled = !muted;
   }, [local, muted]);
   useEffect(() => {
-    for (const track of local?.getVideoTracks() ?? []) track.enabled = !cameraOff;
-  }, [local, cameraOff]);
+    // The blurred copy too: it would otherwise keep showing its last frame.
+    for (const track of [...(local?.getVideoTracks() ?? []), ...(preview ? [preview] : [])]) track.enabled = !cameraOff;
+  }, [local, preview, cameraOff]);
 
   useEffect(() => {
     if (remoteVideo.current) remoteVideo.current.srcObject = remote.length ? new MediaStream(remote) : null;
   }, [remote]);
 
-  // Join the call once admitted, with whichever provider the server chose.
+  // Join the call once admitted, with whichever provider the server chose (and, if the person chose blur
+  // before, once it is ready: the other side never sees an unblurred frame).
   const hasLocal = Boolean(local);
   useEffect(() => {
-    if (!inCall || !socket || !local) return;
+    if (!inCall || !socket || !local || !blurSettled) return;
     let stopped = false;
     let session: CallSession | null = null;
     setState("connecting");
@@ -120,26 +180,30 @@ export function CallPanel({
       const response = await fetch(`/consult/${appointmentId}/token`, { method: "POST", headers: { "X-Requested-With": "fetch" } });
       if (!response.ok) throw new Error(`token ${response.status}`);
       const credentials = (await response.json()) as JoinCredentials;
-      const callbacks = { onRemoteTracks: setRemote, onState: setState };
+      const callbacks = { onRemoteTracks: setRemote, onState: setState, onLocalVideo: setPreview };
+      // Blurred from the first frame when the person chose it before the call.
+      const blur = blurRef.current;
       if (credentials.provider === "twilio") {
         const { startTwilioCall } = await import("~/features/consultation/client/twilio-call");
-        session = await startTwilioCall({ credentials, local, callbacks });
+        session = await startTwilioCall({ credentials, local, callbacks, blur });
       } else {
         const { startP2PCall } = await import("~/features/consultation/client/p2p-call");
-        session = startP2PCall({ role, credentials, socket, local, callbacks });
+        session = startP2PCall({ role, credentials, socket, local, callbacks, blur });
       }
       if (stopped) return session.stop();
       sessionRef.current = session;
+      setSession(session);
       window.__yunzhenFramesDecoded = () => session?.framesDecoded() ?? Promise.resolve(0);
     })().catch(() => setState("disconnected"));
     return () => {
       stopped = true;
       session?.stop();
       sessionRef.current = null;
+      setSession(null);
       setRemote([]);
     };
     // The session keeps the stream it started with; device changes go through replaceTrack.
-  }, [inCall, socket, hasLocal, appointmentId, role]);
+  }, [inCall, socket, hasLocal, blurSettled, appointmentId, role]);
 
   if (problem) {
     return (
@@ -176,10 +240,32 @@ export function CallPanel({
         <button type="button" className="button" aria-pressed={cameraOff} onClick={() => setCameraOff((c) => !c)}>
           {cameraOff ? t("call.cameraOn") : t("call.cameraOff")}
         </button>
+        <button
+          type="button"
+          className="button button--blur"
+          aria-pressed={Boolean(blurWanted)}
+          aria-busy={Boolean(blurWanted && !blur)}
+          onClick={() => {
+            saveBlurPreference(!blurWanted);
+            setBlurWanted(!blurWanted);
+            setBlurFailed(false);
+          }}
+        >
+          {t("call.blurOn")}
+        </button>
         <div className="meter" role="meter" aria-label={t("call.micLevel")} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(level * 100)}>
           <span style={{ width: `${Math.round(level * 100)}%` }} />
         </div>
       </div>
+      {blurFailed ? (
+        <p className="call-notice" role="alert">
+          {t("call.blurUnavailable")}
+        </p>
+      ) : blurWanted && !blur ? (
+        <p className="call-notice" role="status">
+          {t("call.blurLoading")}
+        </p>
+      ) : null}
       <div className="device-pickers">
         <label>
           {t("call.camera")}

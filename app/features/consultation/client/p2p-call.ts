@@ -1,4 +1,5 @@
 import type { ServerMessage, SignalData } from "~/features/live/events";
+import type { BackgroundBlur, BlurredTrack } from "./background-blur";
 import type { CallCallbacks, CallSession, JoinCredentials } from "./call-session";
 import type { RoomSocket } from "./room-socket";
 
@@ -13,6 +14,8 @@ export function startP2PCall(options: {
   socket: RoomSocket;
   local: MediaStream;
   callbacks: CallCallbacks;
+  /** Blur the camera from the first frame sent. */
+  blur?: BackgroundBlur | null;
 }): CallSession {
   const { role, credentials, socket, local, callbacks } = options;
   let pc: RTCPeerConnection | null = null;
@@ -22,11 +25,37 @@ export function startP2PCall(options: {
 
   const signal = (data: SignalData) => socket.send({ type: "signal", data });
 
+  // What every connection sends: the microphone, and the camera as it is or with its background blurred.
+  // A fresh connection (after a reload or a dropped line) sends the same.
+  const sending = new Map(local.getTracks().map((track) => [track.kind, track]));
+  let camera = sending.get("video") ?? null;
+  let blur: BackgroundBlur | null = null;
+  let blurred: BlurredTrack | null = null;
+
+  async function send(track: MediaStreamTrack) {
+    sending.set(track.kind, track);
+    if (track.kind === "video") callbacks.onLocalVideo(track);
+    await pc
+      ?.getSenders()
+      .find((s) => s.track?.kind === track.kind)
+      ?.replaceTrack(track);
+  }
+
+  async function sendCamera(nextBlur: BackgroundBlur | null) {
+    blurred?.stop();
+    blurred = null;
+    blur = nextBlur;
+    if (!camera) return;
+    if (blur) blurred = blur.blur(camera);
+    await send(blurred?.track ?? camera);
+  }
+  void sendCamera(options.blur ?? null);
+
   function fresh(): RTCPeerConnection {
     pc?.close();
     pending = [];
     const connection = new RTCPeerConnection({ iceServers: credentials.iceServers });
-    for (const track of local.getTracks()) connection.addTrack(track, local);
+    for (const track of sending.values()) connection.addTrack(track, local);
     connection.ontrack = () => {
       callbacks.onRemoteTracks(connection.getReceivers().map((r) => r.track).filter((t) => t.readyState === "live"));
     };
@@ -114,8 +143,12 @@ export function startP2PCall(options: {
 
   return {
     async replaceTrack(track) {
-      const sender = pc?.getSenders().find((s) => s.track?.kind === track.kind);
-      await sender?.replaceTrack(track);
+      if (track.kind !== "video") return send(track);
+      camera = track;
+      await sendCamera(blur);
+    },
+    async setBackgroundBlur(next) {
+      if (next !== blur) await sendCamera(next);
     },
     async framesDecoded() {
       if (!pc) return 0;
@@ -127,6 +160,7 @@ export function startP2PCall(options: {
     },
     stop() {
       stopped = true;
+      blurred?.stop();
       clearTimeout(failTimer);
       unsubscribe();
       unOpen();

@@ -1,10 +1,11 @@
+import type { BackgroundBlur, ProcessableVideoTrack } from "./background-blur";
 import type { CallCallbacks, CallSession, JoinCredentials } from "./call-session";
 
 /** The part of twilio-video this adapter uses, so that tests can hand it a fake. */
 export type TwilioVideoApi = {
   connect(token: string, options: { name: string; tracks: unknown[] }): Promise<TwilioRoom>;
   LocalAudioTrack: new (track: MediaStreamTrack) => unknown;
-  LocalVideoTrack: new (track: MediaStreamTrack) => unknown;
+  LocalVideoTrack: new (track: MediaStreamTrack) => ProcessableVideoTrack;
 };
 
 type TwilioTrack = { kind: string; mediaStreamTrack?: MediaStreamTrack };
@@ -43,14 +44,31 @@ export async function startTwilioCall(options: {
   credentials: JoinCredentials;
   local: MediaStream;
   callbacks: CallCallbacks;
+  /** Blur the camera from the first frame sent. */
+  blur?: BackgroundBlur | null;
   video?: TwilioVideoApi;
 }): Promise<CallSession> {
   const { credentials, local, callbacks } = options;
   const Video = options.video ?? (await loadTwilioVideo());
   callbacks.onState("connecting");
   const published = new Map<string, unknown>();
+  // The camera's LocalVideoTrack carries the blur as a processor: twilio-video sends its processed track.
+  let camera: ProcessableVideoTrack | null = null;
+  let blur = options.blur ?? null;
+  let unblur: (() => void) | null = null;
+  const blurCamera = () => {
+    unblur?.(); // from the previous camera track, if the camera changed
+    unblur = camera && blur ? blur.addTo(camera) : null;
+    callbacks.onLocalVideo(camera ? (camera.processedTrack ?? camera.mediaStreamTrack) : null);
+  };
+  const wrap = (track: MediaStreamTrack) => {
+    if (track.kind === "audio") return new Video.LocalAudioTrack(track);
+    camera = new Video.LocalVideoTrack(track);
+    blurCamera();
+    return camera;
+  };
   const tracks = local.getTracks().map((track) => {
-    const wrapped = track.kind === "audio" ? new Video.LocalAudioTrack(track) : new Video.LocalVideoTrack(track);
+    const wrapped = wrap(track);
     published.set(track.kind, wrapped);
     return wrapped;
   });
@@ -91,15 +109,21 @@ export async function startTwilioCall(options: {
     async replaceTrack(track) {
       const previous = published.get(track.kind);
       if (previous) room.localParticipant.unpublishTrack(previous);
-      const next = track.kind === "audio" ? new Video.LocalAudioTrack(track) : new Video.LocalVideoTrack(track);
+      const next = wrap(track);
       published.set(track.kind, next);
       await room.localParticipant.publishTrack(next);
+    },
+    async setBackgroundBlur(next) {
+      if (next === blur) return;
+      blur = next;
+      blurCamera();
     },
     async framesDecoded() {
       const reports = await room.getStats();
       return reports.flatMap((r) => r.remoteVideoTrackStats).reduce((sum, s) => sum + (s.framesDecoded ?? 0), 0);
     },
     stop() {
+      unblur?.();
       room.disconnect();
     },
   };
