@@ -1,30 +1,53 @@
 /**
  * `npm run bench`: prints figures and ratios (not a pass/fail test). Runs on the embedded database, and
  * also on a PostgreSQL server when DATABASE_URL is set (a scratch database is created and dropped).
+ * `npm run bench -- surge` (or any of booking, calls, schedule, surge) runs only the benches named;
+ * `SURGE_DOCTORS=10` makes the surge a tenth as large (20 patients a doctor).
  */
 import { createTestDatabase } from "../helpers/database";
 import { benchBooking } from "./booking.bench";
 import { benchCalls } from "./call.bench";
 import { benchSchedule } from "./schedule.bench";
+import { benchSurge } from "./surge.bench";
 
-const targets: ("pglite" | "postgres")[] = process.env.DATABASE_URL ? ["postgres", "pglite"] : ["pglite"];
+const BENCHES = ["booking", "calls", "schedule", "surge"] as const;
+const named = process.argv.slice(2);
+const unknown = named.filter((name) => !(BENCHES as readonly string[]).includes(name));
+if (unknown.length > 0) {
+  console.error(`Unknown bench ${unknown.join(", ")}: choose from ${BENCHES.join(", ")}.`);
+  process.exit(2);
+}
+const wanted = (name: (typeof BENCHES)[number]) => named.length === 0 || named.includes(name);
 
-for (const target of targets) {
-  const saved = process.env.DATABASE_URL;
-  if (target === "pglite") delete process.env.DATABASE_URL;
-  const handle = await createTestDatabase();
-  console.log(`\n== ${handle.label} ==`);
-  try {
-    await benchBooking(handle);
-  } finally {
-    await handle.close();
-    if (saved) process.env.DATABASE_URL = saved;
+if (wanted("booking")) {
+  const targets: ("pglite" | "postgres")[] = process.env.DATABASE_URL ? ["postgres", "pglite"] : ["pglite"];
+  for (const target of targets) {
+    const saved = process.env.DATABASE_URL;
+    if (target === "pglite") delete process.env.DATABASE_URL;
+    const handle = await createTestDatabase();
+    console.log(`\n== ${handle.label} ==`);
+    try {
+      await benchBooking(handle);
+    } finally {
+      await handle.close();
+      if (saved) process.env.DATABASE_URL = saved;
+    }
   }
 }
 
-console.log("\n== consultation calls (embedded database) ==");
-await benchCalls();
+if (wanted("calls")) {
+  console.log("\n== consultation calls (embedded database) ==");
+  await benchCalls();
+}
 
-console.log("\n== clinic schedule ==");
-if (process.env.DATABASE_URL) await benchSchedule(process.env.DATABASE_URL);
-await benchSchedule();
+if (wanted("schedule")) {
+  console.log("\n== clinic schedule ==");
+  if (process.env.DATABASE_URL) await benchSchedule(process.env.DATABASE_URL);
+  await benchSchedule();
+}
+
+if (wanted("surge")) {
+  // One database only (a few minutes of a 2-core machine): PostgreSQL when DATABASE_URL is set.
+  console.log(`\n== the 9 am surge (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}) ==`);
+  await benchSurge(process.env.DATABASE_URL);
+}

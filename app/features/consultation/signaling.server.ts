@@ -115,8 +115,15 @@ export async function createSignaling(options: { db: Db; hub: LiveHub }): Promis
     switch (event.kind) {
       case "appointment":
         if (event.appointmentId === peer.appointmentId) peer.status = event.status;
-        // The whole doctor's queue moves when any of their appointments changes.
-        if (event.doctorId === peer.doctorId) send(peer, { type: "changed", status: peer.status });
+        // The doctor's waiting room moves when any of their appointments changes; a patient's page shows
+        // the others only while waiting (place in the queue, doctor busy). Every "changed" costs a reload
+        // of the room, so at 9 am the patients not waiting are not told of each other's check-ins.
+        if (
+          event.doctorId === peer.doctorId &&
+          (event.appointmentId === peer.appointmentId || peer.role === "doctor" || peer.status === "checked_in")
+        ) {
+          send(peer, { type: "changed", status: peer.status });
+        }
         return;
       case "chat":
         if (event.appointmentId === peer.appointmentId) send(peer, { type: "chat", message: event.message });

@@ -1,0 +1,591 @@
+/**
+ * The 9 am surge: 2,000 patients of 100 doctors arrive within one minute. Each signs in, opens the
+ * consultation room, keeps its WebSocket open and checks in, as the browser does (including the data
+ * reloads the page makes on the socket's "changed"); meanwhile each doctor, signed in with the Today page's
+ * event stream open, admits their patients one after another. Loopback only, against the production
+ * server in a child process: on a scratch database of a PostgreSQL server when a URL is given, otherwise
+ * on PGlite.
+ */
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { asc, eq, like, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import postgres from "postgres";
+import { WebSocket } from "ws";
+import { openDatabase } from "~db/client.server";
+import { appointments, doctors, users } from "~db/schema";
+import { seedDemoHospital } from "~db/seed";
+import { hashPassword, verifyPassword } from "~/features/auth/password.server";
+import { startServer, type RunningServer } from "../helpers/server";
+import { ms, percentile, time } from "./stats";
+
+/** 100 doctors; SURGE_DOCTORS=10 runs a tenth of the surge in the same minute (to find what the machine can take). */
+const DOCTORS = Number(process.env.SURGE_DOCTORS) || 100;
+const PATIENTS_PER_DOCTOR = 20;
+const PATIENTS = DOCTORS * PATIENTS_PER_DOCTOR;
+/** Every sign-in, room page and check-in is meant to happen inside this minute … */
+const WINDOW_MS = 60_000;
+/** … patients arriving (signing in) evenly over its first 45 s … */
+const ARRIVALS_MS = 45_000;
+/** … and looking at the camera check for 1–3 s before pressing "Check in". */
+const THINK_MS = [1_000, 3_000] as const;
+/** Doctors sign in over the first 5 s and spend this long with each patient before admitting the next. */
+const DOCTOR_ARRIVALS_MS = 5_000;
+const DOCTOR_PAUSE_MS = 1_000;
+/** Doctors stop admitting this long after the start (a patient who checked in late is still admitted). */
+const ADMIT_DEADLINE_MS = WINDOW_MS + 30_000;
+const SLOT_MINUTES = 5;
+/** One loopback address acts as 2,100 people: every scaled allowance ×1000. */
+const RATE_LIMIT_SCALE = "1000";
+const PASSWORD = "surge bench password";
+/** A request or a socket's handshake that takes longer counts as failed (and keeps the bench bounded). */
+const REQUEST_TIMEOUT_MS = 30_000;
+const ROOM_DATA = "routes%2Fconsult.%24appointmentId._index";
+const TODAY_DATA = "routes%2Fdoctor.today";
+
+type Kind = "sign-in" | "room page" | "check-in" | "room data reload" | "call token" | "doctor Today reload" | "doctor room page" | "admit";
+const KINDS: Kind[] = ["sign-in", "room page", "check-in", "room data reload", "call token", "doctor Today reload", "doctor room page", "admit"];
+type Room = { appointmentId: string; startsAt: Date; patientEmail: string; doctorEmail: string };
+
+/** Latencies, errors and live connections, as the bench sees them. */
+class Recorder {
+  readonly latencies = new Map<Kind, number[]>(KINDS.map((kind) => [kind, []]));
+  readonly errors = new Map<string, number>();
+  liveOpen = 0;
+  livePeak = 0;
+  error(what: string) {
+    this.errors.set(what, (this.errors.get(what) ?? 0) + 1);
+  }
+  record(kind: Kind, elapsed: number) {
+    this.latencies.get(kind)!.push(elapsed);
+  }
+  opened() {
+    this.liveOpen++;
+    this.livePeak = Math.max(this.livePeak, this.liveOpen);
+  }
+  get errorCount() {
+    return [...this.errors.values()].reduce((a, b) => a + b, 0);
+  }
+}
+
+const reasonOf = (error: unknown) => {
+  const e = error as Error & { cause?: Error };
+  return e.cause?.message ?? e.message;
+};
+
+/** One person's browser: a session cookie, and requests timed under a kind; non-2xx/3xx are errors. */
+function browser(base: string, recorder: Recorder) {
+  let cookie = "";
+  async function send(kind: Kind, pathname: string, init: RequestInit = {}) {
+    const t0 = performance.now();
+    let response: Response;
+    let body: string;
+    try {
+      response = await fetch(`${base}${pathname}`, {
+        ...init,
+        signal: AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(init.signal ? [init.signal] : [])]),
+        redirect: "manual",
+        headers: { "Accept-Language": "en", ...(cookie ? { Cookie: cookie } : {}), ...init.headers },
+      });
+      body = await response.text();
+    } catch (error) {
+      // A reload abandoned for a newer one is what the browser does, not a failure.
+      if (!init.signal?.aborted) recorder.error(`${kind}: ${reasonOf(error)}`);
+      throw error;
+    }
+    const session = response.headers.getSetCookie().find((c) => c.startsWith("yz_session="));
+    if (session) cookie = session.split(";")[0]!;
+    if (response.status >= 400) {
+      recorder.error(`${kind}: HTTP ${response.status}`);
+      throw new Error(`${kind} ${pathname}: HTTP ${response.status}`);
+    }
+    recorder.record(kind, performance.now() - t0);
+    return { status: response.status, body };
+  }
+  const form = (fields: Record<string, string>): RequestInit => ({
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: base },
+    body: new URLSearchParams(fields),
+  });
+  return {
+    get cookie() {
+      return cookie;
+    },
+    get: (kind: Kind, pathname: string, signal?: AbortSignal) => send(kind, pathname, { signal }),
+    /** A form posted the way the tests do (no JavaScript): the answer is a redirect. */
+    async submit(kind: Kind, pathname: string, fields: Record<string, string>) {
+      const answer = await send(kind, pathname, form(fields));
+      if (answer.status !== 302) recorder.error(`${kind}: HTTP ${answer.status} instead of a redirect`);
+      return answer.status === 302;
+    },
+    fetchPost: (kind: Kind, pathname: string) =>
+      send(kind, pathname, { method: "POST", headers: { "X-Requested-With": "fetch", Origin: base } }),
+    async signIn(email: string) {
+      if (!(await this.submit("sign-in", "/login", { email, password: PASSWORD })) || !cookie) {
+        throw new Error(`sign-in of ${email} failed`);
+      }
+    },
+  };
+}
+type Browser = ReturnType<typeof browser>;
+
+/**
+ * What Remix does in the browser when a page reloads its data: `revalidate()` fetches the route's data
+ * (the root's stays: see its `shouldRevalidate`), after a form the root's too, and a newer reload
+ * abandons (aborts) one still in flight.
+ */
+function reloader(person: Browser, pathname: string, routeData: string, kind: Kind, onData: (json: string) => void = () => {}) {
+  let inFlight: AbortController | null = null;
+  return (afterForm = false) => {
+    inFlight?.abort();
+    const controller = new AbortController();
+    inFlight = controller;
+    void Promise.all([
+      afterForm ? person.get(kind, `${pathname}?_data=root`, controller.signal) : null,
+      person.get(kind, `${pathname}?_data=${routeData}`, controller.signal).then(({ body }) => onData(body)),
+    ]).catch(() => {}); // counted by the recorder
+  };
+}
+
+const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, millis)));
+
+type Surge = { base: string; t0: number; recorder: Recorder; closers: Set<() => void> };
+
+/**
+ * A patient's morning: sign in, open the room, open its WebSocket, check in, and once admitted fetch the
+ * call's credentials and join. The page reloads its data as `useRoomSocket` does: when the socket opens
+ * and when its own status changes at once, for a move elsewhere in the queue once in 1–3 s; while a form
+ * is on its way Remix reloads after it anyway.
+ */
+async function patientMorning({ base, t0, recorder, closers }: Surge, room: Room, arriveAt: number, checkIns: number[]) {
+  await sleep(t0 + arriveAt - performance.now());
+  const person = browser(base, recorder);
+  const roomPath = `/consult/${room.appointmentId}`;
+  await person.signIn(room.patientEmail);
+  await person.get("room page", roomPath);
+  const reload = reloader(person, roomPath, ROOM_DATA, "room data reload");
+  let status = "booked";
+  let submitting = false;
+  let closing = false;
+  let queued: ReturnType<typeof setTimeout> | undefined;
+  const reloadNow = (afterForm = false) => {
+    clearTimeout(queued);
+    queued = undefined;
+    if (!closing) reload(afterForm);
+  };
+  await new Promise<void>((resolve, reject) => {
+    const ws = new WebSocket(`${base.replace(/^http/, "ws")}/ws/signal?appointment=${room.appointmentId}`, {
+      headers: { Cookie: person.cookie, Origin: base },
+      handshakeTimeout: REQUEST_TIMEOUT_MS,
+    });
+    let opened = false;
+    let joined = false;
+    ws.on("unexpected-response", (_request, response) => {
+      recorder.error(`room socket: HTTP ${response.statusCode}`);
+      reject(new Error(`room socket refused: ${response.statusCode}`));
+    });
+    ws.on("error", (error) => {
+      recorder.error(`room socket: ${error.message}`);
+      reject(error);
+    });
+    ws.on("open", () => {
+      opened = true;
+      recorder.opened();
+      closers.add(() => {
+        closing = true;
+        clearTimeout(queued);
+        ws.close();
+      });
+      reloadNow();
+      resolve();
+    });
+    ws.on("close", () => {
+      if (!opened) return;
+      recorder.liveOpen--;
+      if (!closing) recorder.error("room socket dropped");
+    });
+    ws.on("message", (data) => {
+      const message = JSON.parse(String(data)) as { type: string; status?: string };
+      if (message.type !== "changed" || submitting) return;
+      if (message.status !== status) {
+        status = message.status ?? status;
+        reloadNow();
+      } else {
+        queued ??= setTimeout(reloadNow, 1_000 + Math.random() * 2_000);
+      }
+      if (message.status === "in_consultation" && !joined) {
+        joined = true;
+        person
+          .fetchPost("call token", `${roomPath}/token`)
+          .then(({ body }) => ws.send(JSON.stringify({ type: "join", ticket: (JSON.parse(body) as { token: string }).token })))
+          .catch(() => {}); // counted
+      }
+    });
+  });
+  await sleep(THINK_MS[0] + Math.random() * (THINK_MS[1] - THINK_MS[0]));
+  submitting = true;
+  const checkedIn = await person.submit("check-in", roomPath, { intent: "checkIn" }).finally(() => (submitting = false));
+  if (checkedIn) {
+    checkIns.push(performance.now() - t0);
+    status = "checked_in";
+  }
+  reloadNow(true); // the form's redirect back to the room
+}
+
+/**
+ * A doctor's morning: sign in, keep Today open (its event stream announces every change, and the page
+ * reloads its data 300 ms after, as `useLiveReload` does), and admit the patients it shows waiting, in
+ * appointment order. Returns how many were admitted.
+ */
+async function doctorMorning({ base, t0, recorder, closers }: Surge, email: string, rooms: Room[], arriveAt: number) {
+  await sleep(t0 + arriveAt - performance.now());
+  const person = browser(base, recorder);
+  await person.signIn(email);
+  await person.get("doctor Today reload", "/doctor/today");
+  const startsAt = new Map(rooms.map((r) => [r.appointmentId, r.startsAt.getTime()]));
+  const waiting = new Set<string>();
+  const admittedIds = new Set<string>();
+  let wake = () => {};
+  const reload = reloader(person, "/doctor/today", TODAY_DATA, "doctor Today reload", (json) => {
+    for (const a of (JSON.parse(json) as { appointments: { id: string; status: string }[] }).appointments) {
+      if (a.status === "checked_in" && startsAt.has(a.id) && !admittedIds.has(a.id)) waiting.add(a.id);
+    }
+    wake();
+  });
+  let debounce: ReturnType<typeof setTimeout> | undefined;
+  const controller = new AbortController();
+  let closing = false;
+  closers.add(() => {
+    closing = true;
+    controller.abort();
+  });
+  const response = await fetch(`${base}/live/events?since=${encodeURIComponent(new Date().toISOString())}`, {
+    headers: { Cookie: person.cookie },
+    signal: controller.signal,
+  }).catch((error: unknown) => {
+    recorder.error(`event stream: ${reasonOf(error)}`);
+    throw error;
+  });
+  if (!response.ok || !response.body) {
+    recorder.error(`event stream: HTTP ${response.status}`);
+    throw new Error(`event stream refused: ${response.status}`);
+  }
+  recorder.opened();
+  reload(); // what changed between the page and its stream
+  const reader = response.body.getReader();
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) !== -1) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (!block.includes("event: changed")) continue;
+          clearTimeout(debounce);
+          debounce = setTimeout(() => reload(), 300);
+        }
+      }
+    } catch {
+      // aborted at the end, or dropped: told apart below
+    }
+    recorder.liveOpen--;
+    if (!closing) recorder.error("event stream dropped");
+  })();
+
+  let admitted = 0;
+  while (admitted < rooms.length && performance.now() - t0 < ADMIT_DEADLINE_MS) {
+    if (waiting.size === 0) {
+      await Promise.race([new Promise<void>((resolve) => (wake = resolve)), sleep(1_000)]);
+      continue;
+    }
+    const next = [...waiting].sort((a, b) => startsAt.get(a)! - startsAt.get(b)!)[0]!;
+    waiting.delete(next);
+    admittedIds.add(next);
+    try {
+      await person.get("doctor room page", `/consult/${next}`);
+      if (await person.submit("admit", `/consult/${next}`, { intent: "admit" })) admitted++;
+    } catch {
+      // counted
+    }
+    await sleep(DOCTOR_PAUSE_MS);
+  }
+  clearTimeout(debounce);
+  return admitted;
+}
+
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid: number) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // After "(command) ": utime and stime are fields 14 and 15 of the line, in clock ticks (100 a second).
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A process's resident memory now and at its peak (VmHWM), in MiB. */
+function memory(pid: number) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const mib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0) / 1024;
+  return { rss: mib("VmRSS"), peak: mib("VmHWM") };
+}
+
+/** Busy and total CPU time of the whole machine, from /proc/stat. */
+function machineCpu() {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - fields[3]! - fields[4]!, total };
+}
+
+/** Established TCP connections on the server's port (live ones and idle keep-alive alike). */
+function serverConnections(port: string): number {
+  try {
+    return execFileSync("ss", ["-Htn", "state", "established", `( sport = :${port} )`], { encoding: "utf8" }).split("\n").filter(Boolean).length;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Requests a second of GET requests, 32 at a time for 5 s (worker i asks for `requests[i % n]`), and
+ * the server's CPU time for each.
+ */
+async function throughput(base: string, pid: number, recorder: Recorder, requests: { path: string; cookie?: string }[]) {
+  let done = 0;
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  const until = t0 + 5_000;
+  await Promise.all(
+    Array.from({ length: 32 }, async (_, worker) => {
+      const { path: pathname, cookie } = requests[worker % requests.length]!;
+      while (performance.now() < until) {
+        try {
+          const response = await fetch(`${base}${pathname}`, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
+          await response.arrayBuffer();
+          if (response.status === 200) done++;
+          else recorder.error(`throughput ${pathname.split("?")[0]}: HTTP ${response.status}`);
+        } catch (error) {
+          recorder.error(`throughput ${pathname.split("?")[0]}: ${reasonOf(error)}`);
+        }
+      }
+    }),
+  );
+  return { perSecond: done / ((performance.now() - t0) / 1000), cpuMs: ((cpuSeconds(pid) - cpu0) * 1000) / Math.max(1, done) };
+}
+
+/** A new database (a scratch database on the PostgreSQL server, or a PGlite directory) with the surge's morning in it. */
+async function prepareDatabase(serverUrl: string | undefined) {
+  let databaseUrl: string | undefined;
+  let admin: ReturnType<typeof postgres> | undefined;
+  const name = `yz_surge_${randomBytes(5).toString("hex")}`;
+  const pgliteDir = path.join(mkdtempSync(path.join(tmpdir(), "yunzhen-surge-")), "pglite");
+  if (serverUrl) {
+    admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+  }
+  const handle = await openDatabase(databaseUrl ? { databaseUrl } : { pgliteDir });
+  const { db } = handle;
+  await seedDemoHospital(db);
+  // One argon2id hash for every bench account (hashing 2,100 would take a minute); signing in still
+  // verifies it for real.
+  const hash = await hashPassword(PASSWORD);
+  const step = SLOT_MINUTES * 60_000;
+  const firstStart = new Date(Math.floor(Date.now() / step) * step - 30 * 60_000);
+  await db.execute(sql`
+    insert into users (email, display_name, role)
+    select 'surge-doctor-' || lpad(g::text, 3, '0') || '@bench.example', 'Surge doctor ' || g, 'doctor' from generate_series(1, ${DOCTORS}) g`);
+  await db.execute(sql`
+    with u as (select id, display_name, row_number() over (order by email) n from users where email like 'surge-doctor-%'),
+         dep as (select id, row_number() over (order by sort_order) - 1 n, count(*) over () total from departments)
+    insert into doctors (user_id, department_id, name_zh, name_en, title)
+    select u.id, dep.id, u.display_name, u.display_name, 'attending' from u join dep on dep.n = u.n % dep.total`);
+  await db.execute(sql`
+    insert into users (email, display_name, role)
+    select 'surge-patient-' || lpad(g::text, 4, '0') || '@bench.example', 'Surge patient ' || g, 'patient' from generate_series(1, ${PATIENTS}) g`);
+  await db.execute(sql`insert into passwords (user_id, hash) select id, ${hash} from users where email like 'surge-%'`);
+  // Doctor n sees patients 20(n-1)+1 … 20n, one every five minutes from half an hour ago.
+  await db.execute(sql`
+    with d as (select d.id, row_number() over (order by u.email) - 1 n from doctors d join users u on u.id = d.user_id where u.email like 'surge-doctor-%'),
+         p as (select id, row_number() over (order by email) - 1 n from users where email like 'surge-patient-%')
+    insert into appointments (patient_id, doctor_id, starts_at, ends_at, reason, idempotency_key)
+    select p.id, d.id,
+      ${firstStart.toISOString()}::timestamptz + make_interval(mins => ((p.n % ${PATIENTS_PER_DOCTOR}) * ${SLOT_MINUTES})::int),
+      ${firstStart.toISOString()}::timestamptz + make_interval(mins => ((p.n % ${PATIENTS_PER_DOCTOR} + 1) * ${SLOT_MINUTES})::int),
+      'Morning follow-up visit', 'surge-' || p.n
+    from p join d on d.n = p.n / ${PATIENTS_PER_DOCTOR}`);
+  // The last appointments start about an hour from now: open every room at once.
+  await db.execute(sql`update clinic_settings set join_opens_minutes_before = 180 where id = 1`);
+  const doctorUser = alias(users, "doctor_user");
+  const rooms: Room[] = await db
+    .select({ appointmentId: appointments.id, startsAt: appointments.startsAt, patientEmail: users.email, doctorEmail: doctorUser.email })
+    .from(appointments)
+    .innerJoin(users, eq(users.id, appointments.patientId))
+    .innerJoin(doctors, eq(doctors.id, appointments.doctorId))
+    .innerJoin(doctorUser, eq(doctorUser.id, doctors.userId))
+    .where(like(users.email, "surge-patient-%"))
+    .orderBy(asc(users.email));
+  await handle.close();
+  const verifications: number[] = [];
+  for (let i = 0; i < 5; i++) verifications.push((await time(() => verifyPassword(hash, PASSWORD)))[1]);
+  const serverEnv: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl } : { PGLITE_DIR: pgliteDir };
+  return {
+    rooms,
+    verifyMs: percentile(verifications, 50),
+    serverEnv,
+    label: databaseUrl ? `PostgreSQL (scratch database ${name}, pool of ${process.env.DATABASE_POOL_SIZE ?? 10} connections)` : "PGlite (embedded)",
+    drop: async () => {
+      rmSync(path.dirname(pgliteDir), { recursive: true, force: true });
+      if (!admin) return;
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Whether build/ is missing or older than something under app/. */
+function buildIsStale(): boolean {
+  if (!existsSync("build/index.js")) return true;
+  const built = statSync("build/index.js").mtimeMs;
+  return readdirSync("app", { recursive: true, encoding: "utf8" }).some((file) => statSync(path.join("app", file)).mtimeMs > built);
+}
+
+/** The surge on PostgreSQL (a scratch database of the server at `serverUrl`) or, without one, on PGlite. */
+export async function benchSurge(serverUrl?: string) {
+  if (buildIsStale()) {
+    execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
+  }
+  const database = await prepareDatabase(serverUrl);
+  try {
+    const server = await startServer({ ...database.serverEnv, RATE_LIMIT_SCALE });
+    // Should the bench die half-way, the server must not live on.
+    const orphan = () => server.process.kill("SIGKILL");
+    process.once("exit", orphan);
+    try {
+      console.log(`  ${database.label}; RATE_LIMIT_SCALE=${RATE_LIMIT_SCALE} (one loopback address acts as ${PATIENTS + DOCTORS} people)`);
+      console.log(
+        `  ${DOCTORS} doctors, ${PATIENTS} patients with an appointment this morning; patients sign in evenly over ${ARRIVALS_MS / 1000} s ` +
+          `and check in 1–3 s after opening the room; machine load average before: ${loadavg()[0]!.toFixed(2)}`,
+      );
+      console.log(`  argon2id verification: ${ms(database.verifyMs)} of one core each here (~${((database.verifyMs * (PATIENTS + DOCTORS)) / 1000).toFixed(0)} CPU-s for all sign-ins)`);
+      await surge(server, database.rooms);
+    } finally {
+      await server.stop();
+      process.off("exit", orphan);
+    }
+  } finally {
+    await database.drop();
+  }
+}
+
+async function surge(server: RunningServer, rooms: Room[]) {
+  const pid = server.process.pid!;
+  const base = server.url.replace("localhost", "127.0.0.1");
+  const recorder = new Recorder();
+  const run: Surge = { base, t0: 0, recorder, closers: new Set() };
+  const checkIns: number[] = [];
+  const rssBefore = memory(pid).rss;
+  let peakRss = rssBefore;
+  const probes: number[] = [];
+  const benchDelay = monitorEventLoopDelay();
+  benchDelay.enable();
+  const byDoctor = new Map<string, Room[]>();
+  for (const room of rooms) byDoctor.set(room.doctorEmail, [...(byDoctor.get(room.doctorEmail) ?? []), room]);
+  const cpu0 = { server: cpuSeconds(pid), bench: process.cpuUsage(), machine: machineCpu() };
+  run.t0 = performance.now();
+  let sampling = true;
+  // Every 250 ms: the server's memory, and how long a static file takes to come back (its responsiveness).
+  const sampler = (async () => {
+    while (sampling) {
+      peakRss = Math.max(peakRss, memory(pid).rss);
+      const [, elapsed] = await time(() =>
+        fetch(`${base}/favicon.svg`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).then(
+          (r) => r.arrayBuffer(),
+          (error: unknown) => recorder.error(`static probe: ${reasonOf(error)}`),
+        ),
+      );
+      probes.push(elapsed);
+      await sleep(250);
+    }
+  })();
+
+  const shuffled = [...rooms].sort(() => Math.random() - 0.5);
+  const patients = Promise.allSettled(shuffled.map((room, i) => patientMorning(run, room, (i / PATIENTS) * ARRIVALS_MS, checkIns)));
+  const doctorsDone = Promise.allSettled(
+    [...byDoctor].map(([email, own], i) => doctorMorning(run, email, own, (i / DOCTORS) * DOCTOR_ARRIVALS_MS)),
+  );
+  const visits = await patients;
+  const patientsDoneAt = performance.now() - run.t0;
+  const admitted = (await doctorsDone).reduce((sum, d) => sum + (d.status === "fulfilled" ? d.value : 0), 0);
+  const surgeSeconds = (performance.now() - run.t0) / 1000;
+  const cpu1 = { server: cpuSeconds(pid), bench: process.cpuUsage(cpu0.bench), machine: machineCpu() };
+  benchDelay.disable();
+  const serverSide = serverConnections(new URL(base).port);
+  const liveAfter = recorder.liveOpen;
+  sampling = false;
+  await sampler;
+
+  // Throughput with the live connections still held: a static file, an authenticated page, a room's data.
+  const signedIn: { cookie: string; room: Room }[] = [];
+  for (const room of rooms.slice(0, 32)) {
+    const person = browser(base, recorder);
+    if (await person.signIn(room.patientEmail).then(() => true, () => false)) signedIn.push({ cookie: person.cookie, room });
+  }
+  const staticFile = await throughput(base, pid, recorder, [{ path: "/favicon.svg" }]);
+  const page = await throughput(base, pid, recorder, signedIn.map(({ cookie }) => ({ path: "/appointments", cookie })));
+  const roomData = await throughput(base, pid, recorder, signedIn.map(({ cookie, room }) => ({ path: `/consult/${room.appointmentId}?_data=${ROOM_DATA}`, cookie })));
+  const peakMiB = Math.max(peakRss, memory(pid).peak);
+  for (const close of run.closers) close();
+
+  console.log(`  latencies seen by the bench (loopback; reloads abandoned for a newer one are not counted):`);
+  for (const kind of KINDS) {
+    const values = recorder.latencies.get(kind)!;
+    console.log(
+      `    ${kind.padEnd(20)} n=${String(values.length).padStart(5)}  p50 ${ms(percentile(values, 50)).padStart(9)}  p95 ${ms(percentile(values, 95)).padStart(9)}` +
+        `  p99 ${ms(percentile(values, 99)).padStart(9)}  max ${ms(Math.max(0, ...values)).padStart(9)}`,
+    );
+  }
+  const inWindow = checkIns.filter((t) => t <= WINDOW_MS).length;
+  console.log(
+    `  check-ins: ${checkIns.length}/${PATIENTS}, ${inWindow} inside the first ${WINDOW_MS / 1000} s (last at ${(Math.max(0, ...checkIns) / 1000).toFixed(1)} s); ` +
+      `admitted by the doctors: ${admitted}/${PATIENTS} (all done at ${surgeSeconds.toFixed(1)} s, patients at ${(patientsDoneAt / 1000).toFixed(1)} s)`,
+  );
+  const failedVisits = visits.filter((v) => v.status === "rejected").length;
+  console.log(`  errors: ${recorder.errorCount} (patients who could not finish: ${failedVisits})`);
+  for (const [what, count] of [...recorder.errors].sort((a, b) => b[1] - a[1])) console.log(`    ${String(count).padStart(5)} × ${what}`);
+  console.log(
+    `  live connections: peak ${recorder.livePeak} held at once by the bench (${PATIENTS} room WebSockets + ${DOCTORS} event streams wanted), ` +
+      `${liveAfter} still open at the end; the server's port then had ${serverSide} established TCP connections (live and idle keep-alive)`,
+  );
+  console.log(`  server RSS: ${rssBefore.toFixed(0)} MiB before the surge, peak ${peakMiB.toFixed(0)} MiB (VmHWM)`);
+  const cores = (seconds: number) => (seconds / surgeSeconds).toFixed(2);
+  const machineBusy = (cpu1.machine.busy - cpu0.machine.busy) / (cpu1.machine.total - cpu0.machine.total);
+  console.log(
+    `  CPU in cores over the surge (this machine has 2): server process ${cores(cpu1.server - cpu0.server)}, ` +
+      `bench ${cores((cpu1.bench.user + cpu1.bench.system) / 1e6)}, whole machine ${(machineBusy * 2).toFixed(2)}; ` +
+      `bench event-loop delay p99 ${ms(benchDelay.percentile(99) / 1e6)}`,
+  );
+  console.log(
+    `  a static file every 250 ms during the surge (the server's responsiveness): p50 ${ms(percentile(probes, 50))}, ` +
+      `p99 ${ms(percentile(probes, 99))}, max ${ms(Math.max(0, ...probes))}`,
+  );
+  const rate = (label: string, r: { perSecond: number; cpuMs: number }) =>
+    console.log(`    ${label.padEnd(36)} ${r.perSecond.toFixed(0).padStart(5)} requests/s, server CPU ${ms(r.cpuMs)} each`);
+  console.log(`  afterwards, 32 requests at a time for 5 s each, ${liveAfter} live connections still held:`);
+  rate("GET /favicon.svg (static)", staticFile);
+  rate("GET /appointments (patient's page)", page);
+  rate("GET a room's data (one reload)", roomData);
+  console.log(`    the static file is served ×${(staticFile.perSecond / page.perSecond).toFixed(1)} as fast as the patient's page`);
+  const p99 = percentile(recorder.latencies.get("check-in")!, 99);
+  const met = recorder.errorCount === 0 && inWindow === PATIENTS && p99 < 250;
+  console.log(`  target — 0 errors, every check-in inside the minute, p99 check-in < 250 ms: ${met ? "met" : `NOT met (p99 check-in ${ms(p99)})`}`);
+}
