@@ -190,8 +190,8 @@ async function main() {
     // accepting, let in-flight requests finish, and close the database.
     draining = true;
     setTimeout(() => {
-      void signaling.close();
-      void live.close();
+      signaling.close().catch(() => {});
+      live.close().catch(() => {});
       server.close(async () => {
         await database.close().catch(() => {});
         process.exit(0);

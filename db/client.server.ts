@@ -142,7 +142,7 @@ async function resilientListen(
   timer.unref();
   return async () => {
     clearInterval(timer);
-    await subscription?.unlisten();
+    await subscription?.unlisten().catch(() => {}); // the connection may already be gone
   };
 }
 

@@ -81,6 +81,7 @@ export const en = {
   "errorPage.503.title": "Service briefly unavailable",
   "errorPage.503.body": "The service is busy or restarting. Please try again in a few seconds.",
   "error.serviceUnavailable": "The service is briefly unavailable, so this could not be done. What you entered is still here; please try again in a few seconds.",
+  "error.invalidCharacters": "Some of the text contains characters that cannot be stored (such as an invisible NUL character). Please remove them and try again.",
   "errorPage.other.title": "Request failed",
   "errorPage.home": "Go to the home page",
 

@@ -82,6 +82,7 @@ export const zhCN: Record<MessageKey, string> = {
   "errorPage.503.title": "服务暂时不可用",
   "errorPage.503.body": "服务繁忙或正在重启，请几秒后重试。",
   "error.serviceUnavailable": "服务暂时不可用，本次操作未能完成。您填写的内容仍在页面上，请几秒后重试。",
+  "error.invalidCharacters": "文本中含有无法保存的字符（例如不可见的空字符），请删除后重试。",
   "errorPage.other.title": "请求失败",
   "errorPage.home": "返回首页",
 

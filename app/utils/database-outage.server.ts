@@ -1,10 +1,13 @@
 import { json, type ServerBuild } from "@remix-run/node";
 import { translator, LOCALES, type MessageKey } from "~/i18n";
-import { isDatabaseUnavailable } from "./db-errors.server";
+import { isDatabaseUnavailable, isUnstorableText } from "./db-errors.server";
 
 /** Seconds a client is asked to wait before trying again while the database is away. */
 export const RETRY_AFTER_SECONDS = 5;
 const READ_RETRY_DELAY_MS = 200;
+
+/** The shapes forms read their message from: `formError` (most), `errors.form` (sign-in, registration), `error` (the note). */
+const formFailure = (key: MessageKey) => ({ ok: false, formError: key, errors: { form: key }, error: key });
 
 const headers = { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" };
 
@@ -18,9 +21,15 @@ const unreadable = () => new Response("errorPage.503.body", { status: 503, heade
  */
 const unsendable = () =>
   json(
-    { ok: false, formError: "error.serviceUnavailable" satisfies MessageKey, errors: {}, error: "error.serviceUnavailable" satisfies MessageKey },
+    formFailure("error.serviceUnavailable"),
     { status: 503, headers },
   );
+
+/** Text the database cannot store (a NUL character) is the sender's mistake: 400, with a message. */
+const unstorable = (kind: "loader" | "action") =>
+  kind === "loader"
+    ? new Response("error.invalidCharacters", { status: 400 })
+    : json(formFailure("error.invalidCharacters"), { status: 400 });
 
 type Handler = (args: never) => unknown;
 
@@ -30,6 +39,10 @@ function guard<F extends Handler>(handler: F, kind: "loader" | "action"): F {
     try {
       return await handler(args);
     } catch (error) {
+      if (isUnstorableText(error)) {
+        if (kind === "loader") throw unstorable(kind);
+        return unstorable(kind);
+      }
       if (!isDatabaseUnavailable(error)) throw error;
       // A read may meet a pooled connection the restarted server already closed: one more try.
       if (retryOnce) {
@@ -51,7 +64,8 @@ function guard<F extends Handler>(handler: F, kind: "loader" | "action"): F {
  * The Remix build with every loader and action guarded: while the database is down or restarting, a
  * page answers 503 with the friendly "briefly unavailable" page instead of a 500, and a reader gets one
  * retry first (loaders change nothing, so they are safe to repeat). A form gets 503 with a message and
- * keeps its input. Actions are not repeated: a write whose connection broke may or may not have
+ * keeps its input. Text the database refuses to store (a NUL character) is a 400 with a message, too.
+ * Actions are not repeated: a write whose connection broke may or may not have
  * committed, and the person decides.
  */
 export function withDatabaseOutagePages(build: ServerBuild): ServerBuild {

@@ -52,3 +52,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * True when PostgreSQL refused text it cannot store (a NUL character, an invalid byte sequence): the
+ * person's input was at fault, not the server.
+ */
+export function isUnstorableText(error: unknown): boolean {
+  const code = sqlState(error);
+  return code === "22021" || code === "22P05";
+}

@@ -19,6 +19,14 @@ async function signInCookie(email: string, password: string) {
 }
 
 describe("the server over HTTP", () => {
+  it("refuses text the database cannot store (a NUL character) with a 400 and a message, not a 500", async () => {
+    for (const email of [`nul-${randomBytes(4).toString("hex")}@test.example`, DEMO_ACCOUNTS.patient.email]) {
+      const response = await post("/register", { email, password: "a good long password", fullName: "\u0000", timeZone: "Asia/Shanghai" }, { "Accept-Language": "en" });
+      expect(response.status, email).toBe(400);
+      expect(await response.text()).toMatch(/cannot be stored|full name/i);
+    }
+  });
+
   it("answers /healthz with 200 while the database answers", async () => {
     const response = await fetch(`${baseURL}/healthz`);
     expect(response.status).toBe(200);

@@ -21,3 +21,13 @@ describe("telling an unreachable database from a bad query", () => {
     expect(isDatabaseUnavailable(null)).toBe(false);
   });
 });
+
+describe("telling text the database cannot store", () => {
+  it("counts a NUL character or an untranslatable one as the sender's mistake, and nothing else", async () => {
+    const { isUnstorableText } = await import("~/utils/db-errors.server");
+    expect(isUnstorableText(wrapped(Object.assign(new Error("invalid byte sequence"), { code: "22021" })))).toBe(true);
+    expect(isUnstorableText(Object.assign(new Error("x"), { code: "22P05" }))).toBe(true);
+    expect(isUnstorableText(wrapped(Object.assign(new Error("x"), { code: "23505" })))).toBe(false);
+    expect(isUnstorableText(new Error("plain"))).toBe(false);
+  });
+});
