@@ -5,9 +5,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import postgres from "postgres";
 import { sql } from "drizzle-orm";
 import { openDatabase } from "~db/client.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
@@ -16,6 +14,7 @@ import { addDays, localDateOf, zonedToInstant } from "~/utils/zoned-time";
 import { client } from "../helpers/http";
 import { startServer } from "../helpers/server";
 import { ms, percentile } from "./stats";
+import { createScratchDatabase } from "../helpers/database";
 
 const DOCTORS = 200;
 const PER_DOCTOR = 30;
@@ -26,16 +25,8 @@ export async function benchSchedule(serverUrl?: string) {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), "yunzhen-bench-")), "pglite");
   const date = addDays(localDateOf(new Date(), ZONE), 1);
   const dayStart = zonedToInstant(date, 8 * 60, ZONE);
-  let databaseUrl: string | undefined;
-  let admin: ReturnType<typeof postgres> | undefined;
-  const name = `yz_bench_${randomBytes(5).toString("hex")}`;
-  if (serverUrl) {
-    admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-  }
+  const scratch = serverUrl ? await createScratchDatabase(serverUrl, "yz_bench") : undefined;
+  const databaseUrl = scratch?.url;
   const handle = await openDatabase(databaseUrl ? { databaseUrl } : { pgliteDir: dir });
   await seedDemoHospital(handle.db);
   await handle.db.execute(sql`
@@ -85,9 +76,6 @@ export async function benchSchedule(serverUrl?: string) {
     console.log(`    HTML ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB, ${(gzipSync(html).length / 1024).toFixed(0)} KiB gzip`);
   } finally {
     await server.stop();
-    if (admin) {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    }
+    await scratch?.drop();
   }
 }

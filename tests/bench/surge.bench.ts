@@ -7,14 +7,12 @@
  * on PGlite.
  */
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { asc, eq, like, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import postgres from "postgres";
 import { WebSocket } from "ws";
 import { openDatabase } from "~db/client.server";
 import { appointments, doctors, users } from "~db/schema";
@@ -22,6 +20,7 @@ import { seedDemoHospital } from "~db/seed";
 import { hashPassword, verifyPassword } from "~/features/auth/password.server";
 import { startServer, type RunningServer } from "../helpers/server";
 import { ms, percentile, time } from "./stats";
+import { createScratchDatabase } from "../helpers/database";
 
 /** 100 doctors; SURGE_DOCTORS=10 runs a tenth of the surge in the same minute (to find what the machine can take). */
 const DOCTORS = Number(process.env.SURGE_DOCTORS) || 100;
@@ -382,17 +381,9 @@ async function throughput(base: string, pid: number, recorder: Recorder, request
 
 /** A new database (a scratch database on the PostgreSQL server, or a PGlite directory) with the surge's morning in it. */
 async function prepareDatabase(serverUrl: string | undefined) {
-  let databaseUrl: string | undefined;
-  let admin: ReturnType<typeof postgres> | undefined;
-  const name = `yz_surge_${randomBytes(5).toString("hex")}`;
   const pgliteDir = path.join(mkdtempSync(path.join(tmpdir(), "yunzhen-surge-")), "pglite");
-  if (serverUrl) {
-    admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-  }
+  const scratch = serverUrl ? await createScratchDatabase(serverUrl, "yz_surge") : undefined;
+  const databaseUrl = scratch?.url;
   const handle = await openDatabase(databaseUrl ? { databaseUrl } : { pgliteDir });
   const { db } = handle;
   await seedDemoHospital(db);
@@ -442,12 +433,10 @@ async function prepareDatabase(serverUrl: string | undefined) {
     rooms,
     verifyMs: percentile(verifications, 50),
     serverEnv,
-    label: databaseUrl ? `PostgreSQL (scratch database ${name}, pool of ${process.env.DATABASE_POOL_SIZE ?? 10} connections)` : "PGlite (embedded)",
+    label: databaseUrl ? `PostgreSQL (scratch database ${scratch?.name}, pool of ${process.env.DATABASE_POOL_SIZE ?? 10} connections)` : "PGlite (embedded)",
     drop: async () => {
       rmSync(path.dirname(pgliteDir), { recursive: true, force: true });
-      if (!admin) return;
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
+      await scratch?.drop();
     },
   };
 }

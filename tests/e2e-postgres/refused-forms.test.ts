@@ -9,6 +9,7 @@ import { openConsultation } from "../helpers/consult-e2e";
 import { formTargets, fuzzForms } from "../helpers/form-fuzz";
 import { client, slotStarts } from "../helpers/http";
 import { startServer, type RunningServer } from "../helpers/server";
+import { createScratchDatabase } from "../helpers/database";
 
 /*
  * A refused form changes nothing: after every request the app answers with a 4xx (or a redirect to sign
@@ -30,28 +31,22 @@ import { startServer, type RunningServer } from "../helpers/server";
  * would hide. Some of them succeed, so the state moves on during the run; each refusal is compared with
  * the state just before it.
  */
-const serverUrl = process.env.DATABASE_URL!;
-const name = `yz_e2e_${randomBytes(5).toString("hex")}`;
-const url = new URL(serverUrl);
-url.pathname = `/${name}`;
-let admin: ReturnType<typeof postgres>;
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let db: ReturnType<typeof postgres>;
 let app: RunningServer;
 
 beforeAll(async () => {
-  admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  scratch = await createScratchDatabase(process.env.DATABASE_URL!, "yz_e2e");
   execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
-  execFileSync(path.resolve("node_modules/.bin/tsx"), ["db/seed.ts"], { stdio: "ignore", env: { ...process.env, DATABASE_URL: url.toString() } });
-  app = await startServer({ DATABASE_URL: url.toString() });
-  db = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  execFileSync(path.resolve("node_modules/.bin/tsx"), ["db/seed.ts"], { stdio: "ignore", env: { ...process.env, DATABASE_URL: scratch.url } });
+  app = await startServer({ DATABASE_URL: scratch.url });
+  db = postgres(scratch.url, { max: 1, onnotice: () => {} });
 });
 
 afterAll(async () => {
   await db?.end();
   await app?.stop();
-  await admin?.unsafe(`drop database if exists ${name} with (force)`);
-  await admin?.end();
+  await scratch?.drop();
 });
 
 /**

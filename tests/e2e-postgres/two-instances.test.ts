@@ -1,30 +1,26 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import postgres from "postgres";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
 import { startServer, type RunningServer } from "../helpers/server";
+import { framesDecoded } from "../helpers/page-probes";
+import { createScratchDatabase } from "../helpers/database";
 
 // Two app instances on one PostgreSQL database: the patient talks to one, the doctor to the other, and
 // everything between them (live state, chat, signalling) travels through LISTEN/NOTIFY.
-const serverUrl = process.env.DATABASE_URL!;
-const name = `yz_e2e_${randomBytes(5).toString("hex")}`;
-const url = new URL(serverUrl);
-url.pathname = `/${name}`;
-let admin: ReturnType<typeof postgres>;
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let instances: RunningServer[] = [];
 let browser: Browser;
 
 beforeAll(async () => {
-  admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  scratch = await createScratchDatabase(process.env.DATABASE_URL!, "yz_e2e");
   execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
-  const env = { DATABASE_URL: url.toString(), JOIN_TICKET_SECRET: randomBytes(32).toString("hex") };
+  const env = { DATABASE_URL: scratch.url, JOIN_TICKET_SECRET: randomBytes(32).toString("hex") };
   execFileSync(path.resolve("node_modules/.bin/tsx"), ["db/seed.ts"], { stdio: "ignore", env: { ...process.env, ...env } });
   instances = await Promise.all([startServer(env), startServer(env)]);
   browser = await launchBrowser(CALL_ARGS);
@@ -33,12 +29,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await Promise.all(instances.map((i) => i.stop()));
-  await admin?.unsafe(`drop database if exists ${name} with (force)`);
-  await admin?.end();
+  await scratch?.drop();
 });
-
-const framesDecoded = (page: Page) =>
-  page.evaluate(() => (window.__yunzhenFramesDecoded ? window.__yunzhenFramesDecoded() : Promise.resolve(0)));
 
 describe("a call across two app instances", () => {
   it("connects a patient on one instance with a doctor on another: live check-in, video both ways, chat", async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_DOCTORS } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
+import { expectVideoFlowing } from "../helpers/page-probes";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -12,15 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-const framesDecoded = (page: Page) =>
-  page.evaluate(() => (window.__yunzhenFramesDecoded ? window.__yunzhenFramesDecoded() : Promise.resolve(0)));
-
-async function expectVideoFlowing(page: Page) {
-  await expect.poll(() => framesDecoded(page), { timeout: 15_000 }).toBeGreaterThan(0);
-  const before = await framesDecoded(page);
-  await expect.poll(() => framesDecoded(page), { timeout: 10_000 }).toBeGreaterThan(before);
-}
 
 /**
  * How sharp a video is (by default the other side's): the mean absolute difference of brightness between neighbouring

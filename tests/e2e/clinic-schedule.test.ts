@@ -4,6 +4,7 @@ import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
+import { blockStatus } from "../helpers/page-probes";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -13,13 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-const blockStatus = (page: Page, appointmentId: string) =>
-  page
-    .locator(`a.blk[href="/appointments/${appointmentId}"]`)
-    .getAttribute("class", { timeout: 1000 })
-    .then((c) => /\bs-(\w+)/.exec(c ?? "")?.[1] ?? null)
-    .catch(() => null);
 
 /** Polls until the block shows `status`; returns how long that took. */
 async function waitForStatus(page: Page, appointmentId: string, status: string) {

@@ -5,6 +5,7 @@ import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
 import { startCutProxy } from "../helpers/cut-proxy";
 import { client } from "../helpers/http";
+import { blockStatus, framesDecoded } from "../helpers/page-probes";
 
 // Patient, doctor and clinic staff reach the app through a proxy that can cut their line mid-call.
 const baseURL = inject("baseURL");
@@ -19,16 +20,8 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-const framesDecoded = (page: Page) =>
-  page.evaluate(() => (window.__yunzhenFramesDecoded ? window.__yunzhenFramesDecoded() : Promise.resolve(0)));
 const shown = (page: Page, text: string) => page.locator(".chat__message:not([data-pending])").filter({ hasText: text }).count();
 const pending = (page: Page, text: string) => page.locator(".chat__message[data-pending]").filter({ hasText: text }).count();
-const boardStatus = (page: Page, appointmentId: string) =>
-  page
-    .locator(`a.blk[href="/appointments/${appointmentId}"]`)
-    .getAttribute("class", { timeout: 1000 })
-    .then((c) => /\bs-(\w+)/.exec(c ?? "")?.[1] ?? null)
-    .catch(() => null);
 /** What a page logs while its line is cut (failed reconnects, aborted loads) is the cut, not a bug. */
 const cutNoise = /WebSocket|ERR_CONNECTION|ERR_EMPTY_RESPONSE|ERR_NETWORK|Failed to fetch|net::|EventSource/;
 
@@ -54,7 +47,7 @@ describe("a connection cut in the middle of a call", () => {
     await expect.poll(() => doctor.page.getByRole("button", { name: "Admit" }).count(), { timeout: 5000 }).toBe(1);
     await doctor.page.getByRole("button", { name: "Admit" }).click();
     await expect.poll(() => framesDecoded(patient.page), { timeout: 15_000 }).toBeGreaterThan(0);
-    await expect.poll(() => boardStatus(board.page, room.appointmentId), { timeout: 5000 }).toBe("in_consultation");
+    await expect.poll(() => blockStatus(board.page, room.appointmentId), { timeout: 5000 }).toBe("in_consultation");
     await send(patient.page, "Before the cut: my throat hurts");
     await expect.poll(() => shown(doctor.page, "Before the cut: my throat hurts")).toBe(1);
     await board.page.evaluate(() => ((window as { marker?: number }).marker = 1));
@@ -90,7 +83,7 @@ describe("a connection cut in the middle of a call", () => {
     // end of the consultation without a reload.
     doctor.page.once("dialog", (dialog) => void dialog.accept());
     await doctor.page.getByRole("button", { name: "End consultation" }).click();
-    await expect.poll(() => boardStatus(board.page, room.appointmentId), { timeout: 10_000 }).toBe("completed");
+    await expect.poll(() => blockStatus(board.page, room.appointmentId), { timeout: 10_000 }).toBe("completed");
     expect(await board.page.evaluate(() => (window as { marker?: number }).marker)).toBe(1);
 
     for (const side of [patient, doctor, board]) {

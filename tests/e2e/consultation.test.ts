@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
+import { expectVideoFlowing } from "../helpers/page-probes";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -15,16 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-const framesDecoded = (page: Page) =>
-  page.evaluate(() => (window.__yunzhenFramesDecoded ? window.__yunzhenFramesDecoded() : Promise.resolve(0)));
-
-/** The other side's video is really playing: decoded frames keep rising. */
-async function expectVideoFlowing(page: Page) {
-  await expect.poll(() => framesDecoded(page), { timeout: 15_000 }).toBeGreaterThan(0);
-  const before = await framesDecoded(page);
-  await expect.poll(() => framesDecoded(page), { timeout: 10_000 }).toBeGreaterThan(before);
-}
 
 describe("the consultation room in Chromium", () => {
   it("patient checks in, doctor admits, both see video, chat both ways, reload restores call and chat, signed note reaches the patient", async () => {

@@ -5,6 +5,26 @@ import postgres from "postgres";
 import { openDatabase, type DatabaseHandle } from "~db/client.server";
 
 /**
+ * A new, empty database on the PostgreSQL server at `serverUrl`: its URL, its name, and `drop()` that
+ * removes it (closing whatever still uses it).
+ */
+export async function createScratchDatabase(serverUrl: string, prefix = "yz_test") {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/**
  * A database of its own for one test file: in-memory PGlite by default; with DATABASE_URL, a new
  * database on that PostgreSQL server, dropped afterwards. Both get the real migrations.
  */
@@ -14,19 +34,14 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { label: st
     const handle = await openDatabase({ pgliteDir: "memory://" });
     return { ...handle, label: "pglite" };
   }
-  const name = `yz_test_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 60 });
+  const scratch = await createScratchDatabase(serverUrl);
+  const handle = await openDatabase({ databaseUrl: scratch.url, poolSize: 60 });
   return {
     ...handle,
     label: "postgres",
     close: async () => {
       await handle.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
+      await scratch.drop();
     },
   };
 }

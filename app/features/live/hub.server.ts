@@ -18,29 +18,19 @@ export async function createLiveHub(
 ): Promise<LiveHub> {
   const listeners = new Set<(event: LiveEvent) => void>();
   const resyncListeners = new Set<() => void>();
-  const unlisten = await listen(LIVE_CHANNEL, (payload) => {
-    let event: LiveEvent;
-    try {
-      event = JSON.parse(payload) as LiveEvent;
-    } catch {
-      return;
-    }
-    for (const listener of listeners) {
+  const unlisten = await listen(
+    LIVE_CHANNEL,
+    (payload) => {
+      let event: LiveEvent;
       try {
-        listener(event);
+        event = JSON.parse(payload) as LiveEvent;
       } catch {
-        // one broken listener must not silence the others
+        return;
       }
-    }
-  }, () => {
-    for (const listener of resyncListeners) {
-      try {
-        listener();
-      } catch {
-        // as above
-      }
-    }
-  });
+      callEach(listeners, event);
+    },
+    () => callEach(resyncListeners, undefined),
+  );
   return {
     subscribe(listener) {
       listeners.add(listener);
@@ -52,4 +42,15 @@ export async function createLiveHub(
     },
     close: () => unlisten(),
   };
+}
+
+/** Calls every listener; one broken listener must not silence the others. */
+function callEach<T>(listeners: Set<(value: T) => void>, value: T) {
+  for (const listener of listeners) {
+    try {
+      listener(value);
+    } catch {
+      // ignored: see above
+    }
+  }
 }
