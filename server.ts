@@ -25,6 +25,10 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const BUILD_PATH = path.join(root, "build/index.js");
 /** After SIGTERM, requests are still accepted this long (load balancers see /healthz 503 meanwhile). */
 const DRAIN_GRACE_MS = 1_000;
+/** … and then until no request has been in flight for this long (a busy server may not have read them all yet). */
+const DRAIN_QUIET_MS = 300;
+let activeRequests = 0;
+let lastRequestAt = 0;
 let draining = false;
 
 async function main() {
@@ -48,6 +52,18 @@ async function main() {
 
   const app = express();
   app.disable("x-powered-by");
+  // Requests in flight, for the drain on SIGTERM. An event stream is never "done": the drain ends it,
+  // and the browser reconnects (to another instance).
+  app.use((req, res, next) => {
+    if (req.headers.accept === "text/event-stream") return next();
+    activeRequests++;
+    lastRequestAt = Date.now();
+    res.once("close", () => {
+      activeRequests--;
+      lastRequestAt = Date.now();
+    });
+    next();
+  });
   app.set("trust proxy", env.TRUST_PROXY);
 
   app.get("/healthz", async (_req, res) => {
@@ -188,16 +204,22 @@ async function main() {
     force.unref();
     // First tell load balancers (healthz answers 503) while still serving what is queued, then stop
     // accepting, let in-flight requests finish, and close the database.
+    // Connections accepted but not yet read count as idle for Node and would be reset by the close, so
+    // the close waits until the server has been quiet for a moment.
     draining = true;
-    setTimeout(() => {
+    const drained = () => activeRequests === 0 && Date.now() - lastRequestAt >= DRAIN_QUIET_MS;
+    const closeWhenDrained = () => (drained() ? close() : setTimeout(closeWhenDrained, 50));
+    const close = () => {
       signaling.close().catch(() => {});
       live.close().catch(() => {});
       server.close(async () => {
         await database.close().catch(() => {});
         process.exit(0);
       });
-      server.closeIdleConnections();
-    }, DRAIN_GRACE_MS);
+      // Nothing is in flight any more: what is still open is idle keep-alive or event streams.
+      server.closeAllConnections();
+    };
+    setTimeout(closeWhenDrained, DRAIN_GRACE_MS);
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
