@@ -76,7 +76,7 @@ describe("the consultation room in Chromium", () => {
     expect(sameText.status).toBe(200);
     doctor.page.once("dialog", (dialog) => void dialog.accept());
     await doctor.page.getByRole("button", { name: "Sign note" }).click();
-    await expect.poll(() => doctor.page.getByText(/^Signed on/).count()).toBe(1);
+    await expect.poll(() => doctor.page.getByText(/^Signed on/).count(), { timeout: 5000 }).toBe(1);
     await doctor.page.getByRole("button", { name: "End consultation" }).click();
     await expect.poll(() => doctor.page.getByText("This consultation has ended.").count()).toBe(1);
 
