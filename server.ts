@@ -1,228 +1,24 @@
 /**
- * Yunzhen's HTTP server: the Remix app, static assets, the health check and the WebSocket endpoint for
- * call signalling. It opens the database once and hands it to Remix through the load context.
+ * Yunzhen's server: one process on the embedded database; on a PostgreSQL server, a primary and
+ * `WEB_CONCURRENCY` workers (one per core by default) sharing the port. See app/server/.
  */
-import { existsSync, watch } from "node:fs";
-import type { IncomingMessage } from "node:http";
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
-import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
-import { randomBytes } from "node:crypto";
-import express from "express";
-import { openDatabase } from "./db/client.server";
-import { demoCredentialsText, ensureDemoConsultation, hasDemoHospital, seedDemoHospital } from "./db/seed";
-import { authenticate, deleteExpiredSessions, type Auth } from "./app/features/auth/session.server";
-import { createSignaling } from "./app/features/consultation/signaling.server";
-import { createLiveHub } from "./app/features/live/hub.server";
-import { plainErrorPage, RETRY_AFTER_SECONDS, withDatabaseOutagePages } from "./app/utils/database-outage.server";
-import { isDatabaseUnavailable } from "./app/utils/db-errors.server";
-import { resolveViewer } from "./app/i18n/viewer.server";
-import { EnvError, readEnv } from "./app/utils/env.server";
-import { isSameOrigin, securityHeaders } from "./app/utils/security-headers.server";
+import { fileURLToPath } from "node:url";
+import { serve } from "./app/server/http.server";
+import { runPrimary } from "./app/server/workers.server";
+import { EnvError, readEnv, workerCount } from "./app/utils/env.server";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-const BUILD_PATH = path.join(root, "build/index.js");
-/** After SIGTERM, requests are still accepted this long (load balancers see /healthz 503 meanwhile). */
-const DRAIN_GRACE_MS = 1_000;
-/** … and then until no request has been in flight for this long (a busy server may not have read them all yet). */
-const DRAIN_QUIET_MS = 300;
-let activeRequests = 0;
-let lastRequestAt = 0;
-let draining = false;
 
 async function main() {
   const env = readEnv();
-  const startedAt = performance.now();
-  const database = await openDatabase({
-    databaseUrl: env.DATABASE_URL,
-    pgliteDir: env.PGLITE_DIR,
-    poolSize: env.DATABASE_POOL_SIZE,
-  });
-  const { db } = database;
-  if (database.createdNew && database.driver === "pglite" && env.SEED_DEMO === "auto") {
-    const { created } = await seedDemoHospital(db);
-    console.log(`New embedded database: seeded the demo hospital (${created} accounts).`);
-  }
-
-  if (!existsSync(BUILD_PATH)) {
-    throw new EnvError("No Remix build found at build/index.js: run `npm run build` first.");
-  }
-  let build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
-
-  const app = express();
-  app.disable("x-powered-by");
-  // Requests in flight, for the drain on SIGTERM. An event stream is never "done": the drain ends it,
-  // and the browser reconnects (to another instance).
-  app.use((req, res, next) => {
-    if (req.headers.accept === "text/event-stream") return next();
-    activeRequests++;
-    lastRequestAt = Date.now();
-    res.once("close", () => {
-      activeRequests--;
-      lastRequestAt = Date.now();
-    });
-    next();
-  });
-  app.set("trust proxy", env.TRUST_PROXY);
-
-  app.get("/healthz", async (_req, res) => {
-    if (draining) {
-      res.status(503).set("Cache-Control", "no-store").json({ status: "draining" });
-      return;
-    }
-    try {
-      await database.ping(2000);
-      res.set("Cache-Control", "no-store").json({ status: "ok", database: database.driver });
-    } catch {
-      res.status(503).set("Cache-Control", "no-store").json({ status: "unavailable", database: "down" });
-    }
-  });
-
-  // Fingerprinted build output never changes under its name; everything else in public/ may.
-  app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
-  // Background blur's worker, WebAssembly and model, straight from the installed package (never a CDN).
-  app.use("/vendor/video-processors", express.static(path.join(root, "node_modules/@twilio/video-processors/dist/build"), { maxAge: "1d", index: false }));
-
-  if (env.LOG_REQUESTS === "1") {
-    app.use((req, res, next) => {
-      const t0 = performance.now();
-      res.on("finish", () =>
-        console.log(`${req.method} ${req.path} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms`),
-      );
-      next();
-    });
-  }
-
-  // Every response: security headers with a fresh CSP nonce. Every state-changing request: our Origin.
-  const twilio = Boolean(process.env.TWILIO_ACCOUNT_SID);
-  app.use((req, res, next) => {
-    const nonce = randomBytes(16).toString("base64");
-    res.locals.cspNonce = nonce;
-    res.set(securityHeaders({ nonce, production: env.NODE_ENV === "production", twilio }));
-    if (!["GET", "HEAD", "OPTIONS"].includes(req.method)) {
-      const expected = `${req.protocol}://${req.get("host")}`;
-      if (!isSameOrigin(req.get("origin"), expected)) {
-        res.status(403).type("text/plain").send("Refused: this request did not come from a Yunzhen page.\n已拒绝：该请求并非来自云诊页面。\n");
-        return;
-      }
-    }
-    next();
-  });
-
-  const live = await createLiveHub(database.listen);
-  const handlerFor = (serverBuild: ServerBuild) =>
-    createRequestHandler({
-      build: withDatabaseOutagePages(serverBuild),
-      mode: env.NODE_ENV,
-      getLoadContext: async (req, res) => {
-        let auth: Auth | null = null;
-        let databaseDown: unknown = null;
-        try {
-          auth = await authenticate(db, req.headers.cookie);
-        } catch (error) {
-          if (!isDatabaseUnavailable(error)) throw error;
-          databaseDown = error;
-        }
-        if (auth?.setCookie) res.append("Set-Cookie", auth.setCookie);
-        const viewer = resolveViewer(
-          { cookie: req.headers.cookie, acceptLanguage: req.headers["accept-language"] },
-          auth?.user ?? null,
-        );
-        const context = { db, live, clientAddress: req.ip ?? "unknown", cspNonce: String(res.locals.cspNonce ?? ""), ...viewer };
-        // While the database is away the session cannot be read: whichever loader or action asks for it
-        // gets the database's error, inside Remix, where it becomes the 503 page or the form's message.
-        return Object.defineProperty(context, "auth", {
-          enumerable: true,
-          get: () => {
-            if (databaseDown) throw databaseDown;
-            return auth;
-          },
-        }) as typeof context & { auth: Auth };
-      },
-    });
-  let handleRequest = handlerFor(build);
-  app.all("*", (req, res, next) => handleRequest(req, res, next));
-  // Errors before Remix renders (reading the session needs the database): a plain page in both
-  // languages, 503 while the database is away, never a stack trace.
-  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (res.headersSent) return next(error);
-    const unavailable = isDatabaseUnavailable(error);
-    if (!unavailable) console.error(error);
-    res
-      .status(unavailable ? 503 : 500)
-      .set({ "Cache-Control": "no-store", ...(unavailable ? { "Retry-After": String(RETRY_AFTER_SECONDS) } : {}) })
-      .type("html")
-      .send(plainErrorPage(unavailable ? 503 : 500));
-  });
-
-  const server = app.listen(env.PORT, env.HOST, async () => {
-    const address = server.address();
-    const port = typeof address === "object" && address ? address.port : env.PORT;
-    const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
-    console.log(`Yunzhen is listening on http://localhost:${port} (${database.driver}, ready in ${seconds} s)`);
-    if (await hasDemoHospital(db).catch(() => false)) {
-      await ensureDemoConsultation(db).catch((error: unknown) => console.error("demo consultation:", error));
-      console.log(demoCredentialsText());
-    }
-    if (env.NODE_ENV === "development") broadcastDevReady(build);
-  });
-
-  const signaling = await createSignaling({ db, hub: live });
-  server.on("upgrade", (request: IncomingMessage, socket, head) => {
-    const url = new URL(request.url ?? "/", "http://localhost");
-    if (url.pathname !== "/ws/signal") {
-      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
-      return;
-    }
-    signaling.handleUpgrade(request, socket, head).catch(() => socket.destroy());
-  });
-
-  const sweep = setInterval(() => void deleteExpiredSessions(db).catch(() => {}), 60 * 60 * 1000);
-  sweep.unref();
-
-  if (env.NODE_ENV === "development") {
-    // `remix dev --manual` rewrites build/version.txt after each rebuild: load the new build.
-    watch(path.join(root, "build"), async (_event, file) => {
-      if (file !== "version.txt") return;
-      build = (await import(`${pathToFileURL(BUILD_PATH).href}?t=${Date.now()}`)) as ServerBuild;
-      handleRequest = handlerFor(build);
-      broadcastDevReady(build);
-    });
-  }
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: finishing in-flight requests, then closing the database.`);
-    const force = setTimeout(() => {
-      console.error("Shutdown took longer than 15 s; exiting.");
-      process.exit(1);
-    }, 15_000);
-    force.unref();
-    // First tell load balancers (healthz answers 503) while still serving what is queued, then stop
-    // accepting, let in-flight requests finish, and close the database.
-    // Connections accepted but not yet read count as idle for Node and would be reset by the close, so
-    // the close waits until the server has been quiet for a moment.
-    draining = true;
-    const drained = () => activeRequests === 0 && Date.now() - lastRequestAt >= DRAIN_QUIET_MS;
-    const closeWhenDrained = () => (drained() ? close() : setTimeout(closeWhenDrained, 50));
-    const close = () => {
-      signaling.close().catch(() => {});
-      live.close().catch(() => {});
-      server.close(async () => {
-        await database.close().catch(() => {});
-        process.exit(0);
-      });
-      // Nothing is in flight any more: what is still open is idle keep-alive or event streams.
-      server.closeAllConnections();
-    };
-    setTimeout(closeWhenDrained, DRAIN_GRACE_MS);
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+  if (cluster.isWorker) return serve(env, { root, worker: true });
+  const { count, warning } = workerCount(env, availableParallelism());
+  if (warning) console.warn(warning);
+  if (count > 1) return runPrimary(env, count);
+  return serve(env, { root, worker: false });
 }
 
 main().catch((error: unknown) => {

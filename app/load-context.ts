@@ -1,13 +1,16 @@
 import type { Db } from "~db/client.server";
 import type { Auth } from "~/features/auth/session.server";
-import type { LiveHub } from "~/features/live/hub.server";
+import type { FreeSlotIndex } from "~/features/booking/free-slot-index.server";
+import type { LiveDelivery } from "~/features/live/live-delivery.server";
 import type { Locale } from "~/i18n";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
     db: Db;
-    /** Live events from every app instance (PostgreSQL LISTEN), for event streams. */
-    live: LiveHub;
+    /** Live delivery to open pages (event streams), fed by every app instance's changes. */
+    live: LiveDelivery;
+    /** Each doctor's free slots, kept in memory and dropped when their time changes on any instance. */
+    slots: FreeSlotIndex;
     auth: Auth;
     /** This response's Content-Security-Policy nonce. */
     cspNonce: string;

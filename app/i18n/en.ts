@@ -93,6 +93,10 @@ export const en = {
   "doctors.languages": "Languages",
   "doctors.none": "No doctor matches your search.",
   "doctors.count": "{count} doctors",
+  "doctors.page": "page {page} of {pages}",
+  "doctors.pages": "Pages of doctors",
+  "doctors.previousPage": "Previous",
+  "doctors.nextPage": "Next",
   "doctors.consultationLength": "{minutes}-minute video consultation",
 
   "appointments.heading": "My appointments",
@@ -175,6 +179,7 @@ export const en = {
   "doctor.about": "About the doctor",
   "doctor.signInToBook": "Sign in as a patient to book a time.",
   "doctor.onlyPatientsBook": "Only patients can book appointments.",
+  "doctor.chooseDay": "Choose a day",
   "doctor.slotsCount": "{count} free",
   "doctor.backToList": "All doctors",
 

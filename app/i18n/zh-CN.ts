@@ -94,6 +94,10 @@ export const zhCN: Record<MessageKey, string> = {
   "doctors.languages": "语言",
   "doctors.none": "没有符合条件的医生。",
   "doctors.count": "{count} 位医生",
+  "doctors.page": "第 {page} / {pages} 页",
+  "doctors.pages": "医生列表分页",
+  "doctors.previousPage": "上一页",
+  "doctors.nextPage": "下一页",
   "doctors.consultationLength": "视频问诊 {minutes} 分钟",
 
   "appointments.heading": "我的预约",
@@ -176,6 +180,7 @@ export const zhCN: Record<MessageKey, string> = {
   "doctor.about": "医生简介",
   "doctor.signInToBook": "请以患者身份登录后预约。",
   "doctor.onlyPatientsBook": "只有患者可以预约。",
+  "doctor.chooseDay": "选择日期",
   "doctor.slotsCount": "{count} 个可约",
   "doctor.backToList": "全部医生",
 

@@ -2,13 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError } from "~/components/field";
-import { SlotList } from "~/components/slot-list";
+import { AlternativeSlots, SlotList } from "~/components/slot-list";
 import { requireUser } from "~/features/auth/guards.server";
 import { getAppointment } from "~/features/booking/appointment-access.server";
-import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
 import { rescheduleAppointment } from "~/features/booking/change-appointment.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
 import { rescheduleForm, uuidParam } from "~/features/booking/schemas.server";
+import { slotsByDay } from "~/features/booking/slot-days";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { orErrorPage } from "~/utils/domain-response.server";
@@ -30,9 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const appointment = await orErrorPage(getAppointment(context.db, user, appointmentId(params)));
   const policy = await getBookingPolicy(context.db);
   const now = new Date();
-  const slots = await freeSlotsOfDoctor(context.db, appointment.doctor.id, policy, now, {
-    until: new Date(now.getTime() + SHOWN_DAYS * 24 * 60 * 60_000),
-  });
+  const slots = await context.slots.slotsOf(appointment.doctor.id, policy, now, new Date(now.getTime() + SHOWN_DAYS * 24 * 60 * 60_000));
   return json({
     appointment: {
       id: appointment.id,
@@ -41,7 +39,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       department: appointment.department,
     },
     clinicTimeZone: policy.timeZone,
-    slots: slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() })),
+    ...slotsByDay(slots, context.timeZone, new URL(request.url).searchParams.get("day")),
   });
 }
 
@@ -68,7 +66,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function Reschedule() {
   const t = useT();
   const { locale, timeZone } = useViewer();
-  const { appointment: a, clinicTimeZone, slots } = useLoaderData<typeof loader>();
+  const { appointment: a, clinicTimeZone, days, day, slots } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state !== "idle";
   return (
@@ -86,9 +84,13 @@ export default function Reschedule() {
       </p>
       <Form method="post">
         <FormError error={data?.formError} />
+        <AlternativeSlots alternatives={data?.alternatives ?? []} disabled={busy} />
         <SlotList
-          slots={data?.alternatives?.length ? data.alternatives : slots}
+          days={days}
+          day={day}
+          slots={slots}
           clinicTimeZone={clinicTimeZone}
+          dayHref={(date) => `/appointments/${a.id}/reschedule?day=${date}`}
           renderSlot={(slot, label) => (
             <button type="submit" name="start" value={slot.start} className="slot" disabled={busy} title={t("reschedule.submit")}>
               {label}

@@ -3,13 +3,14 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { StatusBadge } from "~/components/appointment-card";
 import { ScheduleSummary } from "~/components/schedule-summary";
-import { useLiveReload } from "~/components/use-live-reload";
+import { useLiveState } from "~/components/use-live-stream";
 import { requireRole } from "~/features/auth/guards.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { APPOINTMENT_STATUSES } from "~/features/booking/statuses";
 import { loadClinicDay, loadClinicWeek } from "~/features/clinic-schedule/schedule.server";
 import { scheduleQuery } from "~/features/clinic-schedule/schemas.server";
 import { listDepartments } from "~/features/directory/list-doctors.server";
+import { applyToBoard, type BoardBlock } from "~/features/live/apply-change";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDateTime, pick } from "~/utils/format";
 import { addDays, isoWeekday, localDateOf } from "~/utils/zoned-time";
@@ -46,6 +47,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       now: now.toISOString(),
       nowMinute: now >= day.from && now < day.until ? minuteOf(now) : null,
       day: {
+        from: day.from.toISOString(),
+        until: day.until.toISOString(),
         summary: day.summary,
         departments: day.departments.map((g) => ({
           id: g.department.id,
@@ -58,7 +61,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
             nameEn: d.nameEn,
             summary: { booked: d.summary.booked + d.summary.checked_in + d.summary.in_consultation + d.summary.completed + d.summary.no_show, utilisation: d.summary.utilisation },
             available: d.available.map((i) => [minuteOf(i.start), minuteOf(i.end)] as const),
-            appointments: d.appointments.map((a) => [a.id, minuteOf(a.startsAt), minuteOf(a.endsAt), a.status, a.patientName] as const),
+            appointments: d.appointments.map((a): BoardBlock => [a.id, minuteOf(a.startsAt), minuteOf(a.endsAt), a.status, a.patientName]),
           })),
         })),
       },
@@ -71,7 +74,7 @@ const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** The appointment blocks of one doctor's row; every text is escaped, ids are UUIDs, statuses an enum. */
-function blocksHtml(appointments: readonly (readonly [string, number, number, string, string])[]) {
+function blocksHtml(appointments: readonly BoardBlock[]) {
   let html = "";
   for (const [id, start, end, status, patient] of appointments) {
     const name = escapeHtml(patient);
@@ -86,8 +89,15 @@ const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, 
 export default function ClinicSchedule() {
   const t = useT();
   const { locale } = useViewer();
-  const data = useLoaderData<typeof loader>();
-  useLiveReload(data.now);
+  const loaded = useLoaderData<typeof loader>();
+  // The day as read, then every pushed change applied in place: a status moves a block's colour and the
+  // counts; the week view and a status filter read again when something they show changed.
+  const liveDay = useLiveState(loaded.day, loaded.now, (day, change) => {
+    if (!day || loaded.query.status) return change.slotsChanged || loaded.query.status ? "reload" : day;
+    return applyToBoard(day, change);
+  });
+  const data = { ...loaded, day: liveDay };
+  const nowMinute = loaded.view === "day" ? loaded.nowMinute : null;
   const { query, date } = data;
   const link = (changes: Record<string, string | undefined>) => {
     const params = new URLSearchParams();
@@ -217,7 +227,7 @@ export default function ClinicSchedule() {
                       ))}
                       {/* A busy day has thousands of blocks: written as one escaped string per doctor. */}
                       <span className="blocks" dangerouslySetInnerHTML={{ __html: blocksHtml(d.appointments) }} />
-                      {data.nowMinute !== null ? <span className="now-line" style={{ left: pct(data.nowMinute) }} title={t("schedule.now")} /> : null}
+                      {nowMinute !== null ? <span className="now-line" style={{ left: pct(nowMinute) }} title={t("schedule.now")} /> : null}
                     </div>
                   </div>
                 ))}

@@ -82,36 +82,73 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(`/consult/${id.data}`);
 }
 
-/** A change elsewhere in the doctor's queue reloads a waiting patient's page after 1–3 s, not at once. */
+type WaitingEntry = { appointmentId: string; patientName: string; reason: string; startsAt: string; checkedInAt: string | null };
+
+/** The waiting room's order: appointment time, then check-in time (as the server's queue). */
+const byQueueOrder = (a: WaitingEntry, b: WaitingEntry) =>
+  a.startsAt.localeCompare(b.startsAt) || (a.checkedInAt ?? "").localeCompare(b.checkedInAt ?? "");
+
+/** A change pushed without its queue (an older server) reloads a waiting patient's page after 1–3 s. */
 const QUEUE_RELOAD_MS = 1_000;
 const QUEUE_RELOAD_JITTER_MS = 2_000;
 
 /**
- * The room's live socket, open while the window is and the appointment is active. The page reloads its
- * data when the socket (re)connects and when something changes: at once when it is this appointment's
- * own status (admitted, ended) or when the viewer is the doctor (someone checked in); otherwise — another
- * patient's move, which only shifts this patient's place in the queue — once per few seconds, spread at
- * random, so that at 9 am thousands of waiting pages do not all reload at every check-in.
+ * The room's live socket, open while the window is and the appointment is active. What the socket
+ * pushes is applied in place: a waiting patient's place in the queue, the doctor's waiting room. The
+ * page reloads its data only when it must: when this appointment's own status changes (what the page
+ * shows changes), when the socket (re)connects (something may have been missed), and when the server
+ * ended the room (session over, window closed: the reload shows why).
  */
-function useRoomSocket(appointmentId: string, enabled: boolean, role: "patient" | "doctor", status: string) {
+function useRoomSocket(
+  appointmentId: string,
+  enabled: boolean,
+  status: string,
+  initial: { queue: { position: number | null; doctorBusy: boolean } | null; waiting: WaitingEntry[] },
+) {
   const [socket, setSocket] = useState<RoomSocket | null>(null);
-  const revalidator = useRevalidator();
+  // The socket's listener outlives renders: it compares with the page's latest status.
   const statusRef = useRef(status);
   statusRef.current = status;
+  const [queue, setQueue] = useState(initial.queue);
+  const [waiting, setWaiting] = useState(initial.waiting);
+  // Fresh data from a reload replaces what was pushed before it.
+  useEffect(() => setQueue(initial.queue), [initial.queue]);
+  useEffect(() => setWaiting(initial.waiting), [initial.waiting]);
+  const revalidator = useRevalidator();
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
   useEffect(() => {
     if (!enabled) return;
-    const opened = openRoomSocket(appointmentId, () => {});
-    setSocket(opened);
     let queued: ReturnType<typeof setTimeout> | undefined;
     const reloadNow = () => {
       clearTimeout(queued);
       queued = undefined;
-      revalidator.revalidate();
+      revalidate.current();
     };
+    const opened = openRoomSocket(appointmentId, (state) => {
+      if (state === "ended") reloadNow();
+    });
+    setSocket(opened);
     const unsubscribe = opened.subscribe((message) => {
-      if (message.type !== "changed") return;
-      if (role === "doctor" || message.status !== statusRef.current) return reloadNow();
-      queued ??= setTimeout(reloadNow, QUEUE_RELOAD_MS + Math.random() * QUEUE_RELOAD_JITTER_MS);
+      switch (message.type) {
+        case "changed":
+          if (message.status !== statusRef.current) return reloadNow();
+          queued ??= setTimeout(reloadNow, QUEUE_RELOAD_MS + Math.random() * QUEUE_RELOAD_JITTER_MS);
+          return;
+        case "queue":
+          setQueue({ position: message.position, doctorBusy: message.inCall });
+          return;
+        case "appointment": {
+          const { entry } = message;
+          setWaiting((list) => {
+            const others = list.filter((w) => w.appointmentId !== message.appointmentId);
+            if (message.status !== "checked_in" || !entry) return others;
+            const updated = { appointmentId: message.appointmentId, patientName: entry.patientName, reason: entry.reason ?? "", startsAt: entry.startsAt, checkedInAt: entry.checkedInAt };
+            return [...others, updated].sort(byQueueOrder);
+          });
+          return;
+        }
+      }
     });
     // Whatever happened while the socket was away (or before it first opened) is loaded on (re)connect.
     const unOpen = opened.onOpen(reloadNow);
@@ -122,11 +159,9 @@ function useRoomSocket(appointmentId: string, enabled: boolean, role: "patient" 
       opened.close();
       setSocket(null);
     };
-    // revalidator is stable enough for this purpose; re-subscribing on each render would drop messages.
-  }, [appointmentId, enabled, role]);
-  return socket;
+  }, [appointmentId, enabled]);
+  return { socket, queue, waiting };
 }
-
 export default function ConsultationRoom() {
   const t = useT();
   const { locale, timeZone } = useViewer();
@@ -135,7 +170,7 @@ export default function ConsultationRoom() {
   const busy = useNavigation().state !== "idle";
   const { appointment: a, role } = data;
   const active = ACTIVE.includes(a.status);
-  const socket = useRoomSocket(a.id, data.inWindow && active, role, a.status);
+  const { socket, queue, waiting } = useRoomSocket(a.id, data.inWindow && active, a.status, { queue: data.queue, waiting: data.waiting });
   const doctorName = `${pick(locale, a.doctor.nameZh, a.doctor.nameEn)} ${t(`title.${a.doctor.title}`)}`;
   const time = (iso: string) => formatDateTime(iso, locale, timeZone, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   const inCall = a.status === "in_consultation" && data.inWindow;
@@ -185,8 +220,8 @@ export default function ConsultationRoom() {
           {role === "patient" && a.status === "checked_in" ? (
             <section className="card waiting" aria-live="polite">
               <h2>{t("consult.waitingFor", { doctor: doctorName })}</h2>
-              {data.queue?.position ? <p className="waiting__position">{t("consult.queuePosition", { position: data.queue.position })}</p> : null}
-              {data.queue?.doctorBusy ? <p>{t("consult.doctorBusy")}</p> : null}
+              {queue?.position ? <p className="waiting__position">{t("consult.queuePosition", { position: queue.position })}</p> : null}
+              {queue?.doctorBusy ? <p>{t("consult.doctorBusy")}</p> : null}
               <p className="muted">{t("consult.waitingHint")}</p>
             </section>
           ) : null}
@@ -217,9 +252,9 @@ export default function ConsultationRoom() {
           {role === "doctor" ? (
             <section className="card" aria-labelledby="waiting-heading">
               <h2 id="waiting-heading">{t("consult.waitingRoom")}</h2>
-              {data.waiting.length === 0 ? <p className="muted">{t("consult.nobodyWaiting")}</p> : null}
+              {waiting.length === 0 ? <p className="muted">{t("consult.nobodyWaiting")}</p> : null}
               <ul className="waiting-list">
-                {data.waiting.map((w) => (
+                {waiting.map((w) => (
                   <li key={w.appointmentId} className={w.appointmentId === a.id ? "waiting-list__item waiting-list__item--current" : "waiting-list__item"}>
                     <div>
                       <strong>{w.patientName}</strong>{" "}

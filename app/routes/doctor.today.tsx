@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { StatusBadge } from "~/components/appointment-card";
-import { useLiveReload } from "~/components/use-live-reload";
+import { useLiveState } from "~/components/use-live-stream";
 import { requireRole } from "~/features/auth/guards.server";
 import { listDoctorAppointments } from "~/features/booking/appointment-access.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
-import { listWaiting } from "~/features/consultation/room.server";
 import { findDoctorByUser } from "~/features/directory/doctor-profile.server";
+import { applyToToday, todayOrder } from "~/features/live/apply-change";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDate, formatDateTime, pick } from "~/utils/format";
 import { addDays, localDateOf, zonedToInstant } from "~/utils/zoned-time";
@@ -18,47 +19,57 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!doctor) throw new Response("No doctor profile", { status: 403 });
   const now = new Date();
   const today = localDateOf(now, clinic.timeZone);
-  const appointments = await listDoctorAppointments(
-    context.db,
-    doctor.id,
-    zonedToInstant(today, 0, clinic.timeZone),
-    zonedToInstant(addDays(today, 1), 0, clinic.timeZone),
-  );
-  const waiting = await listWaiting(context.db, doctor.id);
-  const checkedIn = new Map(waiting.map((w) => [w.appointmentId, w.checkedInAt?.toISOString() ?? null]));
+  const from = zonedToInstant(today, 0, clinic.timeZone);
+  const until = zonedToInstant(addDays(today, 1), 0, clinic.timeZone);
+  const appointments = await listDoctorAppointments(context.db, doctor.id, from, until);
   return json(
     {
       doctor,
       clinicTimeZone: clinic.timeZone,
       now: now.toISOString(),
-      appointments: appointments.map((a) => ({
-        id: a.id,
-        startsAt: a.startsAt.toISOString(),
-        endsAt: a.endsAt.toISOString(),
-        status: a.status,
-        patientName: a.patient.displayName,
-        reason: a.reason,
-        checkedInAt: checkedIn.get(a.id) ?? null,
-      }))
-      // Waiting patients first (longest wait first), then the rest in time order.
-      .sort((x, y) => Number(y.status === "checked_in") - Number(x.status === "checked_in") || (x.checkedInAt ?? x.startsAt).localeCompare(y.checkedInAt ?? y.startsAt)),
+      day: { from: from.toISOString(), until: until.toISOString() },
+      appointments: appointments
+        .map((a) => ({
+          id: a.id,
+          startsAt: a.startsAt.toISOString(),
+          endsAt: a.endsAt.toISOString(),
+          status: a.status,
+          patientName: a.patientName,
+          reason: a.reason,
+          checkedInAt: a.status === "checked_in" ? (a.checkedInAt?.toISOString() ?? null) : null,
+        }))
+        .sort(todayOrder),
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
 
+/** The waiting times tick on without a reload. */
+function useMinuteClock(initial: string) {
+  const [now, setNow] = useState(() => new Date(initial).getTime());
+  useEffect(() => {
+    setNow(Math.max(Date.now(), new Date(initial).getTime()));
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, [initial]);
+  return now;
+}
+
 export default function DoctorToday() {
   const t = useT();
   const { locale } = useViewer();
-  const { doctor, clinicTimeZone, now, appointments } = useLoaderData<typeof loader>();
-  useLiveReload(now);
+  const data = useLoaderData<typeof loader>();
+  const { doctor, clinicTimeZone, day } = data;
+  // What the loader read, then every pushed change applied to it in place.
+  const appointments = useLiveState(data.appointments, data.now, (list, change) => applyToToday(list, change, day));
+  const now = useMinuteClock(data.now);
   const time = (iso: string) => formatDateTime(iso, locale, clinicTimeZone, { hour: "2-digit", minute: "2-digit" });
   return (
     <main id="main" className="page">
       <h1>{t("doctorToday.heading")}</h1>
       <p className="lead">
         {t("doctorToday.date", {
-          date: formatDate(now, locale, clinicTimeZone),
+          date: formatDate(data.now, locale, clinicTimeZone),
           department: pick(locale, doctor.department.nameZh, doctor.department.nameEn),
         })}
       </p>
@@ -69,7 +80,7 @@ export default function DoctorToday() {
       ) : (
         <ul className="appointment-list">
           {appointments.map((a) => (
-            <li key={a.id} className="card appointment-card" data-status={a.status}>
+            <li key={a.id} className="card appointment-card" data-status={a.status} data-appointment-id={a.id}>
               <div className="appointment-card__when">
                 <strong>
                   {time(a.startsAt)}–{time(a.endsAt)}
@@ -78,7 +89,7 @@ export default function DoctorToday() {
                 {a.status === "checked_in" && a.checkedInAt ? (
                   <span className="muted small">
                     {t("consult.waitingSince", {
-                      minutes: Math.max(0, Math.floor((new Date(now).getTime() - new Date(a.checkedInAt).getTime()) / 60_000)),
+                      minutes: Math.max(0, Math.floor((now - new Date(a.checkedInAt).getTime()) / 60_000)),
                     })}
                   </span>
                 ) : null}

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { SlotList } from "~/components/slot-list";
-import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
 import { uuidParam } from "~/features/booking/schemas.server";
+import { slotsByDay } from "~/features/booking/slot-days";
 import { getDoctorProfile } from "~/features/directory/doctor-profile.server";
 import { useT, useViewer } from "~/i18n/use-t";
 import { orErrorPage } from "~/utils/domain-response.server";
@@ -12,7 +12,7 @@ import { languageName, pick } from "~/utils/format";
 
 const SHOWN_DAYS = 14;
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const doctorId = uuidParam.safeParse(params.doctorId);
   if (!doctorId.success) throw new Response("Not found", { status: 404 });
   const [doctor, policy] = await Promise.all([
@@ -20,25 +20,21 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     getBookingPolicy(context.db),
   ]);
   const now = new Date();
-  const slots = await freeSlotsOfDoctor(context.db, doctor.id, policy, now, {
-    until: new Date(now.getTime() + SHOWN_DAYS * 24 * 60 * 60_000),
-  });
+  const slots = await context.slots.slotsOf(doctor.id, policy, now, new Date(now.getTime() + SHOWN_DAYS * 24 * 60 * 60_000));
+  const requestedDay = new URL(request.url).searchParams.get("day");
   return json({
     doctor,
     clinicTimeZone: policy.timeZone,
-    slots: slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() })),
+    ...slotsByDay(slots, context.timeZone, requestedDay),
     role: context.auth.user?.role ?? null,
-    days: Math.min(SHOWN_DAYS, policy.bookingHorizonDays),
+    shownDays: Math.min(SHOWN_DAYS, policy.bookingHorizonDays),
   });
 }
 
 export default function DoctorProfile() {
   const t = useT();
   const { locale, timeZone } = useViewer();
-  const { doctor, clinicTimeZone, slots, role, days } = useLoaderData<typeof loader>();
-  const bookHref = (start: string) => `/doctors/${doctor.id}/book?${new URLSearchParams({ start })}`;
-  const href = (start: string) =>
-    role === null ? `/login?${new URLSearchParams({ redirectTo: bookHref(start) })}` : bookHref(start);
+  const { doctor, clinicTimeZone, days, day, slots, role, shownDays } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page">
       <p>
@@ -71,29 +67,36 @@ export default function DoctorProfile() {
         </div>
       </section>
 
-      <h2>{t("doctor.freeSlotsHeading", { days })}</h2>
+      <h2>{t("doctor.freeSlotsHeading", { days: shownDays })}</h2>
       <p className="muted">
         {t("doctor.timesShownIn", { timeZone })}{" "}
         {timeZone !== clinicTimeZone ? t("doctor.clinicTimeNote", { timeZone: clinicTimeZone }) : null}
       </p>
       {role === null ? <p className="notice">{t("doctor.signInToBook")}</p> : null}
       {role !== null && role !== "patient" ? <p className="notice">{t("doctor.onlyPatientsBook")}</p> : null}
-      {slots.length === 0 ? (
-        <p className="card empty">{t("doctor.noSlots", { days })}</p>
+      {days.length === 0 ? (
+        <p className="card empty">{t("doctor.noSlots", { days: shownDays })}</p>
       ) : (
-        <SlotList
-          slots={slots}
-          clinicTimeZone={clinicTimeZone}
-          renderSlot={(slot, label) =>
-            role === null || role === "patient" ? (
-              <Link className="slot" to={href(slot.start)}>
-                {label}
-              </Link>
-            ) : (
-              <span className="slot slot--static">{label}</span>
-            )
-          }
-        />
+        // Choosing a time opens the booking form for it (someone not signed in is asked to sign in
+        // first and comes back to it): one form, a button a slot.
+        <Form method="get" action={`/doctors/${doctor.id}/book`}>
+          <SlotList
+            days={days}
+            day={day}
+            slots={slots}
+            clinicTimeZone={clinicTimeZone}
+            dayHref={(date) => `/doctors/${doctor.id}?day=${date}`}
+            renderSlot={(slot, label) =>
+              role === null || role === "patient" ? (
+                <button type="submit" name="start" value={slot.start} className="slot">
+                  {label}
+                </button>
+              ) : (
+                <span className="slot slot--static">{label}</span>
+              )
+            }
+          />
+        </Form>
       )}
     </main>
   );

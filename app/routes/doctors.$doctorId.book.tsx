@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError, TextArea } from "~/components/field";
+import { AlternativeSlots } from "~/components/slot-list";
 
 import { requireRole } from "~/features/auth/guards.server";
 import { consumeLimit, LIMITS } from "~/features/auth/rate-limit.server";
@@ -161,18 +162,7 @@ export default function BookAppointment() {
             {t("book.submit")}
           </button>
         ) : null}
-        {alternatives.length > 0 ? (
-          <fieldset className="alternatives">
-            <legend>{t("book.alternatives")}</legend>
-            <div className="slot-grid">
-              {alternatives.map((a) => (
-                <button key={a.start} type="submit" name="start" value={a.start} className="slot" disabled={busy}>
-                  <span className="slot__time">{when(a.start)}</span>
-                </button>
-              ))}
-            </div>
-          </fieldset>
-        ) : null}
+        <AlternativeSlots alternatives={alternatives} disabled={busy} />
       </Form>
       <p className="aside">
         <Link to={`/doctors/${doctor.id}`}>{t("book.chooseAnother")}</Link>

@@ -2,33 +2,51 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { freeSlotsOf } from "~/features/booking/availability.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
-import { listDepartments, listDoctors } from "~/features/directory/list-doctors.server";
+import { DIRECTORY_PAGE_SIZE, listDepartments, listDoctors } from "~/features/directory/list-doctors.server";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDateTime, languageName, pick } from "~/utils/format";
 
 const filterSchema = z.object({
   department: z.string().max(60).optional().catch(undefined),
   q: z.string().max(100).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [departments, doctors, policy] = await Promise.all([
+  const [departments, { doctors, total }, policy] = await Promise.all([
     listDepartments(context.db),
-    listDoctors(context.db, { departmentCode: params.department || undefined, query: params.q }),
+    listDoctors(context.db, { departmentCode: params.department || undefined, query: params.q }, params.page),
     getBookingPolicy(context.db),
   ]);
-  const slots = await freeSlotsOf(context.db, doctors.map((d) => d.id), policy, new Date());
-  const withNextSlot = doctors.map((d) => ({ ...d, nextFree: slots.get(d.id)?.[0]?.start.toISOString() ?? null }));
-  return json({ departments, doctors: withNextSlot, filter: params, horizonDays: policy.bookingHorizonDays });
+  const nextFree = await context.slots.nextFree(
+    doctors.map((d) => d.id),
+    policy,
+    new Date(),
+  );
+  const withNextSlot = doctors.map((d) => ({ ...d, nextFree: nextFree.get(d.id)?.toISOString() ?? null }));
+  return json({
+    departments,
+    doctors: withNextSlot,
+    filter: params,
+    total,
+    pages: Math.max(1, Math.ceil(total / DIRECTORY_PAGE_SIZE)),
+    horizonDays: policy.bookingHorizonDays,
+  });
 }
 
 export default function DoctorDirectory() {
   const t = useT();
   const { locale, timeZone } = useViewer();
-  const { departments, doctors, filter, horizonDays } = useLoaderData<typeof loader>();
+  const { departments, doctors, filter, total, pages, horizonDays } = useLoaderData<typeof loader>();
+  const pageHref = (page: number) => {
+    const search = new URLSearchParams();
+    if (filter.department) search.set("department", filter.department);
+    if (filter.q) search.set("q", filter.q);
+    if (page > 1) search.set("page", String(page));
+    return `/doctors${search.size ? `?${search}` : ""}`;
+  };
   return (
     <main id="main" className="page">
       <h1>{t("doctors.heading")}</h1>
@@ -53,7 +71,8 @@ export default function DoctorDirectory() {
         </button>
       </Form>
       <p className="muted" aria-live="polite">
-        {t("doctors.count", { count: doctors.length })}
+        {t("doctors.count", { count: total })}
+        {pages > 1 ? ` · ${t("doctors.page", { page: filter.page, pages })}` : null}
       </p>
       {doctors.length === 0 ? <p className="empty">{t("doctors.none")}</p> : null}
       <ul className="doctor-list">
@@ -100,6 +119,21 @@ export default function DoctorDirectory() {
           </li>
         ))}
       </ul>
+      {pages > 1 ? (
+        <nav className="pager" aria-label={t("doctors.pages")}>
+          {filter.page > 1 ? (
+            <Link className="button button--small" rel="prev" to={pageHref(Math.min(filter.page - 1, pages))}>
+              ← {t("doctors.previousPage")}
+            </Link>
+          ) : null}
+          <span className="muted">{t("doctors.page", { page: filter.page, pages })}</span>
+          {filter.page < pages ? (
+            <Link className="button button--small" rel="next" to={pageHref(filter.page + 1)}>
+              {t("doctors.nextPage")} →
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
     </main>
   );
 }

@@ -2,19 +2,24 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/features/auth/guards.server";
 import { changedSince } from "~/features/clinic-schedule/schedule.server";
 import { findDoctorByUser } from "~/features/directory/doctor-profile.server";
+import type { StreamMessage } from "~/features/live/live-delivery.server";
 
 const HEARTBEAT_MS = 15_000;
 
 /**
- * Server-Sent Events for the live schedule pages: one `changed` event whenever an appointment is booked,
- * checked in, admitted, ended, cancelled or marked no-show — on any app instance (PostgreSQL NOTIFY).
- * Clinic staff hear of every doctor; a doctor only of their own appointments. The browser's EventSource
- * reconnects by itself, and the page reloads its data when it does.
+ * Server-Sent Events for the live schedule pages (a doctor's Today, the clinic board): `appointment`
+ * events carry what changed (status, and the appointment as the page shows it), so the page updates in
+ * place; `resync` asks it to read everything again (after a lost database connection, or when something
+ * changed between the page's render and this connection). Clinic staff hear of every doctor, a doctor of
+ * their own appointments only, as the delivery rules decide. The stream belongs to the login session
+ * and ends with it; the browser's EventSource reconnects by itself.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireRole(request, context, ["staff", "admin", "doctor"]);
+  const { sessionId, sessionEndsAt } = context.auth;
+  if (!sessionId || !sessionEndsAt) throw new Response("Unauthorized", { status: 401 });
   const doctorId = user.role === "doctor" ? ((await findDoctorByUser(context.db, user.id))?.id ?? "none") : null;
-  // Anything that changed between the page's render and this connection is announced at once.
+  // Anything that changed between the page's render and this connection: the page reads it again.
   const since = new Date(new URL(request.url).searchParams.get("since") ?? "");
   const missed = Number.isNaN(since.getTime()) ? false : await changedSince(context.db, since, doctorId);
   const encoder = new TextEncoder();
@@ -28,29 +33,37 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           cleanup();
         }
       };
-      write("retry: 1000\n: connected\n\n");
-      if (missed) write(`event: changed\ndata: {}\n\n`);
-      const unsubscribe = context.live.subscribe((event) => {
-        if (event.kind !== "appointment") return;
-        if (doctorId && event.doctorId !== doctorId) return;
-        write(`event: changed\ndata: ${JSON.stringify({ appointmentId: event.appointmentId, status: event.status })}\n\n`);
-      });
-      // Events were lost while the database was away: the page reads everything again.
-      const unResync = context.live.onResync(() => write(`event: changed\ndata: {}\n\n`));
-      const beat = setInterval(() => write(": beat\n\n"), HEARTBEAT_MS);
-      cleanup = () => {
-        clearInterval(beat);
-        unsubscribe();
-        unResync();
-      };
-      request.signal.addEventListener("abort", () => {
+      const end = () => {
         cleanup();
         try {
           controller.close();
         } catch {
           // already closed
         }
-      });
+      };
+      write("retry: 1000\n: connected\n\n");
+      if (missed) write("event: resync\ndata: {}\n\n");
+      const remove = context.live.addStream(
+        {
+          ...(doctorId ? { kind: "today" as const, doctorId } : { kind: "board" as const }),
+          userId: user.id,
+          sessionId,
+          sessionEndsAt,
+          // The session ended: say so, so the page stops reconnecting and asks to sign in again.
+          close: (reason) => {
+            if (reason === "session-ended") write("event: session-ended\ndata: {}\n\n");
+            end();
+          },
+        },
+        (message: StreamMessage) =>
+          write(message === "resync" ? "event: resync\ndata: {}\n\n" : `event: appointment\ndata: ${JSON.stringify(message)}\n\n`),
+      );
+      const beat = setInterval(() => write(": beat\n\n"), HEARTBEAT_MS);
+      cleanup = () => {
+        clearInterval(beat);
+        remove();
+      };
+      request.signal.addEventListener("abort", end);
     },
     cancel() {
       cleanup();

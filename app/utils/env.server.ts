@@ -18,6 +18,10 @@ const envSchema = z.object({
   ),
   PGLITE_DIR: z.string().trim().min(1).default("data/pglite"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Worker processes sharing the port; unset: one per core on PostgreSQL, one on the embedded database. */
+  WEB_CONCURRENCY: optionalText.pipe(z.string().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(z.number().int().min(1).max(64)).optional()),
+  /** Signs the arrival tickets of the line shown when the server is full; several instances should share it. */
+  ARRIVAL_SECRET: optionalText.pipe(z.string().min(32, "must have at least 32 characters").optional()),
   /** How many proxies in front of the app to trust for the client's address (Express "trust proxy"). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Seed the demo hospital into a new embedded database (never into a PostgreSQL server on its own). */
@@ -60,6 +64,19 @@ const envSchema = z.object({
 );
 
 export type Env = z.infer<typeof envSchema>;
+
+/**
+ * How many worker processes serve: `WEB_CONCURRENCY`, else one per core on a PostgreSQL server. The
+ * embedded database lives inside one process and stays one process; so does `npm run dev`.
+ */
+export function workerCount(env: Env, cores: number): { count: number; warning?: string } {
+  if (!env.DATABASE_URL) {
+    const warning = env.WEB_CONCURRENCY && env.WEB_CONCURRENCY > 1 ? "WEB_CONCURRENCY is ignored on the embedded database (it lives in one process)." : undefined;
+    return { count: 1, warning };
+  }
+  if (env.WEB_CONCURRENCY) return { count: env.WEB_CONCURRENCY };
+  return { count: env.NODE_ENV === "development" ? 1 : Math.max(1, cores) };
+}
 
 /**
  * Reads and checks the environment once, at boot. A bad value stops the start with a message that names

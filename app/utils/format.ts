@@ -1,23 +1,44 @@
 import type { Locale } from "~/i18n";
 
+/**
+ * Building an `Intl.DateTimeFormat` costs far more than formatting with one (a doctor's profile formats
+ * hundreds of times): one formatter per locale, zone and options, kept for the life of the process.
+ */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    dateTimeFormats.set(key, format);
+  }
+  return format;
+}
+
 /** Dates and times are always formatted for the viewer's locale and in an explicit IANA time zone. */
 export function formatDateTime(
   instant: Date | string,
-  locale: Locale,
+  locale: Locale | "en",
   timeZone: string,
   options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" },
 ): string {
-  return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(new Date(instant));
+  return dateTimeFormat(locale, timeZone, options).format(typeof instant === "string" ? Date.parse(instant) : instant);
 }
 
 export function formatDate(instant: Date | string, locale: Locale, timeZone: string): string {
   return formatDateTime(instant, locale, timeZone, { dateStyle: "full" });
 }
 
+const languageNames = new Map<Locale, Intl.DisplayNames>();
 /** The name of a language code in the viewer's language: "yue" → "粤语" / "Cantonese". */
 export function languageName(code: string, locale: Locale): string {
   try {
-    return new Intl.DisplayNames([locale], { type: "language" }).of(code) ?? code;
+    let names = languageNames.get(locale);
+    if (!names) {
+      names = new Intl.DisplayNames([locale], { type: "language" });
+      languageNames.set(locale, names);
+    }
+    return names.of(code) ?? code;
   } catch {
     return code;
   }

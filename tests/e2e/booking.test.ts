@@ -21,9 +21,12 @@ async function doctorWithSlots(index: number) {
   const html = await (await fetch(`${baseURL}/doctors`)).text();
   const ids = [...new Set([...html.matchAll(/href="\/doctors\/([0-9a-f-]{36})"/g)].map((m) => m[1]!))];
   const doctorId = ids[index]!;
-  const profile = await (await fetch(`${baseURL}/doctors/${doctorId}`)).text();
+  // The profile shows a day at a time: read every day it offers.
+  const first = await (await fetch(`${baseURL}/doctors/${doctorId}`)).text();
+  const days = [...new Set([...first.matchAll(/\?day=(\d{4}-\d{2}-\d{2})"/g)].map((m) => m[1]!))];
+  const pages = await Promise.all(days.map(async (day) => (await fetch(`${baseURL}/doctors/${doctorId}?day=${day}`)).text()));
   // Tomorrow and later: the consultation-room tests use the next minutes of the same doctors.
-  return { doctorId, starts: slotStarts(profile).filter((s) => new Date(s).getTime() > Date.now() + 24 * 60 * 60_000) };
+  return { doctorId, starts: pages.flatMap(slotStarts).filter((s) => new Date(s).getTime() > Date.now() + 24 * 60 * 60_000) };
 }
 
 describe("booking in the browser", () => {
@@ -44,7 +47,9 @@ describe("booking in the browser", () => {
     await expect.poll(() => page.getByText("Times are shown in your time zone (America/New_York).").count()).toBe(1);
     expect(await page.locator(".slot__clinic").count()).toBeGreaterThan(0);
 
-    await page.locator(".slot-day").nth(1).locator("a.slot").nth(2).click();
+    await page.locator(".day-strip__day").nth(1).click();
+    await page.waitForURL(/\?day=/);
+    await page.locator(".slot-day button.slot").nth(2).click();
     await page.waitForURL(/\/book\?start=/);
     // A too-short reason is refused by the field, and what was typed stays.
     await page.getByLabel("Reason for visit").fill("flu");
@@ -68,7 +73,9 @@ describe("booking in the browser", () => {
 
     await page.getByRole("link", { name: "Reschedule" }).click();
     await page.waitForURL(/reschedule$/);
-    await page.locator(".slot-day").nth(2).locator("button.slot").first().click();
+    await page.locator(".day-strip__day").nth(2).click();
+    await page.waitForURL(/reschedule\?day=/);
+    await page.locator(".slot-day button.slot").first().click();
     await page.waitForURL(/rescheduled=1$/);
     const moved = readEvent(await (await context.request.get(`${appointmentUrl}/calendar.ics`)).text());
     expect(moved.uid).toBe(first.uid);

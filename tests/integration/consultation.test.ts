@@ -252,7 +252,7 @@ describe("audit trail of the room", () => {
 });
 
 describe("live events", () => {
-  it("publishes every transition to the live channel with the appointment's new status", async () => {
+  it("publishes every transition with what changed: the new and previous status, the entry and the doctor's queue after it", async () => {
     const { appointment, doctor, patient, asPatient, asDoctor } = await makeConsultation(db());
     const missed = await makeConsultation(db(), { start: "10:00" });
     const heard: LiveEvent[] = [];
@@ -270,15 +270,24 @@ describe("live events", () => {
       await move(missed.asDoctor, missed.appointment.id, "noShow", "10:10");
       expect(await waitFor(() => appointmentEvents(missed.appointment.id).length >= 1)).toBe(true);
 
-      expect(appointmentEvents(appointment.id)).toEqual(
-        ["checked_in", "in_consultation", "completed"].map((status) => ({
+      expect(appointmentEvents(appointment.id)).toMatchObject(
+        [
+          ["booked", "checked_in", { waiting: [appointment.id], inCall: false }],
+          ["checked_in", "in_consultation", { waiting: [], inCall: true }],
+          ["in_consultation", "completed", { waiting: [], inCall: false }],
+        ].map(([previous, status, queue]) => ({
           kind: "appointment",
           appointmentId: appointment.id,
           doctorId: doctor.id,
           patientId: patient.id,
+          previous,
           status,
+          queue,
         })),
       );
+      const [checkedIn, admitted] = appointmentEvents(appointment.id);
+      expect(checkedIn!.entry).toMatchObject({ patientName: expect.any(String), reason: expect.any(String), admittedAt: null });
+      expect(Date.parse(admitted!.entry!.admittedAt!)).toBeGreaterThanOrEqual(Date.parse(admitted!.entry!.checkedInAt!));
       expect(appointmentEvents(missed.appointment.id)).toMatchObject([{ status: "no_show" }]);
 
       // A refused transition announces nothing.

@@ -4,7 +4,7 @@ import { departments, doctors, users } from "~db/schema";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { hasDemoHospital, seedDemoHospital } from "~db/seed";
 import { signIn } from "~/features/auth/sign-in.server";
-import { listDoctors } from "~/features/directory/list-doctors.server";
+import { DIRECTORY_PAGE_SIZE, listDoctors } from "~/features/directory/list-doctors.server";
 import { createTestDatabase } from "../helpers/database";
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -42,13 +42,23 @@ describe("the demo hospital", () => {
   });
 
   it("finds doctors by department and by a specialty in either language", async () => {
-    const respiratory = await listDoctors(handle.db, { departmentCode: "respiratory" });
+    const { doctors: respiratory, total } = await listDoctors(handle.db, { departmentCode: "respiratory" });
+    expect(total).toBe(respiratory.length);
     expect(respiratory.length).toBeGreaterThanOrEqual(2);
     expect(respiratory.every((d) => d.department.code === "respiratory")).toBe(true);
-    const asthmaEn = await listDoctors(handle.db, { query: "asthma" });
-    const asthmaZh = await listDoctors(handle.db, { query: "哮喘" });
+    const { doctors: asthmaEn } = await listDoctors(handle.db, { query: "asthma" });
+    const { doctors: asthmaZh } = await listDoctors(handle.db, { query: "哮喘" });
     expect(asthmaEn.map((d) => d.id).sort()).toEqual(asthmaZh.map((d) => d.id).sort());
     expect(asthmaEn.length).toBeGreaterThan(0);
-    expect(await listDoctors(handle.db, { query: "%" })).toHaveLength(0);
+    expect((await listDoctors(handle.db, { query: "%" })).doctors).toHaveLength(0);
+  });
+
+  it("lists the directory a page at a time, with the count of all matches and nothing past the last page", async () => {
+    const all = await listDoctors(handle.db, {});
+    expect(all.total).toBe(13);
+    const small = DIRECTORY_PAGE_SIZE;
+    expect(all.doctors).toHaveLength(Math.min(13, small));
+    const beyond = await listDoctors(handle.db, {}, 99);
+    expect(beyond).toEqual({ doctors: [], total: 13 });
   });
 });

@@ -1,9 +1,14 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { users } from "~db/schema";
+import { publish } from "~/features/live/publish.server";
 import type { Locale } from "~/i18n";
 
 /** Remembers a signed-in person's language across devices. */
 export async function savePreferredLocale(db: Db, userId: string, locale: Locale) {
-  await db.update(users).set({ locale, updatedAt: new Date() }).where(eq(users.id, userId));
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ locale, updatedAt: new Date() }).where(eq(users.id, userId));
+    // Cached copies of this person's sessions carry the old language.
+    await publish(tx, { kind: "user-changed", userId });
+  });
 }

@@ -5,10 +5,12 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, gt, inArray, ne } from "drizzle-orm";
 import { Lucia, TimeSpan } from "lucia";
 import type { Db } from "~db/client.server";
 import { sessions, users } from "~db/schema";
+import type { LiveHub } from "~/features/live/hub.server";
+import { publish } from "~/features/live/publish.server";
 
 export const SESSION_COOKIE = "yz_session";
 const IDLE_TIMEOUT = new TimeSpan(2, "h");
@@ -63,11 +65,13 @@ export type SessionUser = {
 export type Auth = {
   user: SessionUser | null;
   sessionId: string | null;
+  /** When the session ends unless it is used again (idle expiry), or at the latest (absolute expiry). */
+  sessionEndsAt: Date | null;
   /** A Set-Cookie header to send when the session was renewed or found invalid. */
   setCookie: string | null;
 };
 
-export const ANONYMOUS: Auth = { user: null, sessionId: null, setCookie: null };
+export const ANONYMOUS: Auth = { user: null, sessionId: null, sessionEndsAt: null, setCookie: null };
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -85,31 +89,145 @@ export function readSessionToken(cookieHeader: string | null | undefined): strin
   return null;
 }
 
-/** Resolves the person behind a request's cookie; renews the session when half its idle time is gone. */
-export async function authenticate(db: Db, cookieHeader: string | null | undefined): Promise<Auth> {
+/**
+ * Resolves the person behind a request's cookie; renews the session when half its idle time is gone.
+ * Live connections (room sockets, event streams) pass `renew: false`: only pages a person opens keep a
+ * session alive, never a socket left open.
+ */
+export async function authenticate(db: Db, cookieHeader: string | null | undefined, options: { renew?: boolean } = {}): Promise<Auth> {
   const token = readSessionToken(cookieHeader);
   if (!token) return ANONYMOUS;
+  const sessionId = hashToken(token);
+  const cache = sessionCaches.get(db);
+  const cached = cache?.read(sessionId);
+  if (cached) return cached;
+  if (options.renew === false) return readSession(db, sessionId);
   const lucia = luciaFor(db);
-  const { session, user } = await lucia.validateSession(hashToken(token));
+  const { session, user } = await lucia.validateSession(sessionId);
   if (!session) {
     return { ...ANONYMOUS, setCookie: lucia.createBlankSessionCookie().serialize() };
   }
   if (Date.now() - session.createdAt.getTime() > ABSOLUTE_LIFETIME_MS) {
-    await lucia.invalidateSession(session.id);
+    await endSessions(db, { sessionIds: [session.id] });
     return { ...ANONYMOUS, setCookie: lucia.createBlankSessionCookie().serialize() };
   }
-  return {
-    user: {
-      id: user.id,
-      email: user.email,
-      displayName: user.displayName,
-      role: user.role,
-      locale: user.locale,
-      timeZone: user.timeZone,
-    },
+  const auth: Auth = {
+    user: sessionUser(user),
     sessionId: session.id,
+    sessionEndsAt: endOf(session.expiresAt, session.createdAt),
     setCookie: session.fresh ? lucia.createSessionCookie(token).serialize() : null,
   };
+  cache?.remember(auth, session.expiresAt);
+  return auth;
+}
+
+/** A validated session is reused from memory for at most this long (its end is announced sooner). */
+const SESSION_CACHE_MS = 10_000;
+const SESSION_CACHE_MAX = 50_000;
+
+type SessionCache = {
+  read(sessionId: string): Auth | null;
+  remember(auth: Auth, expiresAt: Date): void;
+};
+const sessionCaches = new WeakMap<Db, SessionCache>();
+
+/**
+ * Keeps validated sessions in memory for this database handle for a few seconds: every page a signed-in
+ * person opens reads their session, and at 9 am that read is a large share of the database's work. A
+ * session's end (sign-out, password change, deactivation, expiry) and any change to its user reach every
+ * instance through NOTIFY and drop the copy at once; after a lost connection the whole cache is dropped.
+ * A session that is due for renewal is always read from the database (which renews it).
+ */
+export function cacheSessions(db: Db, hub: LiveHub): () => void {
+  const entries = new Map<string, { auth: Auth; until: number }>();
+  sessionCaches.set(db, {
+    read(sessionId) {
+      const entry = entries.get(sessionId);
+      if (!entry) return null;
+      if (Date.now() >= entry.until) {
+        entries.delete(sessionId);
+        return null;
+      }
+      return entry.auth;
+    },
+    remember(auth, expiresAt) {
+      if (!auth.user || !auth.sessionId || !auth.sessionEndsAt) return;
+      // Reused only until lucia would renew it (half the idle time left) and never past its end.
+      const renewalDue = expiresAt.getTime() - IDLE_TIMEOUT.milliseconds() / 2;
+      const until = Math.min(Date.now() + SESSION_CACHE_MS, renewalDue, auth.sessionEndsAt.getTime());
+      if (until <= Date.now()) return;
+      if (entries.size >= SESSION_CACHE_MAX) entries.delete(entries.keys().next().value!);
+      entries.set(auth.sessionId, { auth: { ...auth, setCookie: null }, until });
+    },
+  });
+  const unsubscribe = hub.subscribe((event) => {
+    if (event.kind === "sessions-ended") {
+      if ("sessionIds" in event) for (const id of event.sessionIds) entries.delete(id);
+      else dropUser(event.userId);
+    } else if (event.kind === "user-changed") {
+      dropUser(event.userId);
+    }
+  });
+  const dropUser = (userId: string) => {
+    for (const [id, entry] of entries) if (entry.auth.user?.id === userId) entries.delete(id);
+  };
+  const unResync = hub.onResync(() => entries.clear());
+  return () => {
+    unsubscribe();
+    unResync();
+    sessionCaches.delete(db);
+  };
+}
+
+function sessionUser(user: SessionUser): SessionUser {
+  return { id: user.id, email: user.email, displayName: user.displayName, role: user.role, locale: user.locale, timeZone: user.timeZone };
+}
+
+const endOf = (expiresAt: Date, createdAt: Date) => new Date(Math.min(expiresAt.getTime(), createdAt.getTime() + ABSOLUTE_LIFETIME_MS));
+
+/** A session as it stands, without renewing it. */
+async function readSession(db: Db, sessionId: string): Promise<Auth> {
+  const [row] = await db
+    .select({
+      expiresAt: sessions.expiresAt,
+      createdAt: sessions.createdAt,
+      user: { id: users.id, email: users.email, displayName: users.displayName, role: users.role, locale: users.locale, timeZone: users.timeZone },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, new Date())));
+  if (!row || Date.now() - row.createdAt.getTime() > ABSOLUTE_LIFETIME_MS) return ANONYMOUS;
+  return { user: row.user, sessionId, sessionEndsAt: endOf(row.expiresAt, row.createdAt), setCookie: null };
+}
+
+/** When each of these sessions ends now (renewals included); a session that is gone is missing from the map. */
+export async function sessionEnds(db: Db, sessionIds: readonly string[]): Promise<Map<string, Date>> {
+  if (sessionIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: sessions.id, expiresAt: sessions.expiresAt, createdAt: sessions.createdAt })
+    .from(sessions)
+    .where(inArray(sessions.id, [...sessionIds]));
+  const now = Date.now();
+  return new Map(rows.map((r) => [r.id, endOf(r.expiresAt, r.createdAt)] as const).filter(([, end]) => end.getTime() > now));
+}
+
+/**
+ * Ends sessions — some by id, or all of a user's but one — and tells every app instance, whose live
+ * connections of those sessions then close.
+ */
+async function endSessions(db: Db, which: { sessionIds: string[] } | { userId: string; except: string | null }) {
+  await db.transaction(async (tx) => {
+    if ("sessionIds" in which) {
+      if (which.sessionIds.length === 0) return;
+      await tx.delete(sessions).where(inArray(sessions.id, which.sessionIds));
+      await publish(tx, { kind: "sessions-ended", sessionIds: which.sessionIds });
+    } else {
+      await tx
+        .delete(sessions)
+        .where(which.except ? and(eq(sessions.userId, which.userId), ne(sessions.id, which.except)) : eq(sessions.userId, which.userId));
+      await publish(tx, { kind: "sessions-ended", userId: which.userId, except: which.except });
+    }
+  });
 }
 
 /**
@@ -120,7 +238,7 @@ export async function authenticate(db: Db, cookieHeader: string | null | undefin
 export async function startSession(db: Db, userId: string, cookieHeader: string | null): Promise<string> {
   const lucia = luciaFor(db);
   const previous = readSessionToken(cookieHeader);
-  if (previous) await lucia.invalidateSession(hashToken(previous));
+  if (previous) await endSessions(db, { sessionIds: [hashToken(previous)] });
   const token = randomBytes(32).toString("base64url");
   await lucia.createSession(userId, { createdAt: new Date() }, { sessionId: hashToken(token) });
   return lucia.createSessionCookie(token).serialize();
@@ -130,19 +248,13 @@ export async function startSession(db: Db, userId: string, cookieHeader: string 
 export async function endSession(db: Db, cookieHeader: string | null): Promise<string> {
   const lucia = luciaFor(db);
   const token = readSessionToken(cookieHeader);
-  if (token) await lucia.invalidateSession(hashToken(token));
+  if (token) await endSessions(db, { sessionIds: [hashToken(token)] });
   return lucia.createBlankSessionCookie().serialize();
 }
 
-/** Ends every session of a user except the one given (after a password change). */
+/** Ends every session of a user except the one given (after a password change, a deactivation). */
 export async function endOtherSessions(db: Db, userId: string, keepSessionId: string | null) {
-  await db
-    .delete(sessions)
-    .where(
-      keepSessionId
-        ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId))
-        : eq(sessions.userId, userId),
-    );
+  await endSessions(db, { userId, except: keepSessionId });
 }
 
 export async function deleteExpiredSessions(db: Db) {

@@ -1,14 +1,11 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "~db/client.server";
-import { appointments, departments, doctors, users } from "~db/schema";
+import { appointments, consultations, departments, doctors, users } from "~db/schema";
 import type { Role } from "~/features/auth/roles";
 import { NotFoundError } from "~/utils/errors";
 
 /** Whoever is acting: every query about appointments is scoped to them. */
 export type Actor = { id: string; role: Role };
-
-const doctorUser = alias(users, "doctor_user");
 
 const detailColumns = {
   id: appointments.id,
@@ -39,7 +36,6 @@ function baseQuery(db: Db) {
     .from(appointments)
     .innerJoin(users, eq(users.id, appointments.patientId))
     .innerJoin(doctors, eq(doctors.id, appointments.doctorId))
-    .innerJoin(doctorUser, eq(doctorUser.id, doctors.userId))
     .innerJoin(departments, eq(departments.id, doctors.departmentId));
 }
 
@@ -94,9 +90,24 @@ export async function listPatientAppointments(db: Db, patientId: string, now = n
   return { upcoming, past };
 }
 
-/** One doctor's appointments in [from, until), in time order, cancelled ones included. */
+/**
+ * One doctor's appointments in [from, until), in time order, cancelled ones included, each with when
+ * the patient checked in (for the waiting ones). One query.
+ */
 export async function listDoctorAppointments(db: Db, doctorId: string, from: Date, until: Date) {
-  return baseQuery(db)
+  return db
+    .select({
+      id: appointments.id,
+      startsAt: appointments.startsAt,
+      endsAt: appointments.endsAt,
+      status: appointments.status,
+      reason: appointments.reason,
+      patientName: users.displayName,
+      checkedInAt: consultations.checkedInAt,
+    })
+    .from(appointments)
+    .innerJoin(users, eq(users.id, appointments.patientId))
+    .leftJoin(consultations, eq(consultations.appointmentId, appointments.id))
     .where(and(eq(appointments.doctorId, doctorId), gte(appointments.startsAt, from), lt(appointments.startsAt, until)))
     .orderBy(asc(appointments.startsAt));
 }

@@ -69,7 +69,15 @@ export async function bookAppointment(db: Db, request: BookingRequest, now = new
     .onConflictDoNothing()
     .returning({ id: appointments.id });
   if (inserted) {
-    await publish(db, { kind: "appointment", appointmentId: inserted.id, doctorId: request.doctorId, patientId: request.patientId, status: "booked" });
+    await publish(db, {
+      kind: "appointment",
+      appointmentId: inserted.id,
+      doctorId: request.doctorId,
+      patientId: request.patientId,
+      status: "booked",
+      previous: null,
+      slotsChanged: true,
+    });
     return { appointmentId: inserted.id, created: true };
   }
   return explainRefusal(db, request, requested.slot, alternatives);

@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
+import type { AppointmentEntry } from "~/features/live/events";
 import { publish } from "~/features/live/publish.server";
 import { sqlState } from "~/utils/db-errors.server";
 import { ConflictError, ForbiddenError, InvalidRequestError } from "~/utils/errors";
@@ -90,7 +91,16 @@ export async function rescheduleAppointment(
         entityId: current.id,
         detail: { from: current.startsAt.toISOString(), to: requested.slot.start.toISOString() },
       });
-      await publish(tx, { kind: "appointment", appointmentId: current.id, doctorId: current.doctor.id, patientId: current.patient.id, status: "booked" });
+      await publish(tx, {
+        kind: "appointment",
+        appointmentId: current.id,
+        doctorId: current.doctor.id,
+        patientId: current.patient.id,
+        status: current.status,
+        previous: current.status,
+        entry: entryOf(current, requested.slot),
+        slotsChanged: true,
+      });
       return { appointmentId: current.id, doctorId: current.doctor.id };
     });
   } catch (error) {
@@ -127,7 +137,28 @@ export async function cancelAppointment(
       })
       .where(eq(appointments.id, current.id));
     await recordAudit(tx, { actorId: actor.id, action: "appointment.cancelled", entityType: "appointment", entityId: current.id });
-    await publish(tx, { kind: "appointment", appointmentId: current.id, doctorId: current.doctor.id, patientId: current.patient.id, status: "cancelled" });
+    await publish(tx, {
+      kind: "appointment",
+      appointmentId: current.id,
+      doctorId: current.doctor.id,
+      patientId: current.patient.id,
+      status: "cancelled",
+      previous: current.status,
+      entry: entryOf(current, { start: current.startsAt, end: current.endsAt }),
+      slotsChanged: true,
+    });
     return { appointmentId: current.id };
   });
+}
+
+/** The appointment as the doctor's pages and the board show it, at its (new) time. */
+function entryOf(current: { patient: { displayName: string }; reason: string }, at: { start: Date; end: Date }): AppointmentEntry {
+  return {
+    startsAt: at.start.toISOString(),
+    endsAt: at.end.toISOString(),
+    patientName: current.patient.displayName,
+    reason: current.reason,
+    checkedInAt: null,
+    admittedAt: null,
+  };
 }

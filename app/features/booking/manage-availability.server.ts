@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, availabilityExceptions, availabilityRules, doctors, users } from "~db/schema";
+import { publish } from "~/features/live/publish.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { formatTimeOfDay, zonedToInstant } from "~/utils/zoned-time";
 import type { Actor } from "./appointment-access.server";
@@ -69,8 +70,20 @@ export type NewRule = {
   effectiveUntil: string | null;
 };
 
+/**
+ * Every change to a doctor's hours is one transaction that also tells every app instance (their
+ * free-slot indexes forget the doctor's slots).
+ */
+function changeHours<T>(db: Db, doctorId: string, change: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const result = await change(tx);
+    await publish(tx, { kind: "availability", doctorId });
+    return result;
+  });
+}
+
 export async function addRule(db: Db, doctorId: string, rule: NewRule) {
-  await db.insert(availabilityRules).values({
+  await changeHours(db, doctorId, (tx) => tx.insert(availabilityRules).values({
     doctorId,
     weekday: rule.weekday,
     startTime: formatTimeOfDay(rule.startMinute),
@@ -78,15 +91,17 @@ export async function addRule(db: Db, doctorId: string, rule: NewRule) {
     slotMinutes: rule.slotMinutes,
     effectiveFrom: rule.effectiveFrom,
     effectiveUntil: rule.effectiveUntil,
-  });
+  }));
 }
 
 export async function removeRule(db: Db, doctorId: string, ruleId: string) {
-  const removed = await db
-    .delete(availabilityRules)
-    .where(and(eq(availabilityRules.id, ruleId), eq(availabilityRules.doctorId, doctorId)))
-    .returning({ id: availabilityRules.id });
-  if (removed.length === 0) throw new NotFoundError();
+  await changeHours(db, doctorId, async (tx) => {
+    const removed = await tx
+      .delete(availabilityRules)
+      .where(and(eq(availabilityRules.id, ruleId), eq(availabilityRules.doctorId, doctorId)))
+      .returning({ id: availabilityRules.id });
+    if (removed.length === 0) throw new NotFoundError();
+  });
 }
 
 export type NewException = {
@@ -107,22 +122,26 @@ export async function addException(db: Db, doctorId: string, input: NewException
     input.endMinute === null
       ? zonedToInstant(input.endDate, 24 * 60, timeZone) // to the end of the last day
       : zonedToInstant(input.endDate, input.endMinute, timeZone);
-  await db.insert(availabilityExceptions).values({
-    doctorId,
-    kind: input.kind,
-    startsAt,
-    endsAt,
-    slotMinutes: input.kind === "extra" ? input.slotMinutes : null,
-    note: input.note,
-  });
+  await changeHours(db, doctorId, (tx) =>
+    tx.insert(availabilityExceptions).values({
+      doctorId,
+      kind: input.kind,
+      startsAt,
+      endsAt,
+      slotMinutes: input.kind === "extra" ? input.slotMinutes : null,
+      note: input.note,
+    }),
+  );
 }
 
 export async function removeException(db: Db, doctorId: string, exceptionId: string) {
-  const removed = await db
-    .delete(availabilityExceptions)
-    .where(and(eq(availabilityExceptions.id, exceptionId), eq(availabilityExceptions.doctorId, doctorId)))
-    .returning({ id: availabilityExceptions.id });
-  if (removed.length === 0) throw new NotFoundError();
+  await changeHours(db, doctorId, async (tx) => {
+    const removed = await tx
+      .delete(availabilityExceptions)
+      .where(and(eq(availabilityExceptions.id, exceptionId), eq(availabilityExceptions.doctorId, doctorId)))
+      .returning({ id: availabilityExceptions.id });
+    if (removed.length === 0) throw new NotFoundError();
+  });
 }
 
 /**

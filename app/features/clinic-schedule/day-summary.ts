@@ -92,3 +92,22 @@ export function combineSummaries(parts: readonly DaySummary[]): DaySummary {
   total.averageWaitMinutes = total.waits > 0 ? waitTotal / total.waits : null;
   return total;
 }
+
+/**
+ * A day's figures after one appointment's status changed (pushed live, so the board need not read the
+ * whole day again): its count moves from one status to the other; an admission adds its wait; booked
+ * minutes change only when it is cancelled (a cancellation frees time, and the board re-reads the day).
+ */
+export function applyStatusChange(
+  summary: DaySummary,
+  change: { from: AppointmentStatus; to: AppointmentStatus; waitMinutes: number | null },
+): DaySummary {
+  if (change.from === change.to) return summary;
+  const next: DaySummary = { ...summary, [change.from]: Math.max(0, summary[change.from] - 1), [change.to]: summary[change.to] + 1 };
+  if (change.waitMinutes !== null && change.to === "in_consultation") {
+    const total = (summary.averageWaitMinutes ?? 0) * summary.waits + Math.max(0, change.waitMinutes);
+    next.waits = summary.waits + 1;
+    next.averageWaitMinutes = total / next.waits;
+  }
+  return next;
+}

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, consultations, departments, doctors, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
@@ -8,12 +7,10 @@ import type { AuditAction } from "~/features/audit/audit-actions";
 import type { SessionUser } from "~/features/auth/session.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import type { AppointmentStatus } from "~/features/booking/statuses";
-import type { Participant } from "~/features/live/events";
+import type { DoctorQueue, Participant } from "~/features/live/events";
 import { publish } from "~/features/live/publish.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
 import { isInside, joinWindow, NO_SHOW_AFTER_MINUTES } from "./join-window";
-
-const doctorUser = alias(users, "doctor_user");
 
 async function loadAppointment(db: Db, appointmentId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(appointmentId)) return null;
@@ -42,7 +39,6 @@ async function loadAppointment(db: Db, appointmentId: string) {
     .from(appointments)
     .innerJoin(users, eq(users.id, appointments.patientId))
     .innerJoin(doctors, eq(doctors.id, appointments.doctorId))
-    .innerJoin(doctorUser, eq(doctorUser.id, doctors.userId))
     .innerJoin(departments, eq(departments.id, doctors.departmentId))
     .leftJoin(consultations, eq(consultations.appointmentId, appointments.id))
     .where(eq(appointments.id, appointmentId));
@@ -130,19 +126,23 @@ export async function changeRoomState(
   }
 
   await db.transaction(async (tx) => {
+    // One change at a time per doctor, so that the queue each change announces is the queue after it,
+    // in commit order (a waiting page trusts the last one it heard).
+    await lockDoctorQueue(tx, appointment.doctorId);
     const changed = await tx
       .update(appointments)
       .set({ status: transition.to, updatedAt: now })
       .where(and(eq(appointments.id, appointment.id), sql`${appointments.status} in ${transition.from}`))
       .returning({ id: appointments.id });
     if (changed.length === 0) throw new ConflictError("consult.wrongState");
-    await tx
+    const [stamps] = await tx
       .insert(consultations)
       .values({ appointmentId: appointment.id, roomName: newRoomName(), ...(transition.stamp ? { [transition.stamp]: now } : {}) })
       .onConflictDoUpdate({
         target: consultations.appointmentId,
         set: { ...(transition.stamp ? { [transition.stamp]: now } : {}), updatedAt: now },
-      });
+      })
+      .returning({ checkedInAt: consultations.checkedInAt, admittedAt: consultations.admittedAt });
     await recordAudit(tx, {
       actorId: user.id,
       action: transition.action,
@@ -156,9 +156,42 @@ export async function changeRoomState(
       doctorId: appointment.doctorId,
       patientId: appointment.patientId,
       status: transition.to,
+      previous: appointment.status,
+      entry: {
+        startsAt: appointment.startsAt.toISOString(),
+        endsAt: appointment.endsAt.toISOString(),
+        patientName: appointment.patientName,
+        reason: appointment.reason,
+        checkedInAt: stamps?.checkedInAt?.toISOString() ?? null,
+        admittedAt: stamps?.admittedAt?.toISOString() ?? null,
+      },
+      queue: await doctorQueue(tx, appointment.doctorId),
     });
   });
   return { status: transition.to };
+}
+
+/** Serialises changes to one doctor's queue until the transaction ends. */
+export async function lockDoctorQueue(tx: Db, doctorId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(${QUEUE_LOCK_NAMESPACE}, hashtext(${doctorId}))`);
+}
+const QUEUE_LOCK_NAMESPACE = 7_261;
+
+/**
+ * A doctor's waiting room now: the checked-in appointments in order (appointment time, then check-in
+ * time), and whether the doctor is in a call. One query.
+ */
+export async function doctorQueue(db: Db, doctorId: string): Promise<DoctorQueue> {
+  const rows = await db
+    .select({ id: appointments.id, status: appointments.status })
+    .from(appointments)
+    .leftJoin(consultations, eq(consultations.appointmentId, appointments.id))
+    .where(and(eq(appointments.doctorId, doctorId), inArray(appointments.status, ["checked_in", "in_consultation"])))
+    .orderBy(asc(appointments.startsAt), asc(consultations.checkedInAt));
+  return {
+    waiting: rows.filter((r) => r.status === "checked_in").map((r) => r.id),
+    inCall: rows.some((r) => r.status === "in_consultation"),
+  };
 }
 
 /** 128 random bits, hex: the only name a video provider ever learns for a consultation. */
@@ -195,12 +228,7 @@ export async function listWaiting(db: Db, doctorId: string) {
 
 /** A waiting patient's place in their doctor's queue (1 = next), and whether the doctor is in a call. */
 export async function queueState(db: Db, appointment: { id: string; doctorId: string }) {
-  const waiting = await listWaiting(db, appointment.doctorId);
-  const index = waiting.findIndex((w) => w.appointmentId === appointment.id);
-  const [busy] = await db
-    .select({ id: appointments.id })
-    .from(appointments)
-    .where(and(eq(appointments.doctorId, appointment.doctorId), eq(appointments.status, "in_consultation")))
-    .limit(1);
-  return { position: index === -1 ? null : index + 1, doctorBusy: Boolean(busy) };
+  const queue = await doctorQueue(db, appointment.doctorId);
+  const index = queue.waiting.indexOf(appointment.id);
+  return { position: index === -1 ? null : index + 1, doctorBusy: queue.inCall };
 }

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { deflateRawSync } from "node:zlib";
 import { WebSocketServer, type WebSocket } from "ws";
 import { z } from "zod";
 import { eq, inArray } from "drizzle-orm";
@@ -17,11 +17,13 @@ import { appointments } from "~db/schema";
 import { consumeLimit, LIMITS, RateLimitedError } from "~/features/auth/rate-limit.server";
 import { authenticate, type SessionUser } from "~/features/auth/session.server";
 import type { AppointmentStatus } from "~/features/booking/statuses";
-import type { LiveEvent, Participant, ServerMessage, SignalData } from "~/features/live/events";
+import { queueMessage, type RoomSubscriber } from "~/features/live/delivery-rules.server";
+import type { Participant, ServerMessage } from "~/features/live/events";
 import type { LiveHub } from "~/features/live/hub.server";
+import type { LiveConnection, LiveDelivery } from "~/features/live/live-delivery.server";
 import { publish } from "~/features/live/publish.server";
 import { sendChat, CHAT_MAX_LENGTH } from "./chat.server";
-import { getRoomAccess } from "./room.server";
+import { doctorQueue, getRoomAccess } from "./room.server";
 import { verifyTicket } from "./video/p2p.server";
 
 const MAX_MESSAGE_BYTES = 32 * 1024;
@@ -55,32 +57,28 @@ export const clientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("chat"), body: z.string().trim().min(1).max(CHAT_MAX_LENGTH), clientId: z.uuid() }).strict(),
 ]);
 
-type Peer = {
-  id: string;
-  ws: WebSocket;
-  user: SessionUser;
-  role: Participant;
-  appointmentId: string;
-  doctorId: string;
-  status: AppointmentStatus;
-  joined: boolean;
-  alive: boolean;
-  tokens: number;
-  lastRefill: number;
-  dropped: number;
-};
+type Peer = RoomSubscriber &
+  LiveConnection & {
+    ws: WebSocket;
+    user: SessionUser;
+    alive: boolean;
+    tokens: number;
+    lastRefill: number;
+    dropped: number;
+  };
 
 const ACTIVE: AppointmentStatus[] = ["booked", "checked_in", "in_consultation"];
 
+/** WebSocket close codes the browser tells apart: the session ended (sign in again), the window closed. */
+export const CLOSE_CODES = { "session-ended": 4401, "window-closed": 4410, "server-closing": 1001 } as const;
+
 export type Signaling = {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
-  /** Open sockets on this instance. */
-  size(): number;
   close(): Promise<void>;
 };
 
-export async function createSignaling(options: { db: Db; hub: LiveHub }): Promise<Signaling> {
-  const { db } = options;
+export async function createSignaling(options: { db: Db; delivery: LiveDelivery; hub: LiveHub }): Promise<Signaling> {
+  const { db, delivery } = options;
   const server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const peers = new Set<Peer>();
 
@@ -88,66 +86,29 @@ export async function createSignaling(options: { db: Db; hub: LiveHub }): Promis
     if (peer.ws.readyState === peer.ws.OPEN) peer.ws.send(JSON.stringify(message));
   };
 
-  const unsubscribe = options.hub.subscribe((event) => {
-    for (const peer of peers) deliver(peer, event);
+  // A joined side announces itself; whoever is already there answers once, so each learns of the other.
+  const unEvent = delivery.onEvent((event) => {
+    if (event.kind !== "presence" || !event.present || event.reply) return;
+    for (const peer of peers) {
+      if (peer.appointmentId !== event.appointmentId || peer.role === event.role || !peer.joined) continue;
+      publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: true, reply: true, socketId: peer.socketId }).catch(() => {});
+    }
   });
 
-  // Events were lost while the database was away: re-read each room's status and tell the browsers,
-  // which then reload the room (status and chat) as they do after a reconnect.
+  // Events were lost while the database was away: re-read each room's status (the delivery rules judge
+  // by it), then the pages reload (status and chat) as they do after a reconnect.
   const unResync = options.hub.onResync(() => {
     const ids = [...new Set([...peers].map((p) => p.appointmentId))];
     if (ids.length === 0) return;
-    void db
-      .select({ id: appointments.id, status: appointments.status })
+    db.select({ id: appointments.id, status: appointments.status })
       .from(appointments)
       .where(inArray(appointments.id, ids))
       .then((rows) => {
         const status = new Map(rows.map((r) => [r.id, r.status]));
-        for (const peer of peers) {
-          peer.status = status.get(peer.appointmentId) ?? peer.status;
-          send(peer, { type: "changed", status: peer.status });
-        }
+        for (const peer of peers) peer.status = status.get(peer.appointmentId) ?? peer.status;
       })
       .catch(() => {});
   });
-
-  function deliver(peer: Peer, event: LiveEvent) {
-    switch (event.kind) {
-      case "appointment":
-        if (event.appointmentId === peer.appointmentId) peer.status = event.status;
-        // The doctor's waiting room moves when any of their appointments changes; a patient's page shows
-        // the others only while waiting (place in the queue, doctor busy). Every "changed" costs a reload
-        // of the room, so at 9 am the patients not waiting are not told of each other's check-ins.
-        if (
-          event.doctorId === peer.doctorId &&
-          (event.appointmentId === peer.appointmentId || peer.role === "doctor" || peer.status === "checked_in")
-        ) {
-          send(peer, { type: "changed", status: peer.status });
-        }
-        return;
-      case "chat":
-        if (event.appointmentId === peer.appointmentId) send(peer, { type: "chat", message: event.message });
-        return;
-      case "signal":
-        if (event.appointmentId === peer.appointmentId && event.to === peer.role && peer.joined) {
-          try {
-            const data = JSON.parse(inflateRawSync(Buffer.from(event.payload, "base64")).toString()) as SignalData;
-            send(peer, { type: "signal", data });
-          } catch {
-            // a corrupt relay is dropped; the other side renegotiates
-          }
-        }
-        return;
-      case "presence":
-        if (event.appointmentId !== peer.appointmentId || event.role === peer.role || event.socketId === peer.id) return;
-        if (!peer.joined) return;
-        send(peer, { type: "peer", present: event.present });
-        if (event.present && !event.reply) {
-          void publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: true, reply: true, socketId: peer.id });
-        }
-        return;
-    }
-  }
 
   const heartbeat = setInterval(() => {
     for (const peer of peers) {
@@ -193,7 +154,7 @@ export async function createSignaling(options: { db: Db; hub: LiveHub }): Promis
           return send(peer, { type: "error", reason: "invalid ticket" });
         }
         peer.joined = true;
-        await publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: true, reply: false, socketId: peer.id });
+        await publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: true, reply: false, socketId: peer.socketId });
         return;
       }
       case "signal": {
@@ -226,8 +187,10 @@ export async function createSignaling(options: { db: Db; hub: LiveHub }): Promis
       const url = new URL(request.url ?? "/", "http://localhost");
       const origin = request.headers.origin;
       if (origin && new URL(origin).host !== request.headers.host) return refuse(socket, 403, "Forbidden");
-      const auth = await authenticate(db, request.headers.cookie).catch(() => null);
-      if (!auth?.user) return refuse(socket, 401, "Unauthorized");
+      // A socket is live traffic: it never renews the session it belongs to.
+      const auth = await authenticate(db, request.headers.cookie, { renew: false }).catch(() => null);
+      if (!auth?.user || !auth.sessionId || !auth.sessionEndsAt) return refuse(socket, 401, "Unauthorized");
+      const { sessionId, sessionEndsAt } = auth;
       try {
         await consumeLimit(db, LIMITS.signalJoin(auth.user.id));
       } catch (error) {
@@ -245,9 +208,14 @@ export async function createSignaling(options: { db: Db; hub: LiveHub }): Promis
       const user = auth.user;
       server.handleUpgrade(request, socket, head, (ws) => {
         const peer: Peer = {
-          id: randomUUID(),
+          socketId: randomUUID(),
           ws,
           user,
+          userId: user.id,
+          sessionId,
+          sessionEndsAt,
+          closesAt: access.window.closesAt,
+          close: (reason) => ws.close(CLOSE_CODES[reason], reason),
           role: access.role,
           appointmentId: access.appointment.id,
           doctorId: access.appointment.doctorId,
@@ -259,6 +227,7 @@ export async function createSignaling(options: { db: Db; hub: LiveHub }): Promis
           dropped: 0,
         };
         peers.add(peer);
+        const remove = delivery.addRoom(peer, (message) => send(peer, message));
         ws.on("pong", () => (peer.alive = true));
         ws.on("message", (data, isBinary) => {
           peer.alive = true;
@@ -266,19 +235,25 @@ export async function createSignaling(options: { db: Db; hub: LiveHub }): Promis
         });
         ws.on("close", () => {
           peers.delete(peer);
+          remove();
           if (peer.joined) {
-            void publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: false, reply: false, socketId: peer.id }).catch(() => {});
+            publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: false, reply: false, socketId: peer.socketId }).catch(() => {});
           }
         });
         ws.on("error", () => ws.terminate());
         send(peer, { type: "ready", role: peer.role });
+        // A waiting patient learns their place at once (the page's data may be a moment old).
+        if (peer.role === "patient" && peer.status === "checked_in") {
+          doctorQueue(db, peer.doctorId)
+            .then((queue) => send(peer, queueMessage(peer.appointmentId, queue)))
+            .catch(() => {});
+        }
       });
     },
-    size: () => peers.size,
     async close() {
       clearInterval(heartbeat);
-      for (const peer of peers) peer.ws.close(1001, "server restarting");
-      unsubscribe();
+      for (const peer of peers) peer.ws.close(CLOSE_CODES["server-closing"], "server restarting");
+      unEvent();
       unResync();
       server.close();
     },

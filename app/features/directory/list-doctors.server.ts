@@ -33,8 +33,14 @@ export const doctorProfileColumns = {
   department: { code: departments.code, nameZh: departments.nameZh, nameEn: departments.nameEn },
 };
 
-/** Doctors matching a department and a free-text search over names and specialties (both languages). */
-export async function listDoctors(db: Db, filter: DirectoryFilter) {
+/** The directory shows this many doctors a page: a provincial hospital has hundreds. */
+export const DIRECTORY_PAGE_SIZE = 20;
+
+/**
+ * One page of the doctors matching a department and a free-text search over names and specialties
+ * (both languages), and how many match in all. One query.
+ */
+export async function listDoctors(db: Db, filter: DirectoryFilter, page = 1) {
   const conditions: SQL[] = [];
   if (filter.departmentCode) conditions.push(eq(departments.code, filter.departmentCode));
   const query = filter.query?.trim();
@@ -48,10 +54,24 @@ export async function listDoctors(db: Db, filter: DirectoryFilter) {
       )!,
     );
   }
-  return db
-    .select(doctorProfileColumns)
+  const rows = await db
+    .select({ ...doctorProfileColumns, total: sql<number>`count(*) over ()`.mapWith(Number) })
     .from(doctors)
     .innerJoin(departments, eq(departments.id, doctors.departmentId))
     .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(asc(departments.sortOrder), asc(doctors.title), asc(doctors.nameEn));
+    .orderBy(asc(departments.sortOrder), asc(doctors.title), asc(doctors.nameEn), asc(doctors.id))
+    .limit(DIRECTORY_PAGE_SIZE)
+    .offset((page - 1) * DIRECTORY_PAGE_SIZE);
+  // Past the last page: no rows, so no count either; the page says so and links back.
+  const total = rows[0]?.total ?? (page > 1 ? await countDoctors(db, conditions) : 0);
+  return { doctors: rows.map(({ total: _total, ...doctor }) => doctor), total };
+}
+
+async function countDoctors(db: Db, conditions: SQL[]) {
+  const [row] = await db
+    .select({ total: count() })
+    .from(doctors)
+    .innerJoin(departments, eq(departments.id, doctors.departmentId))
+    .where(conditions.length ? and(...conditions) : undefined);
+  return row?.total ?? 0;
 }

@@ -12,15 +12,40 @@ export type ChatMessageView = {
   createdAt: string;
 };
 
+/** An appointment as the doctor's pages and the clinic board show it (never sent to patients). */
+export type AppointmentEntry = {
+  startsAt: string;
+  endsAt: string;
+  patientName: string;
+  /** The reason for the visit: for the appointment's doctor only (never on the board, never to patients). */
+  reason?: string;
+  checkedInAt: string | null;
+  admittedAt: string | null;
+};
+
+/** A doctor's waiting room right after a change: the waiting appointments in order, and whether a call is on. */
+export type DoctorQueue = { waiting: string[]; inCall: boolean };
+
+/** An appointment changed: booked, moved, cancelled, checked in, admitted, ended or marked no-show. */
+export type AppointmentEvent = {
+  kind: "appointment";
+  appointmentId: string;
+  doctorId: string;
+  patientId: string;
+  status: AppointmentStatus;
+  /** The status before the change; null for a new booking; absent when the publisher did not say. */
+  previous?: AppointmentStatus | null;
+  /** The appointment after the change: pages update in place instead of reloading. */
+  entry?: AppointmentEntry;
+  /** The doctor's queue after the change (check-in, admit, end, no-show): waiting pages move without a reload. */
+  queue?: DoctorQueue;
+  /** True when the change moved or freed time (booking, reschedule, cancellation): free slots changed. */
+  slotsChanged?: boolean;
+};
+
 /** What travels between app instances over PostgreSQL NOTIFY. */
 export type LiveEvent =
-  | {
-      kind: "appointment";
-      appointmentId: string;
-      doctorId: string;
-      patientId: string;
-      status: AppointmentStatus;
-    }
+  | AppointmentEvent
   | { kind: "chat"; appointmentId: string; message: ChatMessageView }
   | { kind: "signal"; appointmentId: string; from: Participant; to: Participant; payload: string }
   | {
@@ -31,17 +56,41 @@ export type LiveEvent =
       /** True when answering another socket's arrival (so that nobody answers an answer). */
       reply: boolean;
       socketId: string;
-    };
+    }
+  /** A doctor's hours, time off or extra sessions changed: their free slots changed. */
+  | { kind: "availability"; doctorId: string }
+  /** The clinic's settings changed (time zone, notice, horizon, join window). */
+  | { kind: "settings" }
+  /** Login sessions ended (sign-out, password change, deactivation): their live connections close. */
+  /** A user's account changed (name, role, language, time zone): cached copies of their sessions are dropped. */
+  | { kind: "user-changed"; userId: string }
+  | { kind: "sessions-ended"; sessionIds: string[] }
+  | { kind: "sessions-ended"; userId: string; except: string | null };
 
 /** What the server sends down a room's WebSocket. */
 export type ServerMessage =
   | { type: "ready"; role: Participant }
+  /** This appointment's own status changed: the page reloads (what it shows changes). */
   | { type: "changed"; status: AppointmentStatus }
+  /** A waiting patient's place in the queue (1 = next) and whether the doctor is in a call. */
+  | { type: "queue"; position: number | null; inCall: boolean }
+  /** For the doctor: another of their appointments changed (the waiting room updates in place). */
+  | { type: "appointment"; appointmentId: string; status: AppointmentStatus; entry: AppointmentEntry | null }
   | { type: "chat"; message: ChatMessageView }
   | { type: "signal"; data: SignalData }
   | { type: "peer"; present: boolean }
   | { type: "error"; reason: string }
   | { type: "beat" };
+
+/** What the schedule pages' event stream sends (`event: appointment`; `event: resync` means read everything again). */
+export type StreamAppointment = {
+  appointmentId: string;
+  doctorId: string;
+  status: AppointmentStatus;
+  previous: AppointmentStatus | null | undefined;
+  entry: AppointmentEntry | null;
+  slotsChanged: boolean;
+};
 
 /** What a browser sends up: WebRTC signalling and chat. Checked with Zod on the server. */
 export type ClientMessage =

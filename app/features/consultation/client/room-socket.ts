@@ -1,6 +1,10 @@
 import type { ClientMessage, ServerMessage } from "~/features/live/events";
 
-export type SocketState = "connecting" | "open" | "closed";
+/** "ended": the server closed the room for good (the session ended, or the join window closed). */
+export type SocketState = "connecting" | "open" | "closed" | "ended";
+
+/** Close codes after which reconnecting is pointless (see signaling.server.ts). */
+const FINAL_CLOSE_CODES = new Set([4401, 4410]);
 
 export type RoomSocket = {
   send(message: ClientMessage): boolean;
@@ -52,10 +56,15 @@ export function openRoomSocket(appointmentId: string, onState: (state: SocketSta
       }
       for (const listener of listeners) listener(message);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       clearTimeout(watchdog);
       if (ws !== socket) return;
       ws = null;
+      if (FINAL_CLOSE_CODES.has(event.code)) {
+        closed = true;
+        onState("ended");
+        return;
+      }
       onState("closed");
       if (closed) return;
       const delay = Math.min(5000, 300 * 2 ** attempt++) + Math.random() * 200;

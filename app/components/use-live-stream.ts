@@ -1,0 +1,70 @@
+import { useRevalidator } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import type { StreamAppointment } from "~/features/live/events";
+
+/**
+ * Keeps a schedule page live from its event stream: each `appointment` event carries what changed and is
+ * handed to `onAppointment`, which applies it in place or returns "reload". The page reads its data again
+ * only when it must: when the server says `resync` (events were lost, or something changed between the
+ * page's render — `dataTime` — and the stream's start), after the stream reconnects, and when a change
+ * cannot be applied in place. Reloads are debounced; when the session ends the stream stops and the
+ * reload leads to the sign-in page.
+ */
+export function useLiveStream(dataTime: string, onAppointment: (change: StreamAppointment) => "reload" | void) {
+  // Only the first connection needs it; later reconnections reload anyway.
+  const url = `/live/events?${new URLSearchParams({ since: useRef(dataTime).current })}`;
+  const revalidator = useRevalidator();
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+  const apply = useRef(onAppointment);
+  apply.current = onAppointment;
+  useEffect(() => {
+    const source = new EventSource(url);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let opened = false;
+    const reload = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => revalidate.current(), 300);
+    };
+    source.addEventListener("appointment", (event) => {
+      try {
+        if (apply.current(JSON.parse((event as MessageEvent<string>).data) as StreamAppointment) === "reload") reload();
+      } catch {
+        reload();
+      }
+    });
+    source.addEventListener("resync", reload);
+    source.addEventListener("session-ended", () => {
+      source.close();
+      revalidate.current();
+    });
+    source.onopen = () => {
+      if (opened) reload();
+      opened = true;
+    };
+    return () => {
+      clearTimeout(timer);
+      source.close();
+    };
+  }, [url]);
+}
+
+/**
+ * Loader data kept live: starts from `data` (and from each fresh read of it), and applies every pushed
+ * change with `apply`, which returns the new value or "reload". Changes arriving together apply in turn.
+ */
+export function useLiveState<T>(data: T, dataTime: string, apply: (current: T, change: StreamAppointment) => T | "reload"): T {
+  const [value, setValue] = useState(data);
+  const latest = useRef(data);
+  useEffect(() => {
+    latest.current = data;
+    setValue(data);
+  }, [data]);
+  useLiveStream(dataTime, (change) => {
+    const next = apply(latest.current, change);
+    if (next === "reload") return "reload";
+    latest.current = next;
+    setValue(next);
+  });
+  return value;
+}

@@ -1,0 +1,132 @@
+/**
+ * Free slots kept in memory per doctor, so that the directory (each doctor's next free time) and a
+ * doctor's profile do not recompute a doctor's whole booking horizon on every request. A doctor's slots
+ * are computed over the horizon once and then read, with the slots whose notice has passed left out; the
+ * copy is dropped when anything that frees or takes that doctor's time happens on any app instance
+ * (booking, reschedule, cancellation, hours — NOTIFY through the hub), when the clinic's settings
+ * change, after a lost database connection, and in any case after a minute (new days enter the horizon).
+ *
+ * A slot shown from here may have been taken a moment ago on another instance: booking it gives the
+ * usual 409 with the nearest free slots, since the database's constraint, not this copy, decides.
+ */
+import type { Db } from "~db/client.server";
+import type { LiveHub } from "~/features/live/hub.server";
+import { bookingWindow, freeSlotsOf } from "./availability.server";
+import type { BookingPolicy } from "./clinic-settings.server";
+import type { Interval } from "./slots";
+
+/** How long a doctor's computed slots are trusted without any event. */
+const FRESH_MS = 60_000;
+/** At most this many doctors are kept (the oldest computed goes first). */
+const MAX_DOCTORS = 5_000;
+
+type Entry = {
+  computedAt: number;
+  policyKey: string;
+  /** Slot starts and ends (ms), in time order: compact, since a full-time doctor has ~1,000 slots a horizon. */
+  starts: Float64Array;
+  ends: Float64Array;
+};
+
+export type FreeSlotIndex = {
+  /** A doctor's free slots that may be booked now, up to `until` (at most the horizon). */
+  slotsOf(doctorId: string, policy: BookingPolicy, now: Date, until?: Date): Promise<Interval[]>;
+  /** Each doctor's first free slot that may be booked now, or null when none in the horizon. */
+  nextFree(doctorIds: readonly string[], policy: BookingPolicy, now: Date): Promise<Map<string, Date | null>>;
+  close(): void;
+};
+
+export function createFreeSlotIndex(db: Db, hub: LiveHub): FreeSlotIndex {
+  const entries = new Map<string, Entry>();
+  /** Bumped by every event about a doctor: a computation that started before it is not kept. */
+  const generations = new Map<string, number>();
+  let epoch = 0;
+  const forget = (doctorId: string) => {
+    entries.delete(doctorId);
+    generations.set(doctorId, (generations.get(doctorId) ?? 0) + 1);
+  };
+  const forgetAll = () => {
+    entries.clear();
+    epoch++;
+  };
+  const unsubscribe = hub.subscribe((event) => {
+    if (event.kind === "availability" || (event.kind === "appointment" && event.slotsChanged)) forget(event.doctorId);
+    else if (event.kind === "settings") forgetAll();
+  });
+  const unResync = hub.onResync(forgetAll);
+
+  /** The entries of these doctors, computing the missing or stale ones together (three queries). */
+  async function entriesOf(doctorIds: readonly string[], policy: BookingPolicy, now: Date): Promise<Map<string, Entry>> {
+    const policyKey = `${policy.timeZone}|${policy.minNoticeMinutes}|${policy.bookingHorizonDays}`;
+    const found = new Map<string, Entry>();
+    const missing: string[] = [];
+    for (const id of doctorIds) {
+      const entry = entries.get(id);
+      if (entry && entry.policyKey === policyKey && now.getTime() - entry.computedAt < FRESH_MS && entry.computedAt <= now.getTime()) {
+        found.set(id, entry);
+      } else {
+        missing.push(id);
+      }
+    }
+    if (missing.length === 0) return found;
+    const startedEpoch = epoch;
+    const started = new Map(missing.map((id) => [id, generations.get(id) ?? 0]));
+    const computed = await freeSlotsOf(db, missing, policy, now);
+    for (const id of missing) {
+      const slots = computed.get(id) ?? [];
+      const entry: Entry = {
+        computedAt: now.getTime(),
+        policyKey,
+        starts: Float64Array.from(slots, (s) => s.start.getTime()),
+        ends: Float64Array.from(slots, (s) => s.end.getTime()),
+      };
+      found.set(id, entry);
+      // Something changed while computing: answer this request, but do not keep it.
+      if (epoch !== startedEpoch || (generations.get(id) ?? 0) !== started.get(id)) continue;
+      entries.delete(id);
+      entries.set(id, entry);
+      if (entries.size > MAX_DOCTORS) entries.delete(entries.keys().next().value!);
+    }
+    return found;
+  }
+
+  /** Index of the first slot that may still be booked (its start is past the notice). */
+  const firstBookable = (entry: Entry, policy: BookingPolicy, now: Date) => {
+    const from = bookingWindow(policy, now).from.getTime();
+    let low = 0;
+    let high = entry.starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (entry.starts[mid]! < from) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+
+  return {
+    async slotsOf(doctorId, policy, now, until) {
+      const entry = (await entriesOf([doctorId], policy, now)).get(doctorId)!;
+      const end = Math.min(until?.getTime() ?? Infinity, bookingWindow(policy, now).until.getTime());
+      const slots: Interval[] = [];
+      for (let i = firstBookable(entry, policy, now); i < entry.starts.length && entry.starts[i]! < end; i++) {
+        slots.push({ start: new Date(entry.starts[i]!), end: new Date(entry.ends[i]!) });
+      }
+      return slots;
+    },
+    async nextFree(doctorIds, policy, now) {
+      const found = await entriesOf(doctorIds, policy, now);
+      const until = bookingWindow(policy, now).until.getTime();
+      const result = new Map<string, Date | null>();
+      for (const id of doctorIds) {
+        const entry = found.get(id)!;
+        const i = firstBookable(entry, policy, now);
+        result.set(id, i < entry.starts.length && entry.starts[i]! < until ? new Date(entry.starts[i]!) : null);
+      }
+      return result;
+    },
+    close() {
+      unsubscribe();
+      unResync();
+    },
+  };
+}
