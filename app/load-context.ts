@@ -9,6 +9,8 @@ declare module "@remix-run/node" {
     db: Db;
     /** Live delivery to open pages (event streams), fed by every app instance's changes. */
     live: LiveDelivery;
+    /** The arrival line: the pass that signed-in people carry past it. */
+    arrival: { passCookie(role: "patient" | "staff"): string };
     /** Each doctor's free slots, kept in memory and dropped when their time changes on any instance. */
     slots: FreeSlotIndex;
     auth: Auth;

@@ -42,8 +42,15 @@ export async function loader({ context }: LoaderFunctionArgs) {
  * same URL, on every "changed" from its socket or event stream) need not ask for them again: at 9 am
  * that is half the requests of every waiting room.
  */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) =>
-  formMethod || currentUrl.href !== nextUrl.href ? defaultShouldRevalidate : false;
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, formAction, defaultShouldRevalidate }) => {
+  // A form on the same page (check in, admit, save) changes none of these; signing in or out, the
+  // language switch and the account pages do.
+  if (formMethod && formAction && currentUrl.pathname === nextUrl.pathname && !ROOT_CHANGING_FORMS.some((path) => formAction.startsWith(path))) {
+    return false;
+  }
+  return formMethod || currentUrl.href !== nextUrl.href ? defaultShouldRevalidate : false;
+};
+const ROOT_CHANGING_FORMS = ["/login", "/logout", "/register", "/locale", "/account", "/admin"];
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");

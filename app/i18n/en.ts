@@ -85,6 +85,13 @@ export const en = {
   "errorPage.other.title": "Request failed",
   "errorPage.home": "Go to the home page",
 
+  "line.heading": "You are in line",
+  "line.place": "Number {position}",
+  "line.eta": "About {seconds} seconds. Many patients are arriving at once, and they are let in by order of arrival.",
+  "line.keep": "This page tries again by itself and keeps your place. Please do not close it or reload it yourself.",
+  "line.staff": "Doctors and clinic staff: sign in here",
+  "auth.staffEntrance": "This entrance is for doctors and clinic staff. Patients: please go back to the line; it keeps your place.",
+
   "doctors.heading": "Find a doctor",
   "doctors.search": "Search by name or specialty",
   "doctors.searchButton": "Search",

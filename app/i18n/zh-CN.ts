@@ -86,6 +86,13 @@ export const zhCN: Record<MessageKey, string> = {
   "errorPage.other.title": "请求失败",
   "errorPage.home": "返回首页",
 
+  "line.heading": "正在排队",
+  "line.place": "您是第 {position} 位",
+  "line.eta": "预计约 {seconds} 秒。此刻就诊的患者较多，系统按到达顺序依次放行。",
+  "line.keep": "本页会自动重试并保留您的位置，请不要关闭或手动刷新。",
+  "line.staff": "医生和医院工作人员请从这里登录",
+  "auth.staffEntrance": "此入口仅供医生和医院工作人员使用。患者请返回排队页面，您的位置会保留。",
+
   "doctors.heading": "找医生",
   "doctors.search": "按姓名或擅长搜索",
   "doctors.searchButton": "搜索",

@@ -43,11 +43,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
   if (!result.ok) return json<ActionData>({ errors: {}, formError: "error.invalidCredentials" }, { status: 400 });
+  // The staff entrance (offered on the arrival line's page) passes the line: it is not for patients.
+  if (new URL(request.url).searchParams.has("staff") && result.role === "patient") {
+    return json<ActionData>({ errors: {}, formError: "auth.staffEntrance" }, { status: 403 });
+  }
 
-  const setCookie = await startSession(context.db, result.userId, cookie);
-  return redirect(safeRedirect(parsed.data.redirectTo, homeFor(result.role)), {
-    headers: { "Set-Cookie": setCookie },
-  });
+  const headers = new Headers();
+  headers.append("Set-Cookie", await startSession(context.db, result.userId, cookie));
+  // Signed in: never sent to the arrival line (doctors and staff keep their pass for weeks on the device).
+  headers.append("Set-Cookie", context.arrival.passCookie(result.role === "patient" ? "patient" : "staff"));
+  return redirect(safeRedirect(parsed.data.redirectTo, homeFor(result.role)), { headers });
 }
 
 export default function Login() {

@@ -37,8 +37,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       role: "patient",
       timeZone: timeZone ?? context.timeZone,
     });
-    const setCookie = await startSession(context.db, userId, cookie);
-    return redirect("/doctors", { headers: { "Set-Cookie": setCookie } });
+    const headers = new Headers();
+    headers.append("Set-Cookie", await startSession(context.db, userId, cookie));
+    headers.append("Set-Cookie", context.arrival.passCookie("patient"));
+    return redirect("/doctors", { headers });
   } catch (error) {
     if (error instanceof RateLimitedError) {
       return json<ActionData>(

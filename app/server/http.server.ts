@@ -19,6 +19,10 @@ import { createFreeSlotIndex } from "~/features/booking/free-slot-index.server";
 import { createSignaling } from "~/features/consultation/signaling.server";
 import { createLiveHub } from "~/features/live/hub.server";
 import { createLiveDelivery } from "~/features/live/live-delivery.server";
+import { localeFromAcceptLanguage, isLocale } from "~/i18n";
+import { LOCALE_COOKIE } from "~/i18n/viewer.server";
+import { createLoadGauge } from "~/utils/load-gauge.server";
+import { createArrivalLine, linePage, PASS_COOKIE, TICKET_COOKIE, type ArrivalLine } from "./arrival-line.server";
 import { plainErrorPage, RETRY_AFTER_SECONDS, withDatabaseOutagePages } from "~/utils/database-outage.server";
 import { isDatabaseUnavailable } from "~/utils/db-errors.server";
 import { resolveViewer } from "~/i18n/viewer.server";
@@ -120,6 +124,13 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     next();
   });
 
+  // The arrival line: new arrivals wait on a page from memory while this process is past capacity.
+  const secureCookies = env.NODE_ENV === "production";
+  const gauge = createLoadGauge(500);
+  const line = createArrivalLine({ secret: arrivalSecret(env), load: gauge.read, thresholds: lineThresholds(env) });
+  const arrival = { passCookie: (role: "patient" | "staff") => line.passCookie(role, secureCookies) };
+  if (env.ARRIVAL_LINE !== "off") app.use(lineMiddleware(line, secureCookies));
+
   const hub = await createLiveHub(database.listen);
   const live = createLiveDelivery({ db, hub });
   const slots = createFreeSlotIndex(db, hub);
@@ -143,7 +154,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
           { cookie: req.headers.cookie, acceptLanguage: req.headers["accept-language"] },
           auth?.user ?? null,
         );
-        const context = { db, live, slots, clientAddress: req.ip ?? "unknown", cspNonce: String(res.locals.cspNonce ?? ""), ...viewer };
+        const context = { db, live, slots, arrival, clientAddress: req.ip ?? "unknown", cspNonce: String(res.locals.cspNonce ?? ""), ...viewer };
         // While the database is away the session cannot be read: whichever loader or action asks for it
         // gets the database's error, inside Remix, where it becomes the 503 page or the form's message.
         return Object.defineProperty(context, "auth", {
@@ -227,6 +238,8 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
       signaling.close().catch(() => {});
       live.close().catch(() => {});
       slots.close();
+      line.close();
+      gauge.close();
       forgetSettings();
       forgetSessions();
       hub.close().catch(() => {});
@@ -241,4 +254,62 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+/** The secret that signs arrival tickets and passes: shared by the workers (from the primary) or configured. */
+function arrivalSecret(env: Env): string {
+  return env.ARRIVAL_SECRET ?? randomBytes(32).toString("hex");
+}
+
+/** `ARRIVAL_LINE_UTILISATION` moves the line's threshold (tests lower it to see the line at work). */
+function lineThresholds(env: Env) {
+  return env.ARRIVAL_LINE_UTILISATION === undefined
+    ? {}
+    : { busyUtilisation: env.ARRIVAL_LINE_UTILISATION, freeUtilisation: Math.max(0, env.ARRIVAL_LINE_UTILISATION - 0.15) };
+}
+
+function readCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0) cookies.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  return cookies;
+}
+
+/** Requests that bring someone new in: page loads (and their data) and the sign-in and registration forms. */
+function isArrival(req: express.Request): boolean {
+  if (req.method === "GET" || req.method === "HEAD") return !LIVE_PATHS.has(req.path) && !(req.path === "/login" && "staff" in req.query);
+  return req.method === "POST" && (req.path === "/register" || (req.path === "/login" && !("staff" in req.query)));
+}
+
+/**
+ * Lets in whoever carries a pass (and renews it), and every arrival while there is room; the others get
+ * the line's page (or, for a page's data requested by an open page, a reload of the page, which then
+ * shows the line).
+ */
+function lineMiddleware(line: ArrivalLine, secure: boolean): express.RequestHandler {
+  return (req, res, next) => {
+    const cookies = readCookies(req.headers.cookie);
+    const pass = line.checkPass(cookies.get(PASS_COOKIE), secure);
+    if (pass.valid) {
+      if (pass.renew) res.append("Set-Cookie", pass.renew);
+      return next();
+    }
+    if (!isArrival(req)) return next();
+    const decision = line.decide(cookies.get(TICKET_COOKIE), secure);
+    for (const cookie of decision.setCookies) res.append("Set-Cookie", cookie);
+    if (decision.admit) return next();
+    const url = new URL(req.originalUrl, "http://localhost");
+    url.searchParams.delete("_data");
+    const retryUrl = url.pathname + url.search;
+    res.set({ "Cache-Control": "no-store", "Retry-After": String(decision.retryAfterSeconds), "X-Yunzhen-Line": String(decision.position) });
+    if ("_data" in req.query) {
+      res.status(204).set({ "X-Remix-Redirect": retryUrl, "X-Remix-Reload-Document": "true" }).end();
+      return;
+    }
+    const chosen = cookies.get(LOCALE_COOKIE);
+    const firstLocale = isLocale(chosen) ? chosen : localeFromAcceptLanguage(req.headers["accept-language"] ?? null);
+    res.status(200).type("html").send(linePage({ ...decision, retryUrl, firstLocale }));
+  };
 }

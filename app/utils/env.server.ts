@@ -22,6 +22,10 @@ const envSchema = z.object({
   WEB_CONCURRENCY: optionalText.pipe(z.string().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(z.number().int().min(1).max(64)).optional()),
   /** Signs the arrival tickets of the line shown when the server is full; several instances should share it. */
   ARRIVAL_SECRET: optionalText.pipe(z.string().min(32, "must have at least 32 characters").optional()),
+  /** `off` turns the arrival line off (every request is served, however busy the process). */
+  ARRIVAL_LINE: z.enum(["on", "off"]).default("on"),
+  /** Event-loop utilisation (0–1) past which new arrivals are sent to the line; default 0.9. */
+  ARRIVAL_LINE_UTILISATION: optionalText.pipe(z.string().regex(/^(0(\.\d+)?|1(\.0+)?)$/, "must be a number from 0 to 1").transform(Number).optional()),
   /** How many proxies in front of the app to trust for the client's address (Express "trust proxy"). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Seed the demo hospital into a new embedded database (never into a PostgreSQL server on its own). */

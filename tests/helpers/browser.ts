@@ -34,7 +34,7 @@ export async function openPage(
     locale?: string;
     timezoneId?: string;
     viewport?: { width: number; height: number };
-    /** A `yz_session=…` cookie to start signed in, and the server it belongs to. */
+    /** Cookies (`yz_session=…; yz_pass=…`) to start signed in with, and the server they belong to. */
     session?: { cookie: string; baseURL: string };
   } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
@@ -44,8 +44,10 @@ export async function openPage(
     viewport: options.viewport ?? { width: 390, height: 844 },
   });
   if (options.session) {
-    const [name, value] = options.session.cookie.split("=") as [string, string];
-    await context.addCookies([{ name, value, url: options.session.baseURL }]);
+    const url = options.session.baseURL;
+    await context.addCookies(
+      options.session.cookie.split("; ").map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1), url })),
+    );
   }
   const page = await context.newPage();
   const errors: string[] = [];

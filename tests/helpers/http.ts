@@ -1,20 +1,27 @@
 import { expect } from "vitest";
 
-/** A tiny HTTP client for the running server that keeps one person's session cookie. */
+/** A tiny HTTP client for the running server that keeps one person's cookies (session, arrival pass). */
 export function client(baseURL: string, acceptLanguage = "en") {
-  let cookie = "";
+  const jar = new Map<string, string>();
   const remember = (response: Response) => {
-    const session = response.headers.getSetCookie().find((c) => c.startsWith("yz_session="));
-    if (session) cookie = session.split(";")[0]!;
+    for (const set of response.headers.getSetCookie()) {
+      const pair = set.split(";")[0]!;
+      const eq = pair.indexOf("=");
+      const [name, value] = [pair.slice(0, eq), pair.slice(eq + 1)];
+      if (value === "" || /Max-Age=0\b/i.test(set)) jar.delete(name);
+      else jar.set(name, value);
+    }
   };
+  const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
   const headers = (extra: Record<string, string> = {}) => ({
     "Accept-Language": acceptLanguage,
-    ...(cookie ? { Cookie: cookie } : {}),
+    ...(jar.size ? { Cookie: cookieHeader() } : {}),
     ...extra,
   });
   return {
+    /** Every cookie the server set, as a Cookie header (`name=value; name=value`). */
     get cookie() {
-      return cookie;
+      return cookieHeader();
     },
     async get(path: string) {
       const response = await fetch(`${baseURL}${path}`, { headers: headers(), redirect: "manual" });

@@ -1,4 +1,5 @@
 import { hash, verify } from "@node-rs/argon2";
+import { countedHash } from "~/utils/load-gauge.server";
 
 // OWASP's argon2id parameters (19 MiB, 2 passes, 1 lane). Algorithm 2 is argon2id; the package's enum is
 // a `const enum`, which isolated modules cannot import.
@@ -11,11 +12,14 @@ export function hashPassword(password: string): Promise<string> {
 // Verified when the email is unknown, so that a wrong email takes as long as a wrong password.
 let decoyHash: Promise<string> | undefined;
 
+/** Checks a password against its hash (counted: the arrival line watches the thread pool's backlog). */
 export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
-  if (passwordHash === null) {
-    decoyHash ??= hashPassword("decoy password that matches nothing");
-    await verify(await decoyHash, password).catch(() => false);
-    return false;
-  }
-  return verify(passwordHash, password).catch(() => false);
+  return countedHash(async () => {
+    if (passwordHash === null) {
+      decoyHash ??= hashPassword("decoy password that matches nothing");
+      await verify(await decoyHash, password).catch(() => false);
+      return false;
+    }
+    return verify(passwordHash, password).catch(() => false);
+  });
 }
