@@ -201,6 +201,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
       return;
     }
+    if (env.LOG_REQUESTS === "1") console.log(`UPGRADE ${url.pathname}`);
     signaling.handleUpgrade(request, socket, head).catch(() => socket.destroy());
   });
 
