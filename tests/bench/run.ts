@@ -1,16 +1,18 @@
 /**
  * `npm run bench`: prints figures and ratios (not a pass/fail test). Runs on the embedded database, and
  * also on a PostgreSQL server when DATABASE_URL is set (a scratch database is created and dropped).
- * `npm run bench -- surge` (or any of booking, calls, schedule, surge) runs only the benches named;
- * `SURGE_DOCTORS=10` makes the surge a tenth as large (20 patients a doctor).
+ * `npm run bench -- surge` (or any of booking, calls, schedule, surge, capacity) runs only the benches
+ * named; `SURGE_DOCTORS=10` makes the surge a tenth as large (20 patients a doctor), `SURGE_SCALE=3` three
+ * times as large in the same minute, `SURGE_WORKERS=1` runs it on one worker.
  */
 import { createTestDatabase } from "../helpers/database";
 import { benchBooking } from "./booking.bench";
 import { benchCalls } from "./call.bench";
+import { benchCapacity } from "./capacity.bench";
 import { benchSchedule } from "./schedule.bench";
 import { benchSurge } from "./surge.bench";
 
-const BENCHES = ["booking", "calls", "schedule", "surge"] as const;
+const BENCHES = ["booking", "calls", "schedule", "surge", "capacity"] as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(BENCHES as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -50,4 +52,10 @@ if (wanted("surge")) {
   // One database only (a few minutes of a 2-core machine): PostgreSQL when DATABASE_URL is set.
   console.log(`\n== the 9 am surge (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}) ==`);
   await benchSurge(process.env.DATABASE_URL);
+}
+
+if (wanted("capacity")) {
+  // Hot pages beside /login (13 and 500 doctors), then the arrival rate held with one and two workers.
+  console.log(`\n== capacity (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}) ==`);
+  await benchCapacity(process.env.DATABASE_URL);
 }

@@ -170,6 +170,19 @@ describe("sessions", () => {
     expect(row!.expiresAt.getTime()).toBeGreaterThan(soon.getTime());
   });
 
+  it("never renews a session for a live connection (a socket left open does not keep it alive)", async () => {
+    const user = await makeUser(db());
+    const setCookie = await startSession(db(), user.id, null);
+    const soon = new Date(Date.now() + 30 * 60 * 1000);
+    await db().update(sessions).set({ expiresAt: soon });
+    const auth = await authenticate(db(), cookieHeader(setCookie), { renew: false });
+    expect(auth.user?.id).toBe(user.id);
+    expect(auth.setCookie).toBeNull();
+    expect(auth.sessionEndsAt?.getTime()).toBe(soon.getTime());
+    const [row] = await db().select().from(sessions);
+    expect(row!.expiresAt.getTime()).toBe(soon.getTime());
+  });
+
   it("ends the user's other sessions when the password changes, and keeps this one", async () => {
     const user = await makeUser(db());
     const here = await startSession(db(), user.id, null);
