@@ -88,22 +88,24 @@ type WaitingEntry = { appointmentId: string; patientName: string; reason: string
 const byQueueOrder = (a: WaitingEntry, b: WaitingEntry) =>
   a.startsAt.localeCompare(b.startsAt) || (a.checkedInAt ?? "").localeCompare(b.checkedInAt ?? "");
 
-/** A change pushed without its queue (an older server) reloads a waiting patient's page after 1–3 s. */
-const QUEUE_RELOAD_MS = 1_000;
-const QUEUE_RELOAD_JITTER_MS = 2_000;
+/** "Read again" from the server (a change without its queue, lost events) reloads after 1–3 s, spread out. */
+const STALE_RELOAD_MS = 1_000;
+const STALE_RELOAD_JITTER_MS = 2_000;
 
 /**
  * The room's live socket, open while the window is and the appointment is active. What the socket
  * pushes is applied in place: a waiting patient's place in the queue, the doctor's waiting room. The
- * page reloads its data only when it must: when this appointment's own status changes (what the page
- * shows changes), when the socket (re)connects (something may have been missed), and when the server
- * ended the room (session over, window closed: the reload shows why).
+ * page reloads its data only when it must: when this appointment's status is not the one it shows (on
+ * the socket's first open it compares; after a reconnect it reloads, since chat may have been missed),
+ * when the server says it may have missed something (spread over 1–3 s, so that a whole waiting room
+ * does not reload at once), and when the server ended the room (session over, window closed: the reload
+ * shows why).
  */
 function useRoomSocket(
   appointmentId: string,
   enabled: boolean,
   status: string,
-  initial: { queue: { position: number | null; doctorBusy: boolean } | null; waiting: WaitingEntry[] },
+  initial: { queue: { position: number | null; doctorBusy: boolean } | null; waiting: WaitingEntry[]; chatCount: number },
 ) {
   const [socket, setSocket] = useState<RoomSocket | null>(null);
   // The socket's listener outlives renders: it compares with the page's latest status.
@@ -125,15 +127,27 @@ function useRoomSocket(
       queued = undefined;
       revalidate.current();
     };
-    const opened = openRoomSocket(appointmentId, (state) => {
-      if (state === "ended") reloadNow();
-    });
+    const opened = openRoomSocket(
+      appointmentId,
+      (state) => {
+        if (state === "ended") reloadNow();
+      },
+      initial.chatCount,
+    );
     setSocket(opened);
+    let opens = 0;
     const unsubscribe = opened.subscribe((message) => {
       switch (message.type) {
+        case "ready":
+          // First open: the page was just read, so only a different status needs a reload. A reconnect
+          // reloads whatever the status: chat may have arrived meanwhile.
+          if (opens++ > 0 || message.status !== statusRef.current || message.missedChat) reloadNow();
+          return;
         case "changed":
-          if (message.status !== statusRef.current) return reloadNow();
-          queued ??= setTimeout(reloadNow, QUEUE_RELOAD_MS + Math.random() * QUEUE_RELOAD_JITTER_MS);
+          if (message.status !== statusRef.current) reloadNow();
+          return;
+        case "stale":
+          queued ??= setTimeout(reloadNow, STALE_RELOAD_MS + Math.random() * STALE_RELOAD_JITTER_MS);
           return;
         case "queue":
           setQueue({ position: message.position, doctorBusy: message.inCall });
@@ -150,12 +164,9 @@ function useRoomSocket(
         }
       }
     });
-    // Whatever happened while the socket was away (or before it first opened) is loaded on (re)connect.
-    const unOpen = opened.onOpen(reloadNow);
     return () => {
       clearTimeout(queued);
       unsubscribe();
-      unOpen();
       opened.close();
       setSocket(null);
     };
@@ -170,7 +181,7 @@ export default function ConsultationRoom() {
   const busy = useNavigation().state !== "idle";
   const { appointment: a, role } = data;
   const active = ACTIVE.includes(a.status);
-  const { socket, queue, waiting } = useRoomSocket(a.id, data.inWindow && active, a.status, { queue: data.queue, waiting: data.waiting });
+  const { socket, queue, waiting } = useRoomSocket(a.id, data.inWindow && active, a.status, { queue: data.queue, waiting: data.waiting, chatCount: data.chat.length });
   const doctorName = `${pick(locale, a.doctor.nameZh, a.doctor.nameEn)} ${t(`title.${a.doctor.title}`)}`;
   const time = (iso: string) => formatDateTime(iso, locale, timeZone, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   const inCall = a.status === "in_consultation" && data.inWindow;

@@ -165,16 +165,19 @@ type Browser = ReturnType<typeof browser>;
 
 /**
  * What Remix does in the browser when a page reloads its data: `revalidate()` fetches the route's data
- * (the root's stays, also after the room's own forms: see its `shouldRevalidate`), and a newer reload
+ * (the root's stays: see its `shouldRevalidate`), after a form the root's too, and a newer reload
  * abandons (aborts) one still in flight.
  */
 function reloader(person: Browser, pathname: string, routeData: string, kind: Kind) {
   let inFlight: AbortController | null = null;
-  return () => {
+  return (afterForm = false) => {
     inFlight?.abort();
     const controller = new AbortController();
     inFlight = controller;
-    person.get(kind, `${pathname}?_data=${routeData}`, controller.signal).catch(() => {}); // counted by the recorder
+    void Promise.all([
+      afterForm ? person.get(kind, `${pathname}?_data=root`, controller.signal) : null,
+      person.get(kind, `${pathname}?_data=${routeData}`, controller.signal),
+    ]).catch(() => {}); // counted by the recorder
   };
 }
 
@@ -186,7 +189,7 @@ const browserOf = (run: Surge) => browser(run.base, run.recorder, run.t0);
 /**
  * A patient's morning: open the sign-in page (perhaps waiting in line), sign in, open the room, open its
  * WebSocket, check in, and once admitted fetch the call's credentials and join. The page reloads its data
- * as `useRoomSocket` does: when the socket opens and when its own status changes; its place in the queue
+ * as `useRoomSocket` does: when its status is not the one the page shows; its place in the queue
  * is pushed (`queue`) and needs no reload; while a form is on its way Remix reloads after it anyway.
  */
 async function patientMorning(run: Surge, room: Room, arriveAt: number, checkIns: number[]) {
@@ -201,13 +204,14 @@ async function patientMorning(run: Surge, room: Room, arriveAt: number, checkIns
   let submitting = false;
   let closing = false;
   let queued: ReturnType<typeof setTimeout> | undefined;
-  const reloadNow = () => {
+  const reloadNow = (afterForm = false) => {
     clearTimeout(queued);
     queued = undefined;
-    if (!closing) reload();
+    if (!closing) reload(afterForm);
   };
   await new Promise<void>((resolve, reject) => {
-    const ws = new WebSocket(`${base.replace(/^http/, "ws")}/ws/signal?appointment=${room.appointmentId}`, {
+    // The room page was read with no chat: the socket says whether any came since.
+    const ws = new WebSocket(`${base.replace(/^http/, "ws")}/ws/signal?appointment=${room.appointmentId}&chat=0`, {
       headers: { Cookie: person.cookie, Origin: base },
       handshakeTimeout: REQUEST_TIMEOUT_MS,
     });
@@ -229,7 +233,6 @@ async function patientMorning(run: Surge, room: Room, arriveAt: number, checkIns
         clearTimeout(queued);
         ws.close();
       });
-      reloadNow();
       resolve();
     });
     ws.on("close", () => {
@@ -238,14 +241,14 @@ async function patientMorning(run: Surge, room: Room, arriveAt: number, checkIns
       if (!closing) recorder.error("room socket dropped");
     });
     ws.on("message", (data) => {
-      const message = JSON.parse(String(data)) as { type: string; status?: string };
-      if (message.type !== "changed" || submitting) return;
-      if (message.status !== status) {
+      const message = JSON.parse(String(data)) as { type: string; status?: string; missedChat?: boolean };
+      // As the page: on "ready" and "changed" it reloads only for another status (or missed chat); "stale"
+      // reloads after 1–3 s; the queue's moves are applied in place.
+      if (message.type === "stale") queued ??= setTimeout(reloadNow, 1_000 + Math.random() * 2_000);
+      if ((message.type !== "changed" && message.type !== "ready") || submitting) return;
+      if (message.status !== status || message.missedChat) {
         status = message.status ?? status;
         reloadNow();
-      } else {
-        // Only from a server that does not push the queue: the page reads its place again.
-        queued ??= setTimeout(reloadNow, 1_000 + Math.random() * 2_000);
       }
       if (message.status === "in_consultation" && !joined) {
         joined = true;
@@ -263,7 +266,7 @@ async function patientMorning(run: Surge, room: Room, arriveAt: number, checkIns
     checkIns.push(performance.now() - t0);
     status = "checked_in";
   }
-  reloadNow(); // the form's redirect back to the room
+  reloadNow(true); // the form's redirect back to the room
 }
 
 /**

@@ -7,7 +7,7 @@ import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { DOCTOR_TITLES } from "~/features/directory/titles";
 import { openConsultation } from "../helpers/consult-e2e";
 import { formTargets, fuzzForms } from "../helpers/form-fuzz";
-import { client, slotStarts } from "../helpers/http";
+import { client, doctorSlotStarts } from "../helpers/http";
 import { startServer, type RunningServer } from "../helpers/server";
 import { createScratchDatabase } from "../helpers/database";
 
@@ -81,7 +81,7 @@ describe("a refused form", () => {
     const tables = (await db<{ tablename: string }[]>`select tablename from pg_tables where schemaname = 'public' and tablename <> 'rate_limits' order by 1`).map((r) => r.tablename);
     expect(tables).toEqual(expect.arrayContaining(["appointments", "audit_events", "consult_notes", "sessions", "users", "passwords", "availability_rules"]));
     const ids = async (query: Promise<{ id: string }[]>) => (await query).map((r) => r.id);
-    const freeSlots = slotStarts(await (await fetch(`${baseURL}/doctors/${room.doctorId}`)).text());
+    const freeSlots = await doctorSlotStarts(baseURL, room.doctorId);
     const today = new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
     // Mostly valid values, each list with one that is not: whole forms then pass parsing often enough.
     const anywhere: Record<string, readonly string[]> = {

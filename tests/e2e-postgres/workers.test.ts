@@ -25,7 +25,12 @@ afterAll(async () => {
 const workersOf = () => workerProcesses(server.process.pid!);
 const ok = async (url: string, cookie = "") => {
   try {
-    const response = await fetch(url, { headers: cookie ? { Cookie: cookie, Connection: "close" } : { Connection: "close" }, redirect: "manual" });
+    const response = await fetch(url, {
+      headers: cookie ? { Cookie: cookie, Connection: "close" } : { Connection: "close" },
+      redirect: "manual",
+      // A connection handed to the worker just as it died is lost: it must not hang the test.
+      signal: AbortSignal.timeout(2_000),
+    });
     await response.arrayBuffer();
     return response.status;
   } catch {
@@ -49,8 +54,9 @@ describe("several worker processes", () => {
     const answers: number[] = [];
     const until = Date.now() + 3_000;
     while (Date.now() < until) answers.push(await ok(`${server.url}/healthz`));
-    // The survivor answers every request that the dead worker cannot.
-    expect(answers.filter((s) => s === 200).length).toBeGreaterThan(answers.length - 3);
+    // The survivor answers meanwhile: at most a connection or two handed to the dying worker is lost.
+    expect(answers.filter((s) => s === 200).length).toBeGreaterThanOrEqual(10);
+    expect(answers.filter((s) => s !== 200).length).toBeLessThanOrEqual(2);
     await expect.poll(() => workersOf().filter((pid) => pid !== victim && pid !== survivor).length, { timeout: 15_000 }).toBe(1);
     expect(workersOf()).toHaveLength(2);
     await expect.poll(() => ok(`${server.url}/healthz`)).toBe(200);

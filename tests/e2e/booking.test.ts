@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser, openPage } from "../helpers/browser";
-import { client, slotStarts } from "../helpers/http";
+import { client, doctorSlotStarts } from "../helpers/http";
 import { readEvent } from "../helpers/ical";
 
 const baseURL = inject("baseURL");
@@ -21,12 +21,8 @@ async function doctorWithSlots(index: number) {
   const html = await (await fetch(`${baseURL}/doctors`)).text();
   const ids = [...new Set([...html.matchAll(/href="\/doctors\/([0-9a-f-]{36})"/g)].map((m) => m[1]!))];
   const doctorId = ids[index]!;
-  // The profile shows a day at a time: read every day it offers.
-  const first = await (await fetch(`${baseURL}/doctors/${doctorId}`)).text();
-  const days = [...new Set([...first.matchAll(/\?day=(\d{4}-\d{2}-\d{2})"/g)].map((m) => m[1]!))];
-  const pages = await Promise.all(days.map(async (day) => (await fetch(`${baseURL}/doctors/${doctorId}?day=${day}`)).text()));
   // Tomorrow and later: the consultation-room tests use the next minutes of the same doctors.
-  return { doctorId, starts: pages.flatMap(slotStarts).filter((s) => new Date(s).getTime() > Date.now() + 24 * 60 * 60_000) };
+  return { doctorId, starts: (await doctorSlotStarts(baseURL, doctorId)).filter((s) => new Date(s).getTime() > Date.now() + 24 * 60 * 60_000) };
 }
 
 describe("booking in the browser", () => {
@@ -126,7 +122,7 @@ describe("booking over HTTP", () => {
     // Under 2 s on the idle 2-core machine (2.1–2.4 s while it was loaded); the bound leaves room for a loaded CI
     // host (the same machine ran its CPU-bound steps 50 % slower at times). Figures: `npm run bench`.
     expect(elapsed).toBeLessThan(4000);
-    const after = slotStarts(await (await fetch(`${baseURL}/doctors/${doctorId}`)).text());
+    const after = await doctorSlotStarts(baseURL, doctorId);
     expect(after).not.toContain(start);
   });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
-import { client } from "../helpers/http";
+import { client, doctorSlotStarts } from "../helpers/http";
 import { blockStatus } from "../helpers/page-probes";
 
 const baseURL = inject("baseURL");
@@ -76,8 +76,7 @@ describe("markup typed by patients", () => {
     expect(registered.status).toBe(302);
     const directory = await (await fetch(`${baseURL}/doctors`)).text();
     const doctorId = [...directory.matchAll(/href="\/doctors\/([0-9a-f-]{36})"/g)].map((m) => m[1]!)[8]!;
-    const start = [...(await (await fetch(`${baseURL}/doctors/${doctorId}`)).text()).matchAll(/data-start="([^"]+)"/g)]
-      .map((m) => m[1]!)
+    const start = (await doctorSlotStarts(baseURL, doctorId))
       .find((s) => new Date(s).getTime() > Date.now() + 24 * 60 * 60_000)!;
     const booked = await patient.post(`/doctors/${doctorId}/book?start=${encodeURIComponent(start)}`, {
       start,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
-import { client } from "../helpers/http";
+import { client, doctorSlotStarts } from "../helpers/http";
 import { expectVideoFlowing } from "../helpers/page-probes";
 
 const baseURL = inject("baseURL");
@@ -140,9 +140,7 @@ describe("who may join a call", () => {
     await patient.register(`later-${crypto.randomUUID().slice(0, 8)}@test.example`);
     const directory = await (await fetch(`${baseURL}/doctors`)).text();
     const doctorId = /href="\/doctors\/([0-9a-f-]{36})"/.exec(directory)![1]!;
-    const profile = await (await fetch(`${baseURL}/doctors/${doctorId}`)).text();
-    const later = [...profile.matchAll(/data-start="([^"]+)"/g)]
-      .map((m) => m[1]!)
+    const later = (await doctorSlotStarts(baseURL, doctorId))
       .find((s) => new Date(s).getTime() > Date.now() + 3 * 60 * 60_000)!;
     const booked = await patient.post(`/doctors/${doctorId}/book?start=${encodeURIComponent(later)}`, {
       start: later,

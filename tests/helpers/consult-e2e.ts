@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { formatTimeOfDay, localDateOf, localMinutesOf } from "~/utils/zoned-time";
-import { client, slotStarts } from "./http";
+import { client, doctorSlotStarts } from "./http";
 
 const CLINIC_ZONE = "Asia/Shanghai";
 
@@ -48,7 +48,7 @@ export async function openConsultation(baseURL: string, doctorEmail: string, new
   const patient = client(baseURL);
   await patient.register(patientEmail, undefined, newPatient.fullName);
   {
-    const starts = slotStarts(await (await fetch(`${baseURL}/doctors/${doctorId}`)).text()).filter(
+    const starts = (await doctorSlotStarts(baseURL, doctorId)).filter(
       // The room opens 15 minutes before the start.
       (s) => new Date(s).getTime() <= Date.now() + 14 * 60_000,
     );

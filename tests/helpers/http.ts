@@ -53,3 +53,11 @@ export function client(baseURL: string, acceptLanguage = "en") {
 export function slotStarts(html: string): string[] {
   return [...html.matchAll(/data-start="([^"]+)"/g)].map((m) => m[1]!);
 }
+
+/** Every free slot a doctor's profile offers, in time order: it shows one day at a time, so each day is read. */
+export async function doctorSlotStarts(baseURL: string, doctorId: string): Promise<string[]> {
+  const first = await (await fetch(`${baseURL}/doctors/${doctorId}`)).text();
+  const days = [...new Set([...first.matchAll(/\?day=(\d{4}-\d{2}-\d{2})"/g)].map((m) => m[1]!))];
+  const pages = await Promise.all(days.map(async (day) => (await fetch(`${baseURL}/doctors/${doctorId}?day=${day}`)).text()));
+  return pages.flatMap(slotStarts);
+}

@@ -46,7 +46,7 @@ describe("who hears what in a consultation room", () => {
   });
 
   it("asks a waiting patient's page to read its place again when a change comes without the queue", () => {
-    expect(hear(room(), change({ queue: undefined }))).toEqual({ type: "changed", status: "checked_in" });
+    expect(hear(room(), change({ queue: undefined }))).toEqual({ type: "stale" });
   });
 
   it("tells a patient who is not waiting nothing of the doctor's other patients", () => {

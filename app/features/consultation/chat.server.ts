@@ -32,6 +32,16 @@ export async function listChat(db: Db, appointment: { id: string; patientId: str
   }));
 }
 
+/** Whether a consultation's chat holds more than `known` messages (a page read before they arrived). */
+export async function hasMoreChat(db: Db, appointmentId: string, known: number): Promise<boolean> {
+  const rows = await db
+    .select({ id: chatMessages.id })
+    .from(chatMessages)
+    .where(eq(chatMessages.appointmentId, appointmentId))
+    .limit(known + 1);
+  return rows.length > known;
+}
+
 /**
  * Stores a message and tells both sides, on every app instance, in one transaction. `clientId` is the
  * sender's own id for the message: sending it again (a resend after a cut) stores nothing new and

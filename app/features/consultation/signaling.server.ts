@@ -22,7 +22,7 @@ import type { Participant, ServerMessage } from "~/features/live/events";
 import type { LiveHub } from "~/features/live/hub.server";
 import type { LiveConnection, LiveDelivery } from "~/features/live/live-delivery.server";
 import { publish } from "~/features/live/publish.server";
-import { sendChat, CHAT_MAX_LENGTH } from "./chat.server";
+import { hasMoreChat, sendChat, CHAT_MAX_LENGTH } from "./chat.server";
 import { doctorQueue, getRoomAccess } from "./room.server";
 import { verifyTicket } from "./video/p2p.server";
 
@@ -205,6 +205,9 @@ export async function createSignaling(options: { db: Db; delivery: LiveDelivery;
       if (!access || !access.inWindow || !ACTIVE.includes(access.appointment.status)) {
         return refuse(socket, 403, "Forbidden");
       }
+      // The page says how many chat messages it was read with: it reloads only if more came since.
+      const knownChat = z.coerce.number().int().min(0).max(100_000).safeParse(url.searchParams.get("chat"));
+      const missedChat = knownChat.success ? await hasMoreChat(db, access.appointment.id, knownChat.data).catch(() => true) : true;
       const user = auth.user;
       server.handleUpgrade(request, socket, head, (ws) => {
         const peer: Peer = {
@@ -241,7 +244,7 @@ export async function createSignaling(options: { db: Db; delivery: LiveDelivery;
           }
         });
         ws.on("error", () => ws.terminate());
-        send(peer, { type: "ready", role: peer.role });
+        send(peer, { type: "ready", role: peer.role, status: peer.status, missedChat });
         // A waiting patient learns their place at once (the page's data may be a moment old).
         if (peer.role === "patient" && peer.status === "checked_in") {
           doctorQueue(db, peer.doctorId)

@@ -46,8 +46,8 @@ export function roomMessageFor(room: RoomSubscriber, event: LiveEvent): ServerMe
         return { type: "appointment", appointmentId: event.appointmentId, status: event.status, entry: event.entry ?? null };
       }
       if (room.status !== "checked_in") return null;
-      // Without the queue (an older publisher), the page reads its place again.
-      if (!event.queue) return { type: "changed", status: room.status };
+      // Without the queue (a cancellation, say), the page reads its place again.
+      if (!event.queue) return { type: "stale" };
       return queueMessage(room.appointmentId, event.queue);
     case "chat":
       return event.appointmentId === room.appointmentId ? { type: "chat", message: event.message } : null;

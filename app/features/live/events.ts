@@ -69,9 +69,15 @@ export type LiveEvent =
 
 /** What the server sends down a room's WebSocket. */
 export type ServerMessage =
-  | { type: "ready"; role: Participant }
+  /**
+   * The socket is open: the appointment's status as of now, and whether chat arrived that the page did not
+   * have when it was read (the page reloads only if it shows another status, or missed chat).
+   */
+  | { type: "ready"; role: Participant; status: AppointmentStatus; missedChat: boolean }
   /** This appointment's own status changed: the page reloads (what it shows changes). */
   | { type: "changed"; status: AppointmentStatus }
+  /** Something may have been missed (events lost, or a change came without its queue): read the page again. */
+  | { type: "stale" }
   /** A waiting patient's place in the queue (1 = next) and whether the doctor is in a call. */
   | { type: "queue"; position: number | null; inCall: boolean }
   /** For the doctor: another of their appointments changed (the waiting room updates in place). */

@@ -126,7 +126,7 @@ export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => 
           if (message) send(message);
         },
         resync() {
-          send({ type: "changed", status: room.status });
+          send({ type: "stale" });
         },
       });
       roomEntries.set(entry, room);

@@ -20,10 +20,11 @@ const WATCHDOG_MS = 25_000;
  * The room's WebSocket, reconnecting by itself (with backoff) after a drop, a dead line or a server
  * restart. Listeners outlive reconnections.
  */
-export function openRoomSocket(appointmentId: string, onState: (state: SocketState) => void): RoomSocket {
+export function openRoomSocket(appointmentId: string, onState: (state: SocketState) => void, knownChat?: number): RoomSocket {
   const listeners = new Set<(message: ServerMessage) => void>();
   const openListeners = new Set<() => void>();
-  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/signal?appointment=${encodeURIComponent(appointmentId)}`;
+  const query = new URLSearchParams({ appointment: appointmentId, ...(knownChat === undefined ? {} : { chat: String(knownChat) }) });
+  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/signal?${query}`;
   let ws: WebSocket | null = null;
   let closed = false;
   let attempt = 0;
