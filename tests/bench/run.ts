@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints figures and ratios (not a pass/fail test). Runs on the embedded database, and
  * also on a PostgreSQL server when DATABASE_URL is set (a scratch database is created and dropped).
- * `npm run bench -- surge` (or any of booking, calls, schedule, surge, capacity) runs only the benches
+ * `npm run bench -- surge` (or any of booking, calls, schedule, surge, capacity, notify) runs only the benches
  * named; `SURGE_DOCTORS=10` makes the surge a tenth as large (20 patients a doctor), `SURGE_SCALE=3` three
  * times as large in the same minute, `SURGE_WORKERS=1` runs it on one worker.
  */
@@ -9,10 +9,11 @@ import { createTestDatabase } from "../helpers/database";
 import { benchBooking } from "./booking.bench";
 import { benchCalls } from "./call.bench";
 import { benchCapacity } from "./capacity.bench";
+import { benchNotify } from "./notify.bench";
 import { benchSchedule } from "./schedule.bench";
 import { benchSurge } from "./surge.bench";
 
-const BENCHES = ["booking", "calls", "schedule", "surge", "capacity"] as const;
+const BENCHES = ["booking", "calls", "schedule", "surge", "capacity", "notify"] as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(BENCHES as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -58,4 +59,9 @@ if (wanted("capacity")) {
   // Hot pages beside /login (13 and 500 doctors), then the arrival rate held with one and two workers.
   console.log(`\n== capacity (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}) ==`);
   await benchCapacity(process.env.DATABASE_URL);
+}
+
+if (wanted("notify") && process.env.DATABASE_URL) {
+  console.log("\n== LISTEN/NOTIFY: commits a second with and without a NOTIFY (PostgreSQL) ==");
+  await benchNotify(process.env.DATABASE_URL);
 }
