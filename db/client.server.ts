@@ -15,6 +15,11 @@ import * as schema from "./schema/index";
 /** One typed handle for both drivers: every query in the app is written against this. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** The rows of `db.execute(sql…)`: postgres.js answers an array, PGlite an object holding one. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 export type DatabaseHandle = {
   db: Db;
   driver: "postgres" | "pglite";

@@ -301,6 +301,34 @@ describe("live events", () => {
 });
 
 describe("waiting queue", () => {
+  it("announces the queue after each change in commit order, even when a doctor's patients check in at the same moment", async () => {
+    const doctor = await makeDoctor(db());
+    const patients: { appointment: { id: string }; asPatient: Actor }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const patient = await makeUser(db(), "patient");
+      const start = `09:${String(i).padStart(2, "0")}`;
+      patients.push({ appointment: await insertAppointment(db(), { patientId: patient.id, doctorId: doctor.id, start, minutes: 1 }), asPatient: { id: patient.id, role: "patient" } });
+    }
+    const heard: string[][] = [];
+    const unlisten = await testDatabase.handle.listen(LIVE_CHANNEL, (payload) => {
+      const event = JSON.parse(payload) as LiveEvent;
+      if (event.kind === "appointment" && event.doctorId === doctor.id && event.queue) heard.push(event.queue.waiting);
+    });
+    try {
+      await Promise.all(patients.map(({ appointment, asPatient }) => move(asPatient, appointment.id, "checkIn", "08:58")));
+      expect(await waitFor(() => heard.length === patients.length)).toBe(true);
+      // Each announced queue holds the one before it and one more: none was computed from a stale view.
+      for (let i = 1; i < heard.length; i++) {
+        expect(heard[i]!.length).toBe(i + 1);
+        expect(heard[i]!.filter((id) => heard[i - 1]!.includes(id))).toEqual(heard[i - 1]);
+      }
+      // The last is the whole waiting room, in appointment order.
+      expect(heard.at(-1)).toEqual(patients.map((p) => p.appointment.id));
+    } finally {
+      await unlisten();
+    }
+  });
+
   it("orders waiting patients by appointment time, and moves everyone up when the first is admitted", async () => {
     const doctor = await makeDoctor(db());
     const asDoctor: Actor = { id: doctor.userId, role: "doctor" };

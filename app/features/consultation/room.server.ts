@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "~db/client.server";
+import { rowsOf, type Db } from "~db/client.server";
 import { appointments, consultations, departments, doctors, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { AuditAction } from "~/features/audit/audit-actions";
 import type { SessionUser } from "~/features/auth/session.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import type { AppointmentStatus } from "~/features/booking/statuses";
-import type { DoctorQueue, Participant } from "~/features/live/events";
-import { publish } from "~/features/live/publish.server";
+import type { AppointmentEvent, DoctorQueue, Participant } from "~/features/live/events";
+import { LIVE_CHANNEL, MAX_NOTIFY_BYTES } from "~/features/live/publish.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
 import { isInside, joinWindow, NO_SHOW_AFTER_MINUTES } from "./join-window";
 
@@ -126,23 +126,25 @@ export async function changeRoomState(
   }
 
   await db.transaction(async (tx) => {
-    // One change at a time per doctor, so that the queue each change announces is the queue after it,
-    // in commit order (a waiting page trusts the last one it heard).
-    await lockDoctorQueue(tx, appointment.doctorId);
-    const changed = await tx
-      .update(appointments)
-      .set({ status: transition.to, updatedAt: now })
-      .where(and(eq(appointments.id, appointment.id), sql`${appointments.status} in ${transition.from}`))
-      .returning({ id: appointments.id });
-    if (changed.length === 0) throw new ConflictError("consult.wrongState");
-    const [stamps] = await tx
-      .insert(consultations)
-      .values({ appointmentId: appointment.id, roomName: newRoomName(), ...(transition.stamp ? { [transition.stamp]: now } : {}) })
-      .onConflictDoUpdate({
-        target: consultations.appointmentId,
-        set: { ...(transition.stamp ? { [transition.stamp]: now } : {}), updatedAt: now },
-      })
-      .returning({ checkedInAt: consultations.checkedInAt, admittedAt: consultations.admittedAt });
+    // One statement: take this doctor's queue lock (one change at a time per doctor, so that the queue
+    // each change announces is the queue after it, in commit order), move the status if it still is one
+    // this change starts from, and stamp the consultation's time.
+    const stamp = transition.stamp ? sql.raw(consultations[transition.stamp].name) : null;
+    const [stamps] = rowsOf<{ checked_in_at: string | Date | null; admitted_at: string | Date | null }>(
+      await tx.execute(sql`
+        with changed as (
+          update ${appointments} set status = ${transition.to}, updated_at = ${now.toISOString()}::timestamptz
+          where id = ${appointment.id} and status in ${transition.from}
+            and (select pg_advisory_xact_lock(${QUEUE_LOCK_NAMESPACE}, hashtext(${appointment.doctorId}::text))) is not null
+          returning id
+        )
+        insert into ${consultations} (appointment_id, room_name${stamp ? sql`, ${stamp}` : sql``})
+        select id, ${newRoomName()}${stamp ? sql`, ${now.toISOString()}::timestamptz` : sql``} from changed
+        on conflict (appointment_id) do update set updated_at = ${now.toISOString()}::timestamptz${stamp ? sql`, ${stamp} = excluded.${stamp}` : sql``}
+        returning checked_in_at, admitted_at`),
+    );
+    if (!stamps) throw new ConflictError("consult.wrongState");
+    const instant = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
     await recordAudit(tx, {
       actorId: user.id,
       action: transition.action,
@@ -150,7 +152,7 @@ export async function changeRoomState(
       entityId: appointment.id,
       clientAddress: context.clientAddress,
     });
-    await publish(tx, {
+    await publishWithQueue(tx, {
       kind: "appointment",
       appointmentId: appointment.id,
       doctorId: appointment.doctorId,
@@ -162,19 +164,35 @@ export async function changeRoomState(
         endsAt: appointment.endsAt.toISOString(),
         patientName: appointment.patientName,
         reason: appointment.reason,
-        checkedInAt: stamps?.checkedInAt?.toISOString() ?? null,
-        admittedAt: stamps?.admittedAt?.toISOString() ?? null,
+        checkedInAt: instant(stamps.checked_in_at),
+        admittedAt: instant(stamps.admitted_at),
       },
-      queue: await doctorQueue(tx, appointment.doctorId),
     });
   });
   return { status: transition.to };
 }
 
-/** Serialises changes to one doctor's queue until the transaction ends. */
-export async function lockDoctorQueue(tx: Db, doctorId: string) {
-  await tx.execute(sql`select pg_advisory_xact_lock(${QUEUE_LOCK_NAMESPACE}, hashtext(${doctorId}))`);
+/**
+ * Publishes an appointment's change with its doctor's queue as it stands in this transaction (read and
+ * announced in one statement). A queue too long for a notification is left out: the waiting pages
+ * then read their place again.
+ */
+async function publishWithQueue(tx: Db, event: AppointmentEvent) {
+  const plain = JSON.stringify(event);
+  await tx.execute(sql`
+    select pg_notify(${LIVE_CHANNEL}, case when octet_length(full_event) <= ${MAX_NOTIFY_BYTES} then full_event else ${plain} end)
+    from (
+      select (${plain}::jsonb || jsonb_build_object('queue', jsonb_build_object(
+        'waiting', coalesce((
+          select jsonb_agg(a.id order by a.starts_at, c.checked_in_at)
+          from ${appointments} a left join ${consultations} c on c.appointment_id = a.id
+          where a.doctor_id = ${event.doctorId} and a.status = 'checked_in'), '[]'::jsonb),
+        'inCall', exists (select 1 from ${appointments} where doctor_id = ${event.doctorId} and status = 'in_consultation')
+      )))::text as full_event
+    ) q`);
 }
+
+/** The advisory lock namespace of doctors' queues (with the doctor's id hashed as the key). */
 const QUEUE_LOCK_NAMESPACE = 7_261;
 
 /**
