@@ -50,3 +50,45 @@ describe("requests from elsewhere", () => {
     expect((await post(baseURL)).status).toBe(302);
   });
 });
+
+describe("redirect targets from a form", () => {
+  // The reported payloads, exactly as they were posted.
+  const payloads = ["%2F%09%2Flocalhost%3A3301%2Fpwned", "/%0A/evil.example", "%2F%2E%2F%2Fevil.example", "%2F%5Cevil.example"];
+  const postRaw = (path: string, body: string, cookie?: string) =>
+    fetch(`${baseURL}${path}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: baseURL, ...(cookie ? { Cookie: cookie } : {}) },
+      body,
+    });
+  /** Where a browser goes: the Location resolved against the page that was posted (WHATWG URL, as browsers do). */
+  const expectOurOrigin = (response: Response, what: string) => {
+    expect.soft(response.status, what).toBe(302);
+    const location = response.headers.get("Location") ?? "";
+    expect.soft(new URL(location, `${baseURL}/login`).origin, `${what} → ${JSON.stringify(location)}`).toBe(new URL(baseURL).origin);
+  };
+
+  it("never send a person off our origin after signing in, and never answer 500", async () => {
+    for (const payload of payloads) {
+      const body = `email=${encodeURIComponent(DEMO_ACCOUNTS.patient.email)}&password=${encodeURIComponent(DEMO_PASSWORD)}&redirectTo=${payload}`;
+      expectOurOrigin(await postRaw("/login", body), `POST /login redirectTo=${payload}`);
+    }
+  });
+
+  it("never send a person off our origin after choosing a language, signed in or not, and never answer 500", async () => {
+    const patient = client(baseURL);
+    await patient.signIn(DEMO_ACCOUNTS.patient.email, DEMO_PASSWORD);
+    for (const payload of payloads) {
+      for (const cookie of [undefined, patient.cookie]) {
+        const what = `POST /locale redirectTo=${payload} ${cookie ? "signed in" : "anonymous"}`;
+        expectOurOrigin(await postRaw("/locale", `locale=en&redirectTo=${payload}`, cookie), what);
+      }
+    }
+  });
+
+  it("still return a person to the page they came from", async () => {
+    const back = "/doctors?department=respiratory";
+    const response = await postRaw("/locale", `locale=zh-CN&redirectTo=${encodeURIComponent(back)}`);
+    expect(response.headers.get("Location")).toBe(back);
+  });
+});
