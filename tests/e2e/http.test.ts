@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { client } from "../helpers/http";
 
 const baseURL = inject("baseURL");
 
@@ -79,6 +80,29 @@ describe("the server over HTTP", () => {
     expect(eleventh.status).toBe(429);
     expect(Number(eleventh.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(await eleventh.text()).toMatch(/Too many failed sign-ins\. Try again in \d+ seconds\./);
+  });
+
+  it("answers 429 to all but ten of 100 concurrent wrong passwords for one account", async () => {
+    const email = `burst-${randomBytes(4).toString("hex")}@test.example`;
+    expect((await post("/register", { email, password: "long enough pw", fullName: "B" })).status).toBe(302);
+    const statuses = await Promise.all(Array.from({ length: 100 }, (_, i) => post("/login", { email, password: `wrong ${i}` }).then((r) => r.status)));
+    const count = (status: number) => statuses.filter((s) => s === status).length;
+    expect({ 400: count(400), 429: count(429), other: statuses.length - count(400) - count(429) }).toEqual({ 400: 10, 429: 90, other: 0 });
+  });
+
+  it("answers 429 to all but ten of 40 concurrent wrong current passwords on a password change", async () => {
+    const email = `change-${randomBytes(4).toString("hex")}@test.example`;
+    const person = client(baseURL);
+    await person.register(email, "long enough pw", "C");
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => person.post("/account/password", { currentPassword: `wrong ${i}`, newPassword: "another long password" })),
+    );
+    const statuses = responses.map((r) => r.status);
+    const count = (status: number) => statuses.filter((s) => s === status).length;
+    expect({ 400: count(400), 429: count(429), other: statuses.length - count(400) - count(429) }).toEqual({ 400: 10, 429: 30, other: 0 });
+    const refused = responses.find((r) => r.status === 429)!;
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await refused.text()).toMatch(/Too many wrong passwords for this account\. Try again in \d+ seconds\./);
   });
 
   it("shows a friendly 404 page in the viewer's language", async () => {
