@@ -18,7 +18,7 @@ import { openDatabase } from "~db/client.server";
 import { appointments, doctors, users } from "~db/schema";
 import { seedDemoHospital } from "~db/seed";
 import { hashPassword, verifyPassword } from "~/features/auth/password.server";
-import { startServer, type RunningServer } from "../helpers/server";
+import { SESSION_COOKIE, startServer, type RunningServer } from "../helpers/server";
 import { ms, percentile, time } from "./stats";
 import { createScratchDatabase } from "../helpers/database";
 
@@ -96,7 +96,7 @@ function browser(base: string, recorder: Recorder) {
       if (!init.signal?.aborted) recorder.error(`${kind}: ${reasonOf(error)}`);
       throw error;
     }
-    const session = response.headers.getSetCookie().find((c) => c.startsWith("yz_session="));
+    const session = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
     if (session) cookie = session.split(";")[0]!;
     if (response.status >= 400) {
       recorder.error(`${kind}: HTTP ${response.status}`);

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { client } from "../helpers/http";
+import { SESSION_COOKIE } from "../helpers/server";
 
 const baseURL = inject("baseURL");
 
@@ -16,7 +17,7 @@ const post = (path: string, fields: Record<string, string>, headers: Record<stri
 async function signInCookie(email: string, password: string) {
   const response = await post("/login", { email, password });
   expect(response.status).toBe(302);
-  return response.headers.getSetCookie().find((c) => c.startsWith("yz_session="))!.split(";")[0]!;
+  return response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))!.split(";")[0]!;
 }
 
 describe("the server over HTTP", () => {
@@ -62,12 +63,18 @@ describe("the server over HTTP", () => {
     expect(good.status).toBe(302);
   });
 
-  it("sets the session cookie HttpOnly and SameSite=Lax", async () => {
+  it("sets the session cookie as __Host-yz_session in production: Secure, HttpOnly, SameSite=Lax, every path, no Domain", async () => {
     const response = await post("/login", { email: DEMO_ACCOUNTS.staff.email, password: DEMO_PASSWORD });
-    const cookie = response.headers.getSetCookie().find((c) => c.startsWith("yz_session="));
-    expect(cookie).toMatch(/HttpOnly/i);
+    const cookies = response.headers.getSetCookie();
+    expect(cookies.map((c) => c.split("=")[0])).toContain("__Host-yz_session");
+    const cookie = cookies.find((c) => c.startsWith("__Host-yz_session="))!;
+    const attributes = cookie.split(";").slice(1).map((a) => a.trim().split("=")[0]!.toLowerCase());
+    expect(attributes).toEqual(expect.arrayContaining(["secure", "httponly", "samesite", "path"]));
+    expect(attributes).not.toContain("domain");
     expect(cookie).toMatch(/SameSite=Lax/i);
-    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).toMatch(/Path=\/(;|$)/);
+    // The old name is gone: nothing answers to it any more.
+    expect(cookies.some((c) => c.startsWith("yz_session="))).toBe(false);
   });
 
   it("answers 429 with a retry time to the eleventh wrong password in a minute", async () => {
@@ -129,7 +136,7 @@ describe("the server over HTTP", () => {
   it("signs out only by POST, and then the old cookie no longer works", async () => {
     const cookie = await signInCookie(DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
     const viaGet = await fetch(`${baseURL}/logout`, { headers: { Cookie: cookie }, redirect: "manual" });
-    expect(viaGet.headers.getSetCookie().some((c) => c.startsWith("yz_session=;"))).toBe(false);
+    expect(viaGet.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=;`))).toBe(false);
     expect((await fetch(`${baseURL}/admin/users`, { headers: { Cookie: cookie } })).status).toBe(200);
     const out = await post("/logout", {}, { Cookie: cookie });
     expect(out.status).toBe(302);

@@ -34,7 +34,7 @@ export async function openPage(
     locale?: string;
     timezoneId?: string;
     viewport?: { width: number; height: number };
-    /** A `yz_session=…` cookie to start signed in, and the server it belongs to. */
+    /** A session cookie (`name=value`, as `client().cookie` holds it) to start signed in, and the server it belongs to. */
     session?: { cookie: string; baseURL: string };
   } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
@@ -45,7 +45,10 @@ export async function openPage(
   });
   if (options.session) {
     const [name, value] = options.session.cookie.split("=") as [string, string];
-    await context.addCookies([{ name, value, url: options.session.baseURL }]);
+    // As the server sets it: Secure (a `__Host-` cookie must be; Chromium counts localhost as secure),
+    // for this host only and every path. Playwright's `url` form would make it not Secure.
+    const domain = new URL(options.session.baseURL).hostname;
+    await context.addCookies([{ name, value, domain, path: "/", secure: true, httpOnly: true, sameSite: "Lax" }]);
   }
   const page = await context.newPage();
   const errors: string[] = [];

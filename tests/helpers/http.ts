@@ -1,10 +1,11 @@
 import { expect } from "vitest";
+import { SESSION_COOKIE } from "./server";
 
 /** A tiny HTTP client for the running server that keeps one person's session cookie. */
 export function client(baseURL: string, acceptLanguage = "en") {
   let cookie = "";
   const remember = (response: Response) => {
-    const session = response.headers.getSetCookie().find((c) => c.startsWith("yz_session="));
+    const session = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
     if (session) cookie = session.split(";")[0]!;
   };
   const headers = (extra: Record<string, string> = {}) => ({

@@ -3,6 +3,10 @@ import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { sessionCookieName } from "~/features/auth/session.server";
+
+/** The servers started here run as `npm start` does (production, Secure cookies): the `__Host-` name. */
+export const SESSION_COOKIE = sessionCookieName({ secure: true });
 
 export type RunningServer = { url: string; process: ChildProcess; output: () => string; stop: () => Promise<void> };
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { registerForm } from "~/features/accounts/schemas.server";
 import { safeRedirect } from "~/features/auth/guards.server";
-import { hashToken, readSessionToken } from "~/features/auth/session.server";
+import { hashToken, readSessionToken, SESSION_COOKIE, sessionCookieName } from "~/features/auth/session.server";
 import { readEnv } from "~/utils/env.server";
 import { isTimeZone } from "~/utils/time-zones";
 
@@ -100,11 +100,16 @@ describe("registration input", () => {
 });
 
 describe("session cookie", () => {
+  it("is named __Host-yz_session when cookies are Secure (production), and yz_session in development, where they cannot be", () => {
+    expect(sessionCookieName({ secure: true })).toBe("__Host-yz_session");
+    expect(sessionCookieName({ secure: false })).toBe("yz_session");
+  });
+
   it("accepts only well-formed tokens from the cookie header", () => {
     const token = "a".repeat(43);
-    expect(readSessionToken(`other=1; yz_session=${token}`)).toBe(token);
-    expect(readSessionToken("yz_session=short")).toBeNull();
-    expect(readSessionToken(`yz_session=${"a".repeat(42)}!`)).toBeNull();
+    expect(readSessionToken(`other=1; ${SESSION_COOKIE}=${token}`)).toBe(token);
+    expect(readSessionToken(`${SESSION_COOKIE}=short`)).toBeNull();
+    expect(readSessionToken(`${SESSION_COOKIE}=${"a".repeat(42)}!`)).toBeNull();
     expect(readSessionToken(null)).toBeNull();
   });
 
