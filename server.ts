@@ -19,7 +19,7 @@ import { plainErrorPage, RETRY_AFTER_SECONDS, withDatabaseOutagePages } from "./
 import { isDatabaseUnavailable } from "./app/utils/db-errors.server";
 import { resolveViewer } from "./app/i18n/viewer.server";
 import { EnvError, readEnv } from "./app/utils/env.server";
-import { isSameOrigin, securityHeaders } from "./app/utils/security-headers.server";
+import { contentSecurityPolicy, isSameOrigin, securityHeaders } from "./app/utils/security-headers.server";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const BUILD_PATH = path.join(root, "build/index.js");
@@ -52,6 +52,14 @@ async function main() {
 
   const app = express();
   app.disable("x-powered-by");
+  // Every response, static files first among them: the security headers, computed once. Pages replace
+  // the policy with one carrying a fresh nonce (below).
+  const twilio = Boolean(process.env.TWILIO_ACCOUNT_SID);
+  const fixedHeaders = securityHeaders({ production: env.NODE_ENV === "production", twilio });
+  app.use((_req, res, next) => {
+    res.set(fixedHeaders);
+    next();
+  });
   // Requests in flight, for the drain on SIGTERM. An event stream is never "done": the drain ends it,
   // and the browser reconnects (to another instance).
   app.use((req, res, next) => {
@@ -95,12 +103,11 @@ async function main() {
     });
   }
 
-  // Every response: security headers with a fresh CSP nonce. Every state-changing request: our Origin.
-  const twilio = Boolean(process.env.TWILIO_ACCOUNT_SID);
+  // Every page: a CSP with a fresh nonce. Every state-changing request: our Origin.
   app.use((req, res, next) => {
     const nonce = randomBytes(16).toString("base64");
     res.locals.cspNonce = nonce;
-    res.set(securityHeaders({ nonce, production: env.NODE_ENV === "production", twilio }));
+    res.set("Content-Security-Policy", contentSecurityPolicy({ nonce, twilio }));
     if (!["GET", "HEAD", "OPTIONS"].includes(req.method)) {
       const expected = `${req.protocol}://${req.get("host")}`;
       if (!isSameOrigin(req.get("origin"), expected)) {

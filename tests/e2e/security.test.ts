@@ -24,6 +24,23 @@ describe("headers", () => {
     expect(a.headers.get("strict-transport-security")).toContain("max-age=");
   });
 
+  it("come with static files too: the build, public files and background blur's assets", async () => {
+    const html = await (await fetch(`${baseURL}/`)).text();
+    const built = /(?:src|href)="(\/build\/[^"]+\.js)"/.exec(html)![1]!;
+    for (const path of [built, "/favicon.svg", "/vendor/video-processors/twilio-gaussian-blur-background-processor-pipeline-worker.js", "/vendor/video-processors/tflite-simd-1-0-0.wasm"]) {
+      const response = await fetch(`${baseURL}${path}`);
+      expect(response.status, path).toBe(200);
+      const csp = response.headers.get("content-security-policy") ?? "";
+      expect.soft(csp, path).toContain("frame-ancestors 'none'");
+      expect.soft(csp, path).toContain("object-src 'none'");
+      expect.soft(response.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect.soft(response.headers.get("x-frame-options"), path).toBe("DENY");
+      expect.soft(response.headers.get("referrer-policy"), path).toBe("strict-origin-when-cross-origin");
+      expect.soft(response.headers.get("strict-transport-security") ?? "", path).toContain("max-age=");
+      await response.arrayBuffer();
+    }
+  });
+
   it("keep pages with patient data out of every cache", async () => {
     const patient = client(baseURL);
     await patient.signIn(DEMO_ACCOUNTS.patient.email, DEMO_PASSWORD);
