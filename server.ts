@@ -16,7 +16,7 @@ import { authenticate, deleteExpiredSessions, type Auth } from "./app/features/a
 import { createSignaling } from "./app/features/consultation/signaling.server";
 import { createLiveHub } from "./app/features/live/hub.server";
 import { plainErrorPage, RETRY_AFTER_SECONDS, withDatabaseOutagePages } from "./app/utils/database-outage.server";
-import { isDatabaseUnavailable } from "./app/utils/db-errors.server";
+import { isDatabaseUnavailable, logError } from "./app/utils/db-errors.server";
 import { resolveViewer } from "./app/i18n/viewer.server";
 import { EnvError, readEnv } from "./app/utils/env.server";
 import { contentSecurityPolicy, isSameOrigin, securityHeaders } from "./app/utils/security-headers.server";
@@ -156,7 +156,7 @@ async function main() {
   app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(error);
     const unavailable = isDatabaseUnavailable(error);
-    if (!unavailable) console.error(error);
+    if (!unavailable) logError(error);
     res
       .status(unavailable ? 503 : 500)
       .set({ "Cache-Control": "no-store", ...(unavailable ? { "Retry-After": String(RETRY_AFTER_SECONDS) } : {}) })
