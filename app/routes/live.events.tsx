@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/features/auth/guards.server";
 import { changedSince } from "~/features/clinic-schedule/schedule.server";
+import { instantField } from "~/features/booking/schemas.server";
 import { findDoctorByUser } from "~/features/directory/doctor-profile.server";
 
 const HEARTBEAT_MS = 15_000;
@@ -15,8 +16,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireRole(request, context, ["staff", "admin", "doctor"]);
   const doctorId = user.role === "doctor" ? ((await findDoctorByUser(context.db, user.id))?.id ?? "none") : null;
   // Anything that changed between the page's render and this connection is announced at once.
-  const since = new Date(new URL(request.url).searchParams.get("since") ?? "");
-  const missed = Number.isNaN(since.getTime()) ? false : await changedSince(context.db, since, doctorId);
+  const since = instantField.safeParse(new URL(request.url).searchParams.get("since") ?? "");
+  const missed = since.success ? await changedSince(context.db, since.data, doctorId) : false;
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({

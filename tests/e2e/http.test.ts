@@ -112,6 +112,45 @@ describe("the server over HTTP", () => {
     expect(await refused.text()).toMatch(/Too many wrong passwords for this account\. Try again in \d+ seconds\./);
   });
 
+  it("answers dates and times outside any clinic's calendar with the page's default or a 4xx, never a 500", async () => {
+    const staff = client(baseURL);
+    await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
+    const patient = client(baseURL);
+    await patient.signIn(DEMO_ACCOUNTS.patient.email, DEMO_PASSWORD);
+    const doctorId = /\/doctors\/([0-9a-f-]{36})/.exec(await (await patient.get("/doctors")).text())![1]!;
+    const statusOf = async (who: ReturnType<typeof client>, path: string) => {
+      const aborter = new AbortController();
+      const response = await fetch(`${baseURL}${path}`, { headers: { Cookie: who.cookie }, redirect: "manual", signal: aborter.signal });
+      aborter.abort(); // an event stream never ends by itself
+      return response.status;
+    };
+    const seen: Record<string, number> = {};
+    for (const since of ["0000-01-01", "-271821-04-20T00:00:00.000Z", "275760-09-13T00:00:00.000Z"]) {
+      seen[`events since ${since}`] = await statusOf(staff, `/live/events?since=${encodeURIComponent(since)}`);
+    }
+    for (const date of ["9999-12-31", "0000-01-01"]) {
+      for (const view of ["day", "week"]) seen[`schedule ${date} ${view}`] = await statusOf(staff, `/clinic/schedule?date=${date}&view=${view}`);
+    }
+    for (const start of ["9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z"]) {
+      seen[`book ${start}`] = await statusOf(patient, `/doctors/${doctorId}/book?start=${encodeURIComponent(start)}`);
+    }
+    const timeOff = await staff.post(`/doctor/availability?doctorId=${doctorId}`, { intent: "addTimeOff", startDate: "0000-01-01", endDate: "0000-01-02", note: "" });
+    seen["time off in year 0"] = timeOff.status;
+    expect(seen).toEqual({
+      "events since 0000-01-01": 200,
+      "events since -271821-04-20T00:00:00.000Z": 200,
+      "events since 275760-09-13T00:00:00.000Z": 200,
+      "schedule 9999-12-31 day": 200,
+      "schedule 9999-12-31 week": 200,
+      "schedule 0000-01-01 day": 200,
+      "schedule 0000-01-01 week": 200,
+      // Not a time that could be booked: back to the doctor's page, as for any other.
+      "book 9999-12-31T23:59:59Z": 302,
+      "book 0000-01-01T00:00:00Z": 302,
+      "time off in year 0": 400,
+    });
+  });
+
   it("shows a friendly 404 page in the viewer's language", async () => {
     const response = await fetch(`${baseURL}/no/such/page`, { headers: { "Accept-Language": "zh-CN" } });
     expect(response.status).toBe(404);
