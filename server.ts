@@ -11,6 +11,7 @@ import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import { randomBytes } from "node:crypto";
 import express from "express";
 import { openDatabase } from "./db/client.server";
+import { DatabaseInUseError } from "./db/data-directory-lock";
 import { demoCredentialsText, ensureDemoConsultation, hasDemoHospital, seedDemoHospital } from "./db/seed";
 import { authenticate, deleteExpiredSessions, type Auth } from "./app/features/auth/session.server";
 import { createSignaling } from "./app/features/consultation/signaling.server";
@@ -233,7 +234,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof EnvError) {
+  if (error instanceof EnvError || error instanceof DatabaseInUseError) {
     console.error(error.message);
   } else {
     console.error("Yunzhen failed to start:", error);
