@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { serve } from "./app/server/http.server";
 import { runPrimary } from "./app/server/workers.server";
 import { EnvError, readEnv, workerCount } from "./app/utils/env.server";
+import { DatabaseInUseError } from "./db/data-directory-lock";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -22,7 +23,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof EnvError) {
+  if (error instanceof EnvError || error instanceof DatabaseInUseError) {
     console.error(error.message);
   } else {
     console.error("Yunzhen failed to start:", error);

@@ -10,6 +10,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { lockDataDirectory } from "./data-directory-lock";
 import * as schema from "./schema/index";
 
 /** One typed handle for both drivers: every query in the app is written against this. */
@@ -154,15 +155,22 @@ async function resilientListen(
 async function openPglite(dir: string): Promise<DatabaseHandle> {
   const inMemory = dir.startsWith("memory://");
   let createdNew = inMemory;
+  let unlock = () => {};
   if (!inMemory) {
     const absolute = path.resolve(dir);
-    createdNew = !existsSync(path.join(absolute, "PG_VERSION"));
     // PGlite creates only the last level of its data directory.
     mkdirSync(path.dirname(absolute), { recursive: true });
+    // Whoever opens the directory holds it (not a process that only serves requests): one per directory.
+    unlock = lockDataDirectory(absolute);
+    createdNew = !existsSync(path.join(absolute, "PG_VERSION"));
   }
-  const client = await PGlite.create(inMemory ? undefined : path.resolve(dir), {
-    extensions: { btree_gist },
-  });
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? undefined : path.resolve(dir), { extensions: { btree_gist } });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
@@ -173,7 +181,13 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
       const unsubscribe = await client.listen(channel, handler);
       return () => unsubscribe();
     },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
 

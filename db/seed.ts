@@ -8,6 +8,7 @@ import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { createAccount } from "~/features/accounts/create-account.server";
 import { readEnv } from "~/utils/env.server";
 import { openDatabase, type Db } from "./client.server";
+import { DatabaseInUseError } from "./data-directory-lock";
 import { DEMO_ACCOUNTS, DEMO_DEPARTMENTS, DEMO_DOCTORS, DEMO_PASSWORD } from "./demo-hospital";
 import { appointments, availabilityRules, clinicSettings, departments, doctors, users } from "./schema";
 import { localDateOf } from "~/utils/zoned-time";
@@ -162,7 +163,11 @@ export function demoCredentialsText(): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const env = readEnv();
-  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR });
+  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR }).catch((error: unknown) => {
+    if (!(error instanceof DatabaseInUseError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  });
   const { created } = await seedDemoHospital(handle.db);
   console.log(`Seeded the demo hospital into ${handle.driver}: ${created} accounts created.`);
   console.log(demoCredentialsText());

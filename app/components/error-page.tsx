@@ -16,7 +16,8 @@ export function ErrorPage({ locale }: { locale: Locale | null }) {
   const error = useRouteError();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const kind = kindOf(status);
-  if (!isRouteErrorResponse(error) && typeof console !== "undefined") console.error(error);
+  // In the browser only: the server has logged it already (entry.server.tsx), without a query's parameters.
+  if (!isRouteErrorResponse(error) && typeof document !== "undefined") console.error(error);
   const locales: Locale[] = locale ? [locale] : ["zh-CN", "en"];
   return (
     <main className="error-page" id="main">

@@ -67,6 +67,7 @@ export const en = {
   "error.timeZoneInvalid": "Choose a valid time zone.",
   "error.invalidCredentials": "The email or password is not correct.",
   "error.tooManyAttempts": "Too many failed sign-ins. Try again in {seconds} seconds.",
+  "error.tooManyPasswordAttempts": "Too many wrong passwords for this account. Try again in {seconds} seconds.",
   "error.roleInvalid": "Choose a role.",
   "error.departmentRequired": "Choose a department.",
   "error.titleRequired": "Choose a title.",

@@ -68,6 +68,7 @@ export const zhCN: Record<MessageKey, string> = {
   "error.timeZoneInvalid": "请选择有效的时区。",
   "error.invalidCredentials": "邮箱或密码不正确。",
   "error.tooManyAttempts": "登录失败次数过多，请在 {seconds} 秒后重试。",
+  "error.tooManyPasswordAttempts": "该账户密码错误次数过多，请在 {seconds} 秒后重试。",
   "error.roleInvalid": "请选择角色。",
   "error.departmentRequired": "请选择科室。",
   "error.titleRequired": "请选择职称。",

@@ -5,22 +5,37 @@ import { Field } from "~/components/field";
 import { changePasswordForm } from "~/features/accounts/schemas.server";
 import { changePassword } from "~/features/auth/change-password.server";
 import { requireUser } from "~/features/auth/guards.server";
+import { RateLimitedError } from "~/features/auth/rate-limit.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { parseForm } from "~/utils/forms.server";
+import { passOnHeaders } from "~/utils/headers";
+
+export const headers = passOnHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(request, context);
   return null;
 }
 
-type ActionData = { errors: Partial<Record<string, MessageKey>>; changed?: boolean };
+type ActionData = { errors: Partial<Record<string, MessageKey>>; changed?: boolean; retryAfterSeconds?: number };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(request, context);
   const parsed = await parseForm(request, changePasswordForm);
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors }, { status: 400 });
-  const outcome = await changePassword(context.db, { id: user.id, sessionId: context.auth.sessionId }, parsed.data);
+  const outcome = await changePassword(context.db, { id: user.id, email: user.email, sessionId: context.auth.sessionId }, parsed.data).catch(
+    (error: unknown) => {
+      if (error instanceof RateLimitedError) return error;
+      throw error;
+    },
+  );
+  if (outcome instanceof RateLimitedError) {
+    return json<ActionData>(
+      { errors: {}, retryAfterSeconds: outcome.retryAfterSeconds },
+      { status: 429, headers: { "Retry-After": String(outcome.retryAfterSeconds) } },
+    );
+  }
   if (outcome === "wrong_password") {
     return json<ActionData>({ errors: { currentPassword: "error.currentPasswordWrong" } }, { status: 400 });
   }
@@ -41,6 +56,11 @@ export default function ChangePassword() {
         </p>
       ) : null}
       <Form method="post" className="card form" noValidate key={data?.changed ? "done" : "form"}>
+        {data?.retryAfterSeconds ? (
+          <p className="form-error" role="alert">
+            {t("error.tooManyPasswordAttempts", { seconds: data.retryAfterSeconds })}
+          </p>
+        ) : null}
         <Field
           label={t("account.currentPassword")}
           name="currentPassword"

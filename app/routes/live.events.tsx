@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/features/auth/guards.server";
 import { changedSince } from "~/features/clinic-schedule/schedule.server";
+import { instantField } from "~/features/booking/schemas.server";
 import { findDoctorByUser } from "~/features/directory/doctor-profile.server";
 import type { StreamMessage } from "~/features/live/live-delivery.server";
 
@@ -19,9 +20,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { sessionId, sessionEndsAt } = context.auth;
   if (!sessionId || !sessionEndsAt) throw new Response("Unauthorized", { status: 401 });
   const doctorId = user.role === "doctor" ? ((await findDoctorByUser(context.db, user.id))?.id ?? "none") : null;
-  // Anything that changed between the page's render and this connection: the page reads it again.
-  const since = new Date(new URL(request.url).searchParams.get("since") ?? "");
-  const missed = Number.isNaN(since.getTime()) ? false : await changedSince(context.db, since, doctorId);
+  // Anything that changed between the page's render and this connection the page reads it again.
+  const since = instantField.safeParse(new URL(request.url).searchParams.get("since") ?? "");
+  const missed = since.success ? await changedSince(context.db, since.data, doctorId) : false;
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({

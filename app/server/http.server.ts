@@ -24,10 +24,10 @@ import { LOCALE_COOKIE } from "~/i18n/viewer.server";
 import { createLoadGauge } from "~/utils/load-gauge.server";
 import { createArrivalLine, linePage, PASS_COOKIE, TICKET_COOKIE, type ArrivalLine } from "./arrival-line.server";
 import { plainErrorPage, RETRY_AFTER_SECONDS, withDatabaseOutagePages } from "~/utils/database-outage.server";
-import { isDatabaseUnavailable } from "~/utils/db-errors.server";
+import { isDatabaseUnavailable, logError } from "~/utils/db-errors.server";
 import { resolveViewer } from "~/i18n/viewer.server";
 import { EnvError, type Env } from "~/utils/env.server";
-import { isSameOrigin, securityHeaders } from "~/utils/security-headers.server";
+import { contentSecurityPolicy, isSameOrigin, securityHeaders } from "~/utils/security-headers.server";
 
 /** After SIGTERM, requests are still accepted this long (load balancers see /healthz 503 meanwhile). */
 const DRAIN_GRACE_MS = 1_000;
@@ -65,6 +65,14 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   let draining = false;
   const app = express();
   app.disable("x-powered-by");
+  // Every response, static files first among them: the security headers, computed once. Pages replace
+  // the policy with one carrying a fresh nonce (below).
+  const twilio = Boolean(env.TWILIO_ACCOUNT_SID);
+  const fixedHeaders = securityHeaders({ production: env.NODE_ENV === "production", twilio });
+  app.use((_req, res, next) => {
+    res.set(fixedHeaders);
+    next();
+  });
   // Requests in flight, for the drain on SIGTERM. An event stream is never "done": the drain ends it,
   // and the browser reconnects (to another worker or instance).
   app.use((req, res, next) => {
@@ -108,12 +116,11 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     });
   }
 
-  // Every response: security headers with a fresh CSP nonce. Every state-changing request: our Origin.
-  const twilio = Boolean(env.TWILIO_ACCOUNT_SID);
+  // Every page: a CSP with a fresh nonce. Every state-changing request: our Origin.
   app.use((req, res, next) => {
     const nonce = randomBytes(16).toString("base64");
     res.locals.cspNonce = nonce;
-    res.set(securityHeaders({ nonce, production: env.NODE_ENV === "production", twilio }));
+    res.set("Content-Security-Policy", contentSecurityPolicy({ nonce, twilio }));
     if (!["GET", "HEAD", "OPTIONS"].includes(req.method)) {
       const expected = `${req.protocol}://${req.get("host")}`;
       if (!isSameOrigin(req.get("origin"), expected)) {
@@ -173,7 +180,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(error);
     const unavailable = isDatabaseUnavailable(error);
-    if (!unavailable) console.error(error);
+    if (!unavailable) logError(error);
     res
       .status(unavailable ? 503 : 500)
       .set({ "Cache-Control": "no-store", ...(unavailable ? { "Retry-After": String(RETRY_AFTER_SECONDS) } : {}) })

@@ -11,6 +11,41 @@ function pgError(error: unknown): { code?: string; constraint?: string; constrai
   return null;
 }
 
+/**
+ * An error as the server's log shows it. A failed query's text is kept, but never its parameters (drizzle
+ * puts them in its message: "params: …") nor PostgreSQL's own message and detail, which quote the value
+ * they refused ('invalid input syntax for type uuid: "…"', 'Key (email)=(…) already exists'): a log must
+ * not carry what a patient typed. What stays: the SQLSTATE, the constraint, table and column names, and
+ * where it happened (the stack's frames). Any other error is shown as it is.
+ */
+export function describeError(error: unknown): string {
+  const query = queryOf(error);
+  const pg = pgError(error) as (Record<string, unknown> & { code?: string }) | null;
+  if (!query && !pg) return error instanceof Error ? (error.stack ?? String(error)) : String(error);
+  const names = ["constraint", "constraint_name", "table", "table_name", "column", "column_name", "routine"]
+    .filter((key) => typeof pg?.[key] === "string")
+    .map((key) => `${key.replace(/_name$/, "")} ${String(pg![key])}`);
+  const summary = [`Database error ${pg?.code ?? "(no SQLSTATE)"}`, ...names].join(", ");
+  const frames = error instanceof Error ? (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line)) : [];
+  return [query ? `${summary} in: ${query.slice(0, 500)}` : summary, ...frames].join("\n");
+}
+
+/** The query text of drizzle's DrizzleQueryError (which has no name of its own): placeholders, no values. */
+function queryOf(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current && typeof current === "object"; depth++) {
+    const candidate = current as { query?: unknown; params?: unknown; cause?: unknown };
+    if (typeof candidate.query === "string" && Array.isArray(candidate.params)) return candidate.query;
+    current = candidate.cause;
+  }
+  return null;
+}
+
+/** Logs an error the server did not expect, as `describeError` shows it. */
+export function logError(error: unknown) {
+  console.error(describeError(error));
+}
+
 export function sqlState(error: unknown): string | undefined {
   return pgError(error)?.code;
 }

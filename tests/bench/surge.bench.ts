@@ -20,7 +20,7 @@ import { openDatabase } from "~db/client.server";
 import { appointments, doctors, users } from "~db/schema";
 import { seedDemoHospital } from "~db/seed";
 import { hashPassword, verifyPassword } from "~/features/auth/password.server";
-import { startServer, workerProcesses, type RunningServer } from "../helpers/server";
+import { SESSION_COOKIE, startServer, workerProcesses, type RunningServer } from "../helpers/server";
 import { ms, percentile, time } from "./stats";
 import { createScratchDatabase } from "../helpers/database";
 
@@ -155,7 +155,7 @@ function browser(base: string, recorder: Recorder, t0: number) {
     /** Opens the sign-in page (the arrival: the line may answer it) and signs in. */
     async signIn(email: string) {
       await send("sign-in page", "/login");
-      if (!(await this.submit("sign-in", "/login", { email, password: PASSWORD })) || !jar.has("yz_session")) {
+      if (!(await this.submit("sign-in", "/login", { email, password: PASSWORD })) || !jar.has(SESSION_COOKIE)) {
         throw new Error(`sign-in of ${email} failed`);
       }
     },

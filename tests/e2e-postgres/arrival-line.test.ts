@@ -8,7 +8,7 @@ import { launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
 import { createScratchDatabase } from "../helpers/database";
 import { client } from "../helpers/http";
-import { startServer, type RunningServer } from "../helpers/server";
+import { SESSION_COOKIE, startServer, type RunningServer } from "../helpers/server";
 
 // Two instances on one database, sharing the secret that signs passes: `open` lets everyone in, `full` is past
 // its capacity all the time (its threshold is 0), as a worker is at 9 am. What `full` answers shows what
@@ -72,7 +72,7 @@ describe("the arrival line", () => {
       body: new URLSearchParams({ email: DEMO_ACCOUNTS.patient.email, password: DEMO_PASSWORD }),
     });
     expect(signIn.response.headers.get("x-yunzhen-line")).not.toBeNull();
-    expect(signIn.response.headers.getSetCookie().some((c) => c.startsWith("yz_session="))).toBe(false);
+    expect(signIn.response.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
     const data = await visit(`${full.url}/doctors?_data=routes%2Fdoctors._index`);
     expect(data.response.status).toBe(204);
     expect(data.response.headers.get("x-remix-redirect")).toBe("/doctors");
@@ -101,7 +101,7 @@ describe("the arrival line", () => {
     const patient = client(full.url);
     const refused = await patient.post("/login?staff=1", { email: DEMO_ACCOUNTS.patient.email, password: DEMO_PASSWORD });
     expect(refused.status).toBe(403);
-    expect(refused.headers.getSetCookie().some((c) => c.startsWith("yz_session="))).toBe(false);
+    expect(refused.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
   });
 
   it("shows the line's page in the browser in the viewer's language, and it refreshes itself", async () => {

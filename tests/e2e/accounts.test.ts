@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { launchBrowser, openPage } from "../helpers/browser";
+import { SESSION_COOKIE } from "../helpers/server";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -30,13 +31,13 @@ describe("accounts in the browser", () => {
     await expect.poll(() => navLinks(page)).toEqual(["Find a doctor", "My appointments"]);
 
     const cookies = await context.cookies();
-    const session = cookies.find((c) => c.name === "yz_session");
+    const session = cookies.find((c) => c.name === SESSION_COOKIE);
     expect(session?.httpOnly).toBe(true);
     expect(session?.sameSite).toBe("Lax");
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/login/);
-    expect((await context.cookies()).find((c) => c.name === "yz_session")).toBeUndefined();
+    expect((await context.cookies()).find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
     await expect.poll(() => navLinks(page)).toEqual(["Find a doctor"]);
 
     await page.getByLabel("Email").fill(email);

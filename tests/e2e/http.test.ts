@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { client } from "../helpers/http";
+import { SESSION_COOKIE } from "../helpers/server";
 
 const baseURL = inject("baseURL");
 
@@ -15,7 +17,7 @@ const post = (path: string, fields: Record<string, string>, headers: Record<stri
 async function signInCookie(email: string, password: string) {
   const response = await post("/login", { email, password });
   expect(response.status).toBe(302);
-  return response.headers.getSetCookie().find((c) => c.startsWith("yz_session="))!.split(";")[0]!;
+  return response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))!.split(";")[0]!;
 }
 
 describe("the server over HTTP", () => {
@@ -61,12 +63,18 @@ describe("the server over HTTP", () => {
     expect(good.status).toBe(302);
   });
 
-  it("sets the session cookie HttpOnly and SameSite=Lax", async () => {
+  it("sets the session cookie as __Host-yz_session in production: Secure, HttpOnly, SameSite=Lax, every path, no Domain", async () => {
     const response = await post("/login", { email: DEMO_ACCOUNTS.staff.email, password: DEMO_PASSWORD });
-    const cookie = response.headers.getSetCookie().find((c) => c.startsWith("yz_session="));
-    expect(cookie).toMatch(/HttpOnly/i);
+    const cookies = response.headers.getSetCookie();
+    expect(cookies.map((c) => c.split("=")[0])).toContain("__Host-yz_session");
+    const cookie = cookies.find((c) => c.startsWith("__Host-yz_session="))!;
+    const attributes = cookie.split(";").slice(1).map((a) => a.trim().split("=")[0]!.toLowerCase());
+    expect(attributes).toEqual(expect.arrayContaining(["secure", "httponly", "samesite", "path"]));
+    expect(attributes).not.toContain("domain");
     expect(cookie).toMatch(/SameSite=Lax/i);
-    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).toMatch(/Path=\/(;|$)/);
+    // The old name is gone: nothing answers to it any more.
+    expect(cookies.some((c) => c.startsWith("yz_session="))).toBe(false);
   });
 
   it("answers 429 with a retry time to the eleventh wrong password in a minute", async () => {
@@ -79,6 +87,68 @@ describe("the server over HTTP", () => {
     expect(eleventh.status).toBe(429);
     expect(Number(eleventh.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(await eleventh.text()).toMatch(/Too many failed sign-ins\. Try again in \d+ seconds\./);
+  });
+
+  it("answers 429 to all but ten of 100 concurrent wrong passwords for one account", async () => {
+    const email = `burst-${randomBytes(4).toString("hex")}@test.example`;
+    expect((await post("/register", { email, password: "long enough pw", fullName: "B" })).status).toBe(302);
+    const statuses = await Promise.all(Array.from({ length: 100 }, (_, i) => post("/login", { email, password: `wrong ${i}` }).then((r) => r.status)));
+    const count = (status: number) => statuses.filter((s) => s === status).length;
+    expect({ 400: count(400), 429: count(429), other: statuses.length - count(400) - count(429) }).toEqual({ 400: 10, 429: 90, other: 0 });
+  });
+
+  it("answers 429 to all but ten of 40 concurrent wrong current passwords on a password change", async () => {
+    const email = `change-${randomBytes(4).toString("hex")}@test.example`;
+    const person = client(baseURL);
+    await person.register(email, "long enough pw", "C");
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => person.post("/account/password", { currentPassword: `wrong ${i}`, newPassword: "another long password" })),
+    );
+    const statuses = responses.map((r) => r.status);
+    const count = (status: number) => statuses.filter((s) => s === status).length;
+    expect({ 400: count(400), 429: count(429), other: statuses.length - count(400) - count(429) }).toEqual({ 400: 10, 429: 30, other: 0 });
+    const refused = responses.find((r) => r.status === 429)!;
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await refused.text()).toMatch(/Too many wrong passwords for this account\. Try again in \d+ seconds\./);
+  });
+
+  it("answers dates and times outside any clinic's calendar with the page's default or a 4xx, never a 500", async () => {
+    const staff = client(baseURL);
+    await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
+    const patient = client(baseURL);
+    await patient.signIn(DEMO_ACCOUNTS.patient.email, DEMO_PASSWORD);
+    const doctorId = /\/doctors\/([0-9a-f-]{36})/.exec(await (await patient.get("/doctors")).text())![1]!;
+    const statusOf = async (who: ReturnType<typeof client>, path: string) => {
+      const aborter = new AbortController();
+      const response = await fetch(`${baseURL}${path}`, { headers: { Cookie: who.cookie }, redirect: "manual", signal: aborter.signal });
+      aborter.abort(); // an event stream never ends by itself
+      return response.status;
+    };
+    const seen: Record<string, number> = {};
+    for (const since of ["0000-01-01", "-271821-04-20T00:00:00.000Z", "275760-09-13T00:00:00.000Z"]) {
+      seen[`events since ${since}`] = await statusOf(staff, `/live/events?since=${encodeURIComponent(since)}`);
+    }
+    for (const date of ["9999-12-31", "0000-01-01"]) {
+      for (const view of ["day", "week"]) seen[`schedule ${date} ${view}`] = await statusOf(staff, `/clinic/schedule?date=${date}&view=${view}`);
+    }
+    for (const start of ["9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z"]) {
+      seen[`book ${start}`] = await statusOf(patient, `/doctors/${doctorId}/book?start=${encodeURIComponent(start)}`);
+    }
+    const timeOff = await staff.post(`/doctor/availability?doctorId=${doctorId}`, { intent: "addTimeOff", startDate: "0000-01-01", endDate: "0000-01-02", note: "" });
+    seen["time off in year 0"] = timeOff.status;
+    expect(seen).toEqual({
+      "events since 0000-01-01": 200,
+      "events since -271821-04-20T00:00:00.000Z": 200,
+      "events since 275760-09-13T00:00:00.000Z": 200,
+      "schedule 9999-12-31 day": 200,
+      "schedule 9999-12-31 week": 200,
+      "schedule 0000-01-01 day": 200,
+      "schedule 0000-01-01 week": 200,
+      // Not a time that could be booked: back to the doctor's page, as for any other.
+      "book 9999-12-31T23:59:59Z": 302,
+      "book 0000-01-01T00:00:00Z": 302,
+      "time off in year 0": 400,
+    });
   });
 
   it("shows a friendly 404 page in the viewer's language", async () => {
@@ -105,7 +175,7 @@ describe("the server over HTTP", () => {
   it("signs out only by POST, and then the old cookie no longer works", async () => {
     const cookie = await signInCookie(DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
     const viaGet = await fetch(`${baseURL}/logout`, { headers: { Cookie: cookie }, redirect: "manual" });
-    expect(viaGet.headers.getSetCookie().some((c) => c.startsWith("yz_session=;"))).toBe(false);
+    expect(viaGet.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=;`))).toBe(false);
     expect((await fetch(`${baseURL}/admin/users`, { headers: { Cookie: cookie } })).status).toBe(200);
     const out = await post("/logout", {}, { Cookie: cookie });
     expect(out.status).toBe(302);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DEMO_DOCTORS } from "~db/demo-hospital";
+import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { client } from "../helpers/http";
 import { openConsultation } from "../helpers/consult-e2e";
 import { startServer } from "../helpers/server";
 
-describe("server logs", () => {
+describe("server logs and ids", () => {
   it("never contain a consult note's text, even with request logging on", async () => {
     const server = await startServer({ LOG_REQUESTS: "1" });
     try {
@@ -26,4 +27,25 @@ describe("server logs", () => {
       await server.stop();
     }
   });
+
+  it("answer an id that is not one with a 4xx and a message, and never show a query's parameters", async () => {
+    const server = await startServer();
+    try {
+      const marker = "abc-QZ93-not-an-id";
+      const staff = client(server.url);
+      await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
+      const page = await staff.get(`/doctor/availability?doctorId=${marker}`);
+      expect(page.status).toBe(404);
+      expect(await page.text()).toContain("Page not found");
+      const form = await staff.post(`/doctor/availability?doctorId=${marker}`, { intent: "removeRule", id: crypto.randomUUID() });
+      expect(form.status).toBe(404);
+      const token = await staff.post(`/consult/${marker}/token`, {});
+      expect(token.status).toBe(403);
+      expect(server.output()).not.toContain("QZ93");
+      expect(server.output()).not.toMatch(/params:/);
+    } finally {
+      await server.stop();
+    }
+    // A server of its own (its log is read): starting one takes a while on a loaded machine.
+  }, 150_000);
 });

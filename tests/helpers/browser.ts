@@ -34,7 +34,7 @@ export async function openPage(
     locale?: string;
     timezoneId?: string;
     viewport?: { width: number; height: number };
-    /** Cookies (`yz_session=…; yz_pass=…`) to start signed in with, and the server they belong to. */
+    /** Cookies (`name=value; name=value`, as `client().cookie` holds them: the session, the arrival pass) to start signed in with, and the server they belong to. */
     session?: { cookie: string; baseURL: string };
   } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
@@ -44,9 +44,14 @@ export async function openPage(
     viewport: options.viewport ?? { width: 390, height: 844 },
   });
   if (options.session) {
-    const url = options.session.baseURL;
+    // As the server sets them: Secure (a `__Host-` cookie must be; Chromium counts localhost as secure),
+    // for this host only and every path. Playwright's `url` form would make them not Secure.
+    const domain = new URL(options.session.baseURL).hostname;
     await context.addCookies(
-      options.session.cookie.split("; ").map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1), url })),
+      options.session.cookie.split("; ").map((pair) => {
+        const eq = pair.indexOf("=");
+        return { name: pair.slice(0, eq), value: pair.slice(eq + 1), domain, path: "/", secure: true, httpOnly: true, sameSite: "Lax" as const };
+      }),
     );
   }
   const page = await context.newPage();

@@ -3,6 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { sessionCookieName } from "~/features/auth/session.server";
+
+/** The servers started here run as `npm start` does (production, Secure cookies): the `__Host-` name. */
+export const SESSION_COOKIE = sessionCookieName({ secure: true });
 
 export type RunningServer = { url: string; process: ChildProcess; output: () => string; stop: () => Promise<void> };
 
@@ -17,11 +21,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A server process that may or may not come up: its URL, the process, its output so far, and its exit. */
+export type LaunchedServer = { url: string; process: ChildProcess; output: () => string; exited: Promise<number | null> };
+
 /**
- * Starts the production server (`server.ts` on the current build) on a free port with a new embedded
- * database of its own, and waits until /healthz answers.
+ * Spawns the production server (`server.ts` on the current build) on a free port with a new embedded
+ * database of its own (unless `env` names one), without waiting for it.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function launchServer(env: Record<string, string> = {}): Promise<LaunchedServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "yunzhen-e2e-"));
   let log = "";
@@ -44,23 +51,29 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   });
   child.stdout?.on("data", (chunk) => (log += chunk));
   child.stderr?.on("data", (chunk) => (log += chunk));
-  const url = `http://localhost:${port}`;
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { url: `http://localhost:${port}`, process: child, output: () => log, exited };
+}
+
+/** Starts the production server (see `launchServer`) and waits until /healthz answers. */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const { url, process: child, output } = await launchServer(env);
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${log}`);
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output()}`);
     try {
       const response = await fetch(`${url}/healthz`);
       if (response.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not become healthy in 90 s:\n${log}`);
+    if (Date.now() > deadline) throw new Error(`server did not become healthy in 90 s:\n${output()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
     url,
     process: child,
-    output: () => log,
+    output,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { passwords, sessions, users } from "~db/schema";
 import { createAccount, EmailTakenError } from "~/features/accounts/create-account.server";
 import { changePassword } from "~/features/auth/change-password.server";
+import { verifyPassword } from "~/features/auth/password.server";
+import { RateLimitedError } from "~/features/auth/rate-limit.server";
 import {
   ABSOLUTE_LIFETIME_MS,
   authenticate,
@@ -93,6 +95,68 @@ describe("sign-in", () => {
     );
     const next = await signIn(db(), { email: user.email, password: "wrong", clientAddress: "10.2.0.2" });
     expect(next).toMatchObject({ ok: false, reason: "rate_limited" });
+  });
+});
+
+describe("the sign-in limit under concurrency", () => {
+  it("judges at most ten of 100 concurrent wrong passwords for one account; the other 90 are refused before any password is checked", async () => {
+    const user = await makeUser(db());
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => signIn(db(), { email: user.email, password: `wrong ${i}`, clientAddress: `10.4.${i >> 8}.${i & 255}` })),
+    );
+    const judged = results.filter((r) => !r.ok && r.reason === "invalid").length;
+    const refused = results.filter((r) => !r.ok && r.reason === "rate_limited").length;
+    expect({ judged, refused }).toEqual({ judged: 10, refused: 90 });
+    // The allowance is used up: the right password waits for the next window too.
+    expect(await signIn(db(), { email: user.email, password: TEST_PASSWORD, clientAddress: "10.4.9.9" })).toMatchObject({ reason: "rate_limited" });
+  });
+
+  it("judges at most fifty of 100 concurrent sign-ins from one address to 100 accounts", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => signIn(db(), { email: `nobody-${i}@test.example`, password: "guess", clientAddress: "10.5.0.1" })),
+    );
+    expect(results.filter((r) => !r.ok && r.reason === "invalid").length).toBe(50);
+    expect(results.filter((r) => !r.ok && r.reason === "rate_limited").length).toBe(50);
+  });
+
+  it("clears the account's count after a success: ten more tries, then refused", async () => {
+    const user = await makeUser(db());
+    for (let i = 0; i < 9; i++) await signIn(db(), { email: user.email, password: `wrong ${i}`, clientAddress: "10.6.0.1" });
+    expect((await signIn(db(), { email: user.email, password: TEST_PASSWORD, clientAddress: "10.6.0.1" })).ok).toBe(true);
+    const again = await Promise.all(Array.from({ length: 11 }, (_, i) => signIn(db(), { email: user.email, password: `wrong again ${i}`, clientAddress: "10.6.0.2" })));
+    expect(again.filter((r) => !r.ok && r.reason === "invalid").length).toBe(10);
+    expect(again.filter((r) => !r.ok && r.reason === "rate_limited").length).toBe(1);
+  });
+
+  it("does not hold successful sign-ins against their address", async () => {
+    const people = await Promise.all(Array.from({ length: 60 }, () => makeUser(db())));
+    for (const person of people) {
+      expect((await signIn(db(), { email: person.email, password: TEST_PASSWORD, clientAddress: "10.7.0.1" })).ok).toBe(true);
+    }
+  });
+});
+
+describe("the password change limit", () => {
+  const changeWith = (user: { id: string; email: string }, currentPassword: string) =>
+    changePassword(db(), { id: user.id, email: user.email, sessionId: null }, { currentPassword, newPassword: "a brand new password" }).catch((e: unknown) => e);
+
+  it("judges at most ten of 40 concurrent wrong current passwords; the rest are refused with a retry time", async () => {
+    const user = await makeUser(db());
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => changeWith(user, `wrong ${i}`)));
+    expect(results.filter((r) => r === "wrong_password").length).toBe(10);
+    const refused = results.filter((r) => r instanceof RateLimitedError) as RateLimitedError[];
+    expect(refused).toHaveLength(30);
+    for (const error of refused) expect(error.retryAfterSeconds).toBeGreaterThan(0);
+    // The password did not change, and the right one waits for the next window too.
+    expect(await changeWith(user, TEST_PASSWORD)).toBeInstanceOf(RateLimitedError);
+    const [row] = await db().select({ hash: passwords.hash }).from(passwords).where(eq(passwords.userId, user.id));
+    expect(await verifyPassword(row!.hash, TEST_PASSWORD)).toBe(true);
+  });
+
+  it("shares the account's allowance with sign-in: guesses through either door count together", async () => {
+    const user = await makeUser(db());
+    for (let i = 0; i < 10; i++) expect(await changeWith(user, `wrong ${i}`)).toBe("wrong_password");
+    expect(await signIn(db(), { email: user.email, password: TEST_PASSWORD, clientAddress: "10.8.0.1" })).toMatchObject({ reason: "rate_limited" });
   });
 });
 
@@ -190,7 +254,7 @@ describe("sessions", () => {
     const hereAuth = await authenticate(db(), cookieHeader(here));
     const outcome = await changePassword(
       db(),
-      { id: user.id, sessionId: hereAuth.sessionId },
+      { id: user.id, email: user.email, sessionId: hereAuth.sessionId },
       { currentPassword: TEST_PASSWORD, newPassword: "a brand new password" },
     );
     expect(outcome).toBe("changed");
@@ -205,7 +269,7 @@ describe("sessions", () => {
     const other = await startSession(db(), user.id, null);
     const outcome = await changePassword(
       db(),
-      { id: user.id, sessionId: null },
+      { id: user.id, email: user.email, sessionId: null },
       { currentPassword: "not it", newPassword: "a brand new password" },
     );
     expect(outcome).toBe("wrong_password");

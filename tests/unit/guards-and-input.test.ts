@@ -1,22 +1,74 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { registerForm } from "~/features/accounts/schemas.server";
 import { safeRedirect } from "~/features/auth/guards.server";
-import { hashToken, readSessionToken } from "~/features/auth/session.server";
+import { hashToken, readSessionToken, SESSION_COOKIE, sessionCookieName } from "~/features/auth/session.server";
 import { readEnv } from "~/utils/env.server";
 import { isTimeZone } from "~/utils/time-zones";
 
-describe("redirects after sign-in", () => {
+describe("redirects to a target the request names", () => {
+  const ORIGIN = "https://clinic.example";
+  /** What a browser does with a Location header: resolve it against the page's URL (WHATWG). */
+  const landsOn = (location: string) => new URL(location, `${ORIGIN}/login`);
+
   it.each([
     ["/appointments", "/appointments"],
     ["/doctors?department=cardiology", "/doctors?department=cardiology"],
-    ["//evil.example/", "/"],
-    ["/\\evil.example", "/"],
-    ["https://evil.example/", "/"],
-    ["javascript:alert(1)", "/"],
-    ["", "/"],
-  ])("%s goes to %s", (target, expected) => {
+    ["/doctors/1?start=2031-01-01T01%3A00%3A00.000Z#slots", "/doctors/1?start=2031-01-01T01%3A00%3A00.000Z#slots"],
+    ["/医生", "/%E5%8C%BB%E7%94%9F"],
+    ["/\u2028/evil.example", "/%E2%80%A8/evil.example"],
+  ])("keeps our own path %s (as %s)", (target, expected) => {
     expect(safeRedirect(target)).toBe(expected);
   });
+
+  it.each([
+    "//evil.example/",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "https://evil.example/",
+    "http:evil.example",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "",
+    "evil.example",
+    // The reported payloads, as the form post decodes them: a tab or a newline between the slashes.
+    "/\t/localhost:3301/pwned",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "/\t\\evil.example",
+    " //evil.example",
+    "\t//evil.example",
+    "/\u0000/evil.example",
+    // Dot segments that a URL parser folds into "//host".
+    "/.//evil.example",
+    "/..//evil.example",
+    "/a/../..//evil.example",
+    "/%2e%2e//evil.example",
+    "/./\\evil.example",
+    // Still encoded (a target read from a query string twice).
+    "%2F%09%2Flocalhost%3A3301%2Fpwned",
+    "%2F%2Fevil.example",
+  ])("refuses %j: back to the fallback", (target) => {
+    expect(safeRedirect(target)).toBe("/");
+    expect(safeRedirect(target, "/appointments")).toBe("/appointments");
+  });
+
+  it("stays on our origin and gives a valid header value, whatever the target", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: "binary", maxLength: 40 }),
+          fc.array(fc.constantFrom("/", "\\", ".", "..", "%2F", "%09", "\t", "\n", "\r", " ", "evil.example", ":", "@", "?", "#", "http:", "a"), { maxLength: 12 }).map((parts) => parts.join("")),
+          fc.webUrl(),
+        ),
+        (target) => {
+          const location = safeRedirect(target);
+          return /^\/(?![/\\])[\x21-\x7e]*$/.test(location) && landsOn(location).origin === ORIGIN;
+        },
+      ),
+      { numRuns: 500 },
+    );
+  }, 20_000);
 });
 
 describe("registration input", () => {
@@ -48,11 +100,16 @@ describe("registration input", () => {
 });
 
 describe("session cookie", () => {
+  it("is named __Host-yz_session when cookies are Secure (production), and yz_session in development, where they cannot be", () => {
+    expect(sessionCookieName({ secure: true })).toBe("__Host-yz_session");
+    expect(sessionCookieName({ secure: false })).toBe("yz_session");
+  });
+
   it("accepts only well-formed tokens from the cookie header", () => {
     const token = "a".repeat(43);
-    expect(readSessionToken(`other=1; yz_session=${token}`)).toBe(token);
-    expect(readSessionToken("yz_session=short")).toBeNull();
-    expect(readSessionToken(`yz_session=${"a".repeat(42)}!`)).toBeNull();
+    expect(readSessionToken(`other=1; ${SESSION_COOKIE}=${token}`)).toBe(token);
+    expect(readSessionToken(`${SESSION_COOKIE}=short`)).toBeNull();
+    expect(readSessionToken(`${SESSION_COOKIE}=${"a".repeat(42)}!`)).toBeNull();
     expect(readSessionToken(null)).toBeNull();
   });
 

@@ -28,10 +28,35 @@ export function requireAnonymous(context: AppLoadContext) {
   if (context.auth.user) throw redirect("/");
 }
 
-/** Only same-site paths are followed after sign-in: never `//evil.example` or `https://…`. */
+/** Any origin of ours will do: a target is resolved against it, and only its path is kept. */
+const OUR_ORIGIN = "http://yunzhen.invalid";
+
+/** A tab, newline or other control character, DEL, or a backslash. */
+function hasControlOrBackslash(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f || code === 0x5c) return true;
+  }
+  return false;
+}
+
+/**
+ * A redirect target the request named (after sign-in, after choosing a language), as a path of ours,
+ * or `fallback`. The target is resolved the way a browser resolves a Location header (WHATWG URL) and
+ * refused unless it stays on our origin. Control characters and backslashes are refused outright:
+ * browsers drop tabs and newlines and read `\` as `/`, so `/<tab>/evil.example` means `//evil.example`,
+ * and a newline cannot go into a header at all. What comes back is re-serialised (percent-encoded),
+ * so it is always a valid header value, and never starts with `//` (which dot segments can produce).
+ */
 export function safeRedirect(target: string | null | undefined, fallback = "/"): string {
-  if (!target || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
+  if (!target || !target.startsWith("/") || hasControlOrBackslash(target)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(target, OUR_ORIGIN);
+  } catch {
     return fallback;
   }
-  return target;
+  const path = url.pathname + url.search + url.hash;
+  if (url.origin !== OUR_ORIGIN || !path.startsWith("/") || path.startsWith("//")) return fallback;
+  return path;
 }

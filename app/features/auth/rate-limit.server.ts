@@ -1,34 +1,37 @@
-import { eq, sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { rateLimits } from "~db/schema";
 import { DomainError } from "~/utils/errors";
 
 export type Limit = { key: string; max: number; windowSeconds: number };
-export type LimitState = { limited: false } | { limited: true; retryAfterSeconds: number };
 
-/**
- * Whether a key has used up its allowance in the current window. Fixed windows, counted in the database
- * so that every app instance sees the same count.
- */
-export async function checkLimit(db: Db, limit: Limit): Promise<LimitState> {
-  const [row] = await db
-    .select({
-      count: rateLimits.count,
-      secondsLeft: sql<number>`ceil(extract(epoch from (${rateLimits.windowStartedAt} + make_interval(secs => ${limit.windowSeconds}) - now())))::int`,
-    })
-    .from(rateLimits)
-    .where(eq(rateLimits.key, limit.key));
-  if (!row || row.secondsLeft <= 0 || row.count < limit.max) return { limited: false };
-  return { limited: true, retryAfterSeconds: Math.max(1, row.secondsLeft) };
+export class RateLimitedError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, "error.rateLimited", { retryAfterSeconds });
+  }
 }
 
-/** Counts one more hit against a key: atomically, in one statement, whatever the concurrency. */
-export async function recordHit(db: Db, limit: Omit<Limit, "max">): Promise<{ count: number; secondsLeft: number }> {
-  const window = sql`make_interval(secs => ${limit.windowSeconds})`;
+const byKey = (a: Limit, b: Limit) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * Counts one request against each limit and refuses it (429) if any of them is used up. Fixed windows,
+ * counted in the database so that every app instance sees the same counts: all the limits in one
+ * statement, atomically — count first, then judge, so concurrent requests can never slip past an
+ * allowance. If the database cannot count, the request fails too: a limiter never waves requests
+ * through.
+ */
+export async function consumeLimits(db: Db, limits: Limit[]): Promise<void> {
+  // Rows in key order: two requests that share keys lock them in the same order, so never deadlock.
+  const sorted = [...limits].sort(byKey);
+  const seconds = sql`(case ${rateLimits.key} ${sql.join(
+    sorted.map((l) => sql`when ${l.key} then ${l.windowSeconds}::double precision`),
+    sql` `,
+  )} end)`;
+  const window = sql`make_interval(secs => ${seconds})`;
   const expired = sql`${rateLimits.windowStartedAt} + ${window} <= now()`;
-  const [row] = await db
+  const rows = await db
     .insert(rateLimits)
-    .values({ key: limit.key, windowStartedAt: sql`now()`, count: 1 })
+    .values(sorted.map((l) => ({ key: l.key, windowStartedAt: sql`now()`, count: 1 })))
     .onConflictDoUpdate({
       target: rateLimits.key,
       set: {
@@ -37,38 +40,53 @@ export async function recordHit(db: Db, limit: Omit<Limit, "max">): Promise<{ co
       },
     })
     .returning({
+      key: rateLimits.key,
       count: rateLimits.count,
       secondsLeft: sql<number>`ceil(extract(epoch from (${rateLimits.windowStartedAt} + ${window} - now())))::int`,
     });
-  return { count: row?.count ?? 1, secondsLeft: row?.secondsLeft ?? limit.windowSeconds };
-}
-
-export async function clearHits(db: Db, key: string) {
-  await db.delete(rateLimits).where(eq(rateLimits.key, key));
-}
-
-export class RateLimitedError extends DomainError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(429, "error.rateLimited", { retryAfterSeconds });
+  let retryAfterSeconds = 0;
+  for (const row of rows) {
+    const limit = sorted.find((l) => l.key === row.key);
+    if (limit && row.count > limit.max) retryAfterSeconds = Math.max(retryAfterSeconds, row.secondsLeft, 1);
   }
+  if (retryAfterSeconds > 0) throw new RateLimitedError(retryAfterSeconds);
+}
+
+export function consumeLimit(db: Db, limit: Limit): Promise<void> {
+  return consumeLimits(db, [limit]);
 }
 
 /**
- * Counts one request against a limit and refuses it (429) once the limit is used up. The count lives in
- * the database: if the database cannot count, the request fails too — a limiter never waves requests
- * through.
+ * After a request that turned out well (a sign-in with the right password): `clear` starts its count
+ * again, and `refund` gives back the one hit this request took. One statement; the rows are locked in
+ * key order, as `consumeLimits` locks them.
  */
-export async function consumeLimit(db: Db, limit: Limit): Promise<void> {
-  // Count first, atomically, then judge: concurrent requests can never slip past the allowance.
-  const { count, secondsLeft } = await recordHit(db, limit);
-  if (count > limit.max) throw new RateLimitedError(Math.max(1, secondsLeft));
+export async function settleLimits(db: Db, settle: { clear: Limit[]; refund?: Limit[] }) {
+  const clear = settle.clear.map((l) => l.key);
+  const keys = [...clear, ...(settle.refund ?? []).map((l) => l.key)];
+  const locked = db.$with("locked").as(
+    db.select({ key: rateLimits.key }).from(rateLimits).where(inArray(rateLimits.key, keys)).orderBy(rateLimits.key).for("update"),
+  );
+  await db
+    .with(locked)
+    .update(rateLimits)
+    .set({
+      count: clear.length
+        ? sql`case when ${rateLimits.key} in ${clear} then 0 else greatest(${rateLimits.count} - 1, 0) end`
+        : sql`greatest(${rateLimits.count} - 1, 0)`,
+    })
+    .where(inArray(rateLimits.key, db.select({ key: locked.key }).from(locked)));
 }
 
-/** RATE_LIMIT_SCALE multiplies every allowance (the end-to-end suite registers hundreds from one address). */
+/** RATE_LIMIT_SCALE multiplies the allowances of limits per address or per person's use (the end-to-end
+ * suite acts as hundreds of people from one address). Never the guesses at one account's password. */
 const scaled = (max: number) => max * Math.max(1, Number(process.env.RATE_LIMIT_SCALE) || 1);
 
-/** The limits of actions that cost the clinic something. */
 export const LIMITS = {
+  /** Guesses at one account's password, through sign-in or password change: ten a minute. */
+  password: (email: string): Limit => ({ key: `sign-in:account:${email.toLowerCase()}`, max: 10, windowSeconds: 60 }),
+  /** Sign-ins from one address: more, since many patients share a network. */
+  signInAddress: (address: string): Limit => ({ key: `sign-in:address:${address}`, max: scaled(50), windowSeconds: 60 }),
   register: (address: string): Limit => ({ key: `register:address:${address}`, max: scaled(20), windowSeconds: 600 }),
   book: (patientId: string): Limit => ({ key: `book:patient:${patientId}`, max: scaled(20), windowSeconds: 60 }),
   token: (userId: string): Limit => ({ key: `token:user:${userId}`, max: scaled(30), windowSeconds: 60 }),

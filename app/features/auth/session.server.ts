@@ -12,7 +12,19 @@ import { sessions, users } from "~db/schema";
 import type { LiveHub } from "~/features/live/hub.server";
 import { publish } from "~/features/live/publish.server";
 
-export const SESSION_COOKIE = "yz_session";
+/**
+ * Secure cookies carry the `__Host-` prefix: the browser then keeps the cookie only if it is Secure, set
+ * for this host alone (no Domain) and every path, so a sibling subdomain or a plain-HTTP page can
+ * neither plant nor overwrite it. Development serves plain HTTP, where a Secure cookie cannot be set, so
+ * the name stays plain there.
+ */
+export function sessionCookieName(options: { secure: boolean }): string {
+  return options.secure ? "__Host-yz_session" : "yz_session";
+}
+
+/** Production marks cookies Secure (serve it over HTTPS, or on localhost). */
+const SECURE_COOKIES = process.env.NODE_ENV === "production";
+export const SESSION_COOKIE = sessionCookieName({ secure: SECURE_COOKIES });
 const IDLE_TIMEOUT = new TimeSpan(2, "h");
 export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -22,7 +34,7 @@ function createLucia(db: Db) {
     sessionExpiresIn: IDLE_TIMEOUT,
     sessionCookie: {
       name: SESSION_COOKIE,
-      attributes: { secure: process.env.NODE_ENV === "production", sameSite: "lax" },
+      attributes: { secure: SECURE_COOKIES, sameSite: "lax" },
     },
     getUserAttributes: (row) => ({
       email: row.email,

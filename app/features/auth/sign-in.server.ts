@@ -3,28 +3,29 @@ import type { Db } from "~db/client.server";
 import { passwords, users } from "~db/schema";
 import { verifyPassword } from "./password.server";
 import type { Role } from "./roles";
-import { checkLimit, clearHits, recordHit, type Limit } from "./rate-limit.server";
-
-/** Ten failed sign-ins per account a minute; more per address, since many patients share a network. */
-const ACCOUNT_LIMIT = { max: 10, windowSeconds: 60 };
-const ADDRESS_LIMIT = { max: 50, windowSeconds: 60 };
+import { consumeLimits, LIMITS, RateLimitedError, settleLimits } from "./rate-limit.server";
 
 export type SignInResult =
   | { ok: true; userId: string; role: Role }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
+/**
+ * Every attempt is counted before its password is checked (the account's and the address's counters,
+ * in one statement), so no number of concurrent guesses gets more than the allowance judged. A success
+ * clears the account's count and gives the address its hit back.
+ */
 export async function signIn(
   db: Db,
   input: { email: string; password: string; clientAddress: string },
 ): Promise<SignInResult> {
-  const limits: Limit[] = [
-    { key: `sign-in:account:${input.email.toLowerCase()}`, ...ACCOUNT_LIMIT },
-    { key: `sign-in:address:${input.clientAddress}`, ...ADDRESS_LIMIT },
-  ];
-  for (const limit of limits) {
-    const state = await checkLimit(db, limit);
-    if (state.limited) return { ok: false, reason: "rate_limited", retryAfterSeconds: state.retryAfterSeconds };
+  const account = LIMITS.password(input.email);
+  const address = LIMITS.signInAddress(input.clientAddress);
+  try {
+    await consumeLimits(db, [account, address]);
+  } catch (error) {
+    if (error instanceof RateLimitedError) return { ok: false, reason: "rate_limited", retryAfterSeconds: error.retryAfterSeconds };
+    throw error;
   }
 
   const [row] = await db
@@ -34,10 +35,9 @@ export async function signIn(
     .where(eq(sql`lower(${users.email})`, input.email.toLowerCase()));
 
   if (row && (await verifyPassword(row.hash, input.password))) {
-    await clearHits(db, limits[0]!.key);
+    await settleLimits(db, { clear: [account], refund: [address] });
     return { ok: true, userId: row.id, role: row.role };
   }
   if (!row) await verifyPassword(null, input.password);
-  for (const limit of limits) await recordHit(db, limit);
   return { ok: false, reason: "invalid" };
 }

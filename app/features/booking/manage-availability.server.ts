@@ -7,6 +7,7 @@ import { formatTimeOfDay, zonedToInstant } from "~/utils/zoned-time";
 import type { Actor } from "./appointment-access.server";
 import { loadSchedules } from "./availability.server";
 import { getBookingPolicy } from "./clinic-settings.server";
+import { uuidParam } from "./schemas.server";
 import { fitsAvailability } from "./slots";
 
 const DAY = 24 * 60 * 60_000;
@@ -24,6 +25,8 @@ export async function doctorForEditing(db: Db, actor: Actor, requestedDoctorId?:
   }
   if (actor.role !== "staff" && actor.role !== "admin") throw new ForbiddenError();
   if (requestedDoctorId) {
+    // Not an id at all: no such doctor (the database would refuse to compare it with one).
+    if (!uuidParam.safeParse(requestedDoctorId).success) throw new NotFoundError("error.doctorNotFound");
     const [row] = await db.select({ id: doctors.id }).from(doctors).where(eq(doctors.id, requestedDoctorId));
     if (!row) throw new NotFoundError("error.doctorNotFound");
     return row.id;

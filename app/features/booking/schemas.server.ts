@@ -6,11 +6,22 @@ const message = (key: MessageKey) => ({ error: key });
 
 export const uuidParam = z.uuid();
 
+/**
+ * The years a clinic's calendar holds: far wider than any booking or schedule, and clear of the edges
+ * where JavaScript and PostgreSQL disagree (year 0, year 10000, dates before 4713 BC), which would
+ * otherwise reach the database and fail there.
+ */
+const inCalendarYears = (year: number) => year >= 1970 && year <= 2999;
+
 /** An instant as the forms send it: ISO 8601 with a zone (the slot lists emit `toISOString()`). */
 export const instantField = z
   .string(message("error.slotInvalid"))
   .pipe(z.iso.datetime({ offset: true, ...message("error.slotInvalid") }))
-  .transform((value) => new Date(value));
+  .transform((value) => new Date(value))
+  .refine((instant) => inCalendarYears(instant.getUTCFullYear()), message("error.slotInvalid"));
+
+/** A calendar date (YYYY-MM-DD) inside the calendar's years. */
+export const localDate = z.iso.date(message("error.dateInvalid")).refine((date) => inCalendarYears(Number(date.slice(0, 4))), message("error.dateInvalid"));
 
 export const bookingForm = z.object({
   start: instantField,
@@ -40,7 +51,6 @@ const timeOfDay = z
 /** An empty form field means "not given". */
 const blankAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 const optionalTimeOfDay = z.preprocess(blankAsUndefined, timeOfDay.optional());
-const localDate = z.iso.date(message("error.dateInvalid"));
 const optionalLocalDate = z.preprocess(blankAsUndefined, localDate.optional());
 const slotMinutes = z.coerce
   .number(message("error.slotMinutesInvalid"))

@@ -6,6 +6,7 @@ import { recordAudit } from "~/features/audit/record-audit.server";
 import type { AuditAction } from "~/features/audit/audit-actions";
 import type { SessionUser } from "~/features/auth/session.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
+import { uuidParam } from "~/features/booking/schemas.server";
 import type { AppointmentStatus } from "~/features/booking/statuses";
 import type { AppointmentEvent, DoctorQueue, Participant } from "~/features/live/events";
 import { LIVE_CHANNEL, MAX_NOTIFY_BYTES } from "~/features/live/publish.server";
@@ -65,6 +66,7 @@ export async function getRoomAccess(
   appointmentId: string,
   now = new Date(),
 ): Promise<RoomAccess> {
+  if (!uuidParam.safeParse(appointmentId).success) throw new NotFoundError("error.appointmentNotFound");
   const appointment = await loadAppointment(db, appointmentId);
   if (!appointment) throw new NotFoundError("error.appointmentNotFound");
   const role: Participant | null =
