@@ -22,6 +22,7 @@ import { createLiveDelivery } from "~/features/live/live-delivery.server";
 import { localeFromAcceptLanguage, isLocale } from "~/i18n";
 import { LOCALE_COOKIE } from "~/i18n/viewer.server";
 import { createLoadGauge } from "~/utils/load-gauge.server";
+import { staticFilesFromMemory } from "./static-files.server";
 import { createArrivalLine, linePage, PASS_COOKIE, TICKET_COOKIE, type ArrivalLine } from "./arrival-line.server";
 import { plainErrorPage, RETRY_AFTER_SECONDS, withDatabaseOutagePages } from "~/utils/database-outage.server";
 import { isDatabaseUnavailable, logError } from "~/utils/db-errors.server";
@@ -100,9 +101,14 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     }
   });
 
-  // Fingerprinted build output never changes under its name; everything else in public/ may.
-  app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
+  // public/: from memory in production (read once: no disk check per request); from disk in development,
+  // where each rebuild changes it. Fingerprinted build output never changes under its name.
+  if (env.NODE_ENV === "production") {
+    app.use(staticFilesFromMemory(path.join(root, "public")));
+  } else {
+    app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
+  }
   // Background blur's worker, WebAssembly and model, straight from the installed package (never a CDN).
   app.use("/vendor/video-processors", express.static(path.join(root, "node_modules/@twilio/video-processors/dist/build"), { maxAge: "1d", index: false }));
 

@@ -151,6 +151,22 @@ describe("the server over HTTP", () => {
     });
   });
 
+  it("serves public files from memory, with a validator that answers 304, and leaves other paths to the pages", async () => {
+    const icon = await fetch(`${baseURL}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toBe("image/svg+xml");
+    expect(icon.headers.get("cache-control")).toBe("public, max-age=3600");
+    const etag = icon.headers.get("etag")!;
+    expect((await icon.text()).startsWith("<svg")).toBe(true);
+    expect((await fetch(`${baseURL}/favicon.svg`, { headers: { "If-None-Match": etag } })).status).toBe(304);
+    const home = await (await fetch(baseURL)).text();
+    const script = /"(\/build\/[^"]+\.js)"/.exec(home)![1]!;
+    const built = await fetch(`${baseURL}${script}`);
+    expect([built.status, built.headers.get("cache-control")]).toEqual([200, "public, max-age=31536000, immutable"]);
+    expect(built.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect((await fetch(`${baseURL}/build/not-a-file.js`)).status).toBe(404);
+  });
+
   it("shows a friendly 404 page in the viewer's language", async () => {
     const response = await fetch(`${baseURL}/no/such/page`, { headers: { "Accept-Language": "zh-CN" } });
     expect(response.status).toBe(404);
