@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
+import { demoAdmin } from "../helpers/second-factor";
 
 /**
  * One table drives the access test: every page, resource route, form action, socket and stream that
@@ -78,8 +79,7 @@ beforeAll(async () => {
   await clients.doctorY.signIn(DEMO_DOCTORS[10]!.email, DEMO_PASSWORD);
   clients.staff = client(baseURL);
   await clients.staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
-  clients.admin = client(baseURL);
-  await clients.admin.signIn(DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
+  clients.admin = await demoAdmin(baseURL);
 });
 
 describe("the access-control matrix", () => {

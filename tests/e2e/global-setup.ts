@@ -1,11 +1,14 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { demoAdminSecret, signInDemoAdmin } from "../helpers/second-factor";
 import { startServer } from "../helpers/server";
 
 declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
+    /** The demo admin's TOTP secret: set up here once, through the enrolment page, as an admin would. */
+    demoAdminSecret: string;
   }
 }
 
@@ -17,6 +20,8 @@ export default async function setup(project: TestProject) {
   });
   const server = await startServer();
   project.provide("baseURL", server.url);
+  await signInDemoAdmin(server.url);
+  project.provide("demoAdminSecret", demoAdminSecret(server.url));
   return async () => {
     await server.stop();
   };

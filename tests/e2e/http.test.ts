@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { signInDemoAdmin } from "../helpers/second-factor";
 
 const baseURL = inject("baseURL");
 
@@ -103,7 +104,7 @@ describe("the server over HTTP", () => {
   });
 
   it("signs out only by POST, and then the old cookie no longer works", async () => {
-    const cookie = await signInCookie(DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
+    const { cookie } = await signInDemoAdmin(baseURL);
     const viaGet = await fetch(`${baseURL}/logout`, { headers: { Cookie: cookie }, redirect: "manual" });
     expect(viaGet.headers.getSetCookie().some((c) => c.startsWith("yz_session=;"))).toBe(false);
     expect((await fetch(`${baseURL}/admin/users`, { headers: { Cookie: cookie } })).status).toBe(200);
