@@ -8,6 +8,7 @@
  * On the embedded database, stop the server first: only one process may open its folder.
  */
 import { createInterface } from "node:readline/promises";
+import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { createAdminAccount } from "~/features/accounts/create-admin.server";
 import { translator, type MessageKey } from "~/i18n";
@@ -20,17 +21,22 @@ const USAGE = `Usage: npm run create-admin [-- --email EMAIL --name NAME --force
   --force  create another admin although one exists (e.g. the only admin's account is lost)`;
 
 async function ask(question: string, hidden = false): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-  if (hidden) {
-    // Echo nothing of what is typed, only the question itself.
-    const output = rl as unknown as { _writeToOutput: (text: string) => void };
-    output._writeToOutput = (text: string) => {
-      if (text.includes(question)) process.stdout.write(question);
-    };
-  }
+  // The terminal's echo goes through this stream: muted while a password is typed.
+  let muted = false;
+  const output = new Writable({
+    write(chunk, encoding, done) {
+      if (!muted) process.stdout.write(chunk, encoding);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
   try {
-    return await rl.question(question);
+    if (!hidden) return await rl.question(question);
+    process.stdout.write(question);
+    muted = true;
+    return await rl.question("");
   } finally {
+    muted = false;
     if (hidden) process.stdout.write("\n");
     rl.close();
   }
