@@ -9,7 +9,7 @@ import { createAccount, EmailTakenError } from "~/features/accounts/create-accou
 import { listUsers } from "~/features/accounts/list-users.server";
 import { accountActionForm, hospitalAccountForm } from "~/features/accounts/schemas.server";
 import { requireRole } from "~/features/auth/guards.server";
-import { HOSPITAL_ROLES } from "~/features/auth/roles";
+import { HOSPITAL_ROLES, mayUseSecondFactor } from "~/features/auth/roles";
 import { resetSecondFactor } from "~/features/auth/second-factor.server";
 import { listDepartments } from "~/features/directory/list-doctors.server";
 import { DOCTOR_TITLES } from "~/features/directory/titles";
@@ -178,8 +178,9 @@ export default function AdminUsers() {
                 <td>{t(`role.${u.role}`)}</td>
                 <td>{formatDateTime(u.createdAt, locale, timeZone)}</td>
                 <td>{u.deactivatedAt ? t("admin.deactivated") : t("admin.active")}</td>
-                <td>{u.secondFactor ? t("admin.secondFactorOn") : t("admin.secondFactorOff")}</td>
-                <td className="account-actions">
+                <td>{mayUseSecondFactor(u.role) ? t(u.secondFactor ? "admin.secondFactorOn" : "admin.secondFactorOff") : "—"}</td>
+                <td>
+                  <div className="account-actions">
                   {u.mayChangeActivation && !u.deactivatedAt ? (
                     <ConfirmAction
                       summary={t("admin.deactivate")}
@@ -209,6 +210,7 @@ export default function AdminUsers() {
                       busy={busy}
                     />
                   ) : null}
+                  </div>
                 </td>
               </tr>
             ))}
