@@ -9,6 +9,8 @@ declare module "vitest" {
     baseURL: string;
     /** The demo admin's TOTP secret: set up here once, through the enrolment page, as an admin would. */
     demoAdminSecret: string;
+    /** A session of the demo admin that has passed the second step, for the files that need an admin. */
+    demoAdminCookie: string;
   }
 }
 
@@ -20,8 +22,9 @@ export default async function setup(project: TestProject) {
   });
   const server = await startServer();
   project.provide("baseURL", server.url);
-  await signInDemoAdmin(server.url);
+  const admin = await signInDemoAdmin(server.url);
   project.provide("demoAdminSecret", demoAdminSecret(server.url));
+  project.provide("demoAdminCookie", admin.cookie);
   return async () => {
     await server.stop();
   };

@@ -65,9 +65,10 @@ export async function signInWithSecondFactor(person: Client, email: string, pass
 const secrets = new Map<string, string>();
 const admins = new Map<string, Promise<Client>>();
 
-function providedSecret(baseURL: string): string | undefined {
+/** What the end-to-end setup provides for its server (nothing for a server a test started itself). */
+function provided<K extends "demoAdminSecret" | "demoAdminCookie">(baseURL: string, key: K): string | undefined {
   try {
-    return inject("baseURL") === baseURL ? inject("demoAdminSecret") : undefined;
+    return inject("baseURL") === baseURL ? inject(key) : undefined;
   } catch {
     return undefined;
   }
@@ -76,7 +77,7 @@ function providedSecret(baseURL: string): string | undefined {
 /** A new session of the demo admin, second factor answered (and set up first if it had none). */
 export async function signInDemoAdmin(baseURL: string): Promise<Client> {
   const admin = client(baseURL);
-  const secret = secrets.get(baseURL) ?? providedSecret(baseURL);
+  const secret = secrets.get(baseURL) ?? provided(baseURL, "demoAdminSecret");
   if (secret) {
     await signInWithSecondFactor(admin, DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD, secret);
     return admin;
@@ -93,8 +94,14 @@ export function demoAdminSecret(baseURL: string): string {
   return secret;
 }
 
-/** The demo admin, signed in once per test file and server. */
+/**
+ * The demo admin, signed in. On the shared end-to-end server every file uses the session the setup
+ * opened (a code is accepted once, so files signing in within the same 30 s would wait for the next
+ * one); elsewhere, one sign-in per test file and server.
+ */
 export function demoAdmin(baseURL: string): Promise<Client> {
+  const cookie = provided(baseURL, "demoAdminCookie");
+  if (cookie) return Promise.resolve(client(baseURL, "en", cookie));
   let admin = admins.get(baseURL);
   if (!admin) {
     admin = signInDemoAdmin(baseURL);
