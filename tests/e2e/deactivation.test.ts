@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { SESSION_COOKIE } from "~/features/auth/session.server";
 import { launchBrowser, openPage } from "../helpers/browser";
 import { demoAdmin } from "../helpers/second-factor";
 
@@ -44,7 +45,7 @@ describe("deactivating an account", () => {
     // The nurse's open page: its next request finds no session.
     await nurse.page.getByRole("link", { name: "Availability" }).click();
     await nurse.page.waitForURL(/\/login\?redirectTo=%2Fdoctor%2Favailability/);
-    expect((await nurse.context.cookies()).find((c) => c.name === "yz_session")).toBeUndefined();
+    expect((await nurse.context.cookies()).find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
 
     await signIn(nurse.page, email, "not her password");
     await expect.poll(() => nurse.page.getByRole("alert").innerText()).toBe("The email or password is not correct.");

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { auditEvents, recoveryCodes, secondFactors, sessions } from "~db/schema";
 import { newTotpSecret, totpCodeAt } from "~/features/auth/second-factor-codes.server";
 import { disableSecondFactor, enableSecondFactor, finishSignIn, resetSecondFactor } from "~/features/auth/second-factor.server";
-import { authenticate, SECOND_FACTOR_STEP_MS, startSession } from "~/features/auth/session.server";
+import { authenticate, SECOND_FACTOR_STEP_MS, SESSION_COOKIE, startSession } from "~/features/auth/session.server";
 import { signIn } from "~/features/auth/sign-in.server";
 import { useTestDatabase } from "../helpers/database";
 import { makeDoctor, makeUser, TEST_PASSWORD } from "../helpers/factories";
@@ -155,7 +155,7 @@ describe("signing in with a second factor", () => {
     await db().update(sessions).set({ createdAt: new Date(Date.now() - SECOND_FACTOR_STEP_MS - 1000) }).where(eq(sessions.id, id));
     const auth = await authenticate(db(), pending);
     expect(auth.pendingSecondFactor).toBeNull();
-    expect(auth.setCookie).toMatch(/^yz_session=;/);
+    expect(auth.setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=;`));
   });
 });
 
