@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
-import { endAllSessions } from "~/features/auth/session.server";
+import { endAllSessions, forgetCachedSessions } from "~/features/auth/session.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { mayChangeActivation, type AccountActor } from "./account-rules";
 import { forgetDemoAccounts } from "./demo-accounts.server";
@@ -43,6 +43,9 @@ export async function setAccountActive(
     });
     return true;
   });
-  if (changed) forgetDemoAccounts(db);
+  if (changed) {
+    forgetCachedSessions(db, input.userId);
+    forgetDemoAccounts(db);
+  }
   return changed;
 }

@@ -18,7 +18,14 @@ import {
   isTotpSecret,
   newRecoveryCodes,
 } from "./second-factor-codes.server";
-import { endAllSessions, endOtherSessions, forgetSecondFactorProofs, markSecondFactorProved, startSession } from "./session.server";
+import {
+  endAllSessions,
+  endOtherSessions,
+  forgetCachedSessions,
+  forgetSecondFactorProofs,
+  markSecondFactorProved,
+  startSession,
+} from "./session.server";
 
 /**
  * Five tries per account in five minutes, counted before the code is looked at (so that concurrent
@@ -90,6 +97,7 @@ export async function enableSecondFactor(
     return true;
   });
   if (!enabled) return { ok: false, reason: "already_enabled" };
+  forgetCachedSessions(db, user.id);
   await clearHits(db, codeLimit(user.id).key);
   return { ok: true, recoveryCodes: codes };
 }
@@ -192,6 +200,7 @@ export async function disableSecondFactor(
     await forgetSecondFactorProofs(tx, user.id);
     await recordAudit(tx, { actorId: user.id, action: "second_factor.disabled", entityType: "user", entityId: user.id, clientAddress });
   });
+  forgetCachedSessions(db, user.id);
   return "disabled";
 }
 
@@ -210,4 +219,5 @@ export async function resetSecondFactor(db: Db, actor: AccountActor, targetUserI
     await endAllSessions(tx, target.id);
     await recordAudit(tx, { actorId: actor.id, action: "second_factor.reset", entityType: "user", entityId: target.id, clientAddress });
   });
+  forgetCachedSessions(db, targetUserId);
 }

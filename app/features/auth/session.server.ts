@@ -147,6 +147,7 @@ const SESSION_CACHE_MAX = 50_000;
 type SessionCache = {
   read(sessionId: string): Auth | null;
   remember(auth: Auth, expiresAt: Date): void;
+  dropUser(userId: string): void;
 };
 const sessionCaches = new WeakMap<Db, SessionCache>();
 
@@ -178,6 +179,7 @@ export function cacheSessions(db: Db, hub: LiveHub): () => void {
       if (entries.size >= SESSION_CACHE_MAX) entries.delete(entries.keys().next().value!);
       entries.set(auth.sessionId, { auth: { ...auth, setCookie: null }, until });
     },
+    dropUser: (userId) => dropUser(userId),
   });
   const unsubscribe = hub.subscribe((event) => {
     if (event.kind === "sessions-ended") {
@@ -308,6 +310,14 @@ export async function endAllSessions(db: Db, userId: string) {
 export async function markSecondFactorProved(db: Db, session: { userId: string; sessionId: string }) {
   await db.update(sessions).set({ secondFactorAt: new Date() }).where(eq(sessions.id, session.sessionId));
   await publish(db, { kind: "user-changed", userId: session.userId });
+}
+
+/**
+ * Drops this instance's cached copies of a user's sessions at once, after a change committed; the
+ * change's NOTIFY does the same on every instance a moment later.
+ */
+export function forgetCachedSessions(db: Db, userId: string) {
+  sessionCaches.get(db)?.dropUser(userId);
 }
 
 /** After a second factor is turned off, no session of the user counts as having proved one. */
