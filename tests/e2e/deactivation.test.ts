@@ -42,8 +42,9 @@ describe("deactivating an account", () => {
     await expect.poll(() => adminView.page.getByRole("status").innerText()).toContain(`${email} was deactivated`);
     await expect.poll(() => adminView.page.locator("tr", { hasText: email }).innerText()).toContain("Deactivated");
 
-    // The nurse's open page: its next request finds no session.
-    await nurse.page.getByRole("link", { name: "Availability" }).click();
+    // The nurse's open page: its next request finds no session (its live stream may already have ended
+    // and sent it to sign in by itself).
+    await nurse.page.goto(`${baseURL}/doctor/availability`);
     await nurse.page.waitForURL(/\/login\?redirectTo=%2Fdoctor%2Favailability/);
     expect((await nurse.context.cookies()).find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
 
