@@ -11,8 +11,10 @@ import {
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { DemoBanner } from "~/components/demo-banner";
 import { ErrorPage } from "~/components/error-page";
 import { SiteHeader } from "~/components/site-header";
+import { holdsDemoAccounts } from "~/features/accounts/demo-accounts.server";
 import { translator } from "~/i18n";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/utils/nonce";
@@ -33,6 +35,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
     locale: context.locale,
     timeZone: context.timeZone,
     user: user ? { displayName: user.displayName, role: user.role } : null,
+    // Kept per process (one query every 30 s at most), never one per request.
+    demo: await holdsDemoAccounts(context.db),
   });
 }
 
@@ -68,6 +72,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           {translator(data?.locale ?? "zh-CN")("app.skipToContent")}
         </a>
+        {data?.demo ? <DemoBanner /> : null}
         {data ? <SiteHeader user={data.user} locale={data.locale} /> : null}
         {children}
         <ScrollRestoration nonce={nonce} />

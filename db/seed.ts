@@ -4,8 +4,10 @@
  * names; the server seeds only a new embedded database on its own.
  */
 import { pathToFileURL } from "node:url";
-import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lt } from "drizzle-orm";
 import { createAccount } from "~/features/accounts/create-account.server";
+import { countActiveAdmins } from "~/features/accounts/create-admin.server";
+import { countDemoAccounts } from "~/features/accounts/demo-accounts.server";
 import { readEnv } from "~/utils/env.server";
 import { openDatabase, type Db } from "./client.server";
 import { DatabaseInUseError } from "./data-directory-lock";
@@ -137,15 +139,18 @@ export async function ensureDemoConsultation(db: Db, now = new Date()): Promise<
   return null;
 }
 
-/** True when the demo accounts exist, so that the server can print how to sign in. */
+/** True when demo accounts can sign in here: the server then prints how, with the banner's warning. */
 export async function hasDemoHospital(db: Db): Promise<boolean> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(users)
-    .where(eq(users.email, DEMO_ACCOUNTS.admin.email));
-  return (row?.n ?? 0) > 0;
+  return (await countDemoAccounts(db)) > 0;
 }
 
+/** On a database without an active admin (a hospital's new deployment): how to make the first one. */
+export async function firstAdminHint(db: Db): Promise<string | null> {
+  if ((await countActiveAdmins(db)) > 0) return null;
+  return "No admin account yet: stop the server if it uses the embedded database, then run `npm run create-admin`.";
+}
+
+/** How to sign in to the demo hospital, printed only where its accounts exist, with a warning. */
 export function demoCredentialsText(): string {
   const rows = [
     ["patient", DEMO_ACCOUNTS.patient.email],
@@ -154,8 +159,11 @@ export function demoCredentialsText(): string {
     ["admin", DEMO_ACCOUNTS.admin.email],
   ];
   return [
+    "WARNING: this database holds the DEMO accounts, whose password is published. Every page says so in a",
+    "banner. Never use it for real patients; a hospital's own deployment starts without them (see the README).",
     `Demo accounts (password for all: ${DEMO_PASSWORD}):`,
     ...rows.map(([role, email]) => `  ${role!.padEnd(8)} ${email}`),
+    "The admin sets up an authenticator app (two-step sign-in) at its first sign-in.",
     "Try a call: sign in as the patient in one browser window and as the doctor in another (a private",
     "window), open the appointment under \"My appointments\" and \"Today\", and join the consultation.",
   ].join("\n");

@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useRouteLoaderData } from "@remix-run/react";
 import { Field } from "~/components/field";
 import { changePasswordForm } from "~/features/accounts/schemas.server";
 import { changePassword } from "~/features/auth/change-password.server";
 import { requireUser } from "~/features/auth/guards.server";
 import { RateLimitedError } from "~/features/auth/rate-limit.server";
+import { mayUseSecondFactor } from "~/features/auth/roles";
+import type { loader as rootLoader } from "~/root";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { parseForm } from "~/utils/forms.server";
@@ -46,6 +48,7 @@ export default function ChangePassword() {
   const t = useT();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  const role = useRouteLoaderData<typeof rootLoader>("root")?.user?.role;
   return (
     <main id="main" className="page page--narrow">
       <h1>{t("account.passwordHeading")}</h1>
@@ -82,6 +85,11 @@ export default function ChangePassword() {
           {t("account.changePassword")}
         </button>
       </Form>
+      {role && mayUseSecondFactor(role) ? (
+        <p className="aside">
+          <Link to="/account/second-factor">{t("secondFactor.heading")}</Link>
+        </p>
+      ) : null}
     </main>
   );
 }

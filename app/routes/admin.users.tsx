@@ -3,31 +3,63 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { Field, FormError, SelectField } from "~/components/field";
+import { mayChangeActivation, mayCreateAccount, mayResetSecondFactor } from "~/features/accounts/account-rules";
+import { setAccountActive } from "~/features/accounts/activation.server";
 import { createAccount, EmailTakenError } from "~/features/accounts/create-account.server";
 import { listUsers } from "~/features/accounts/list-users.server";
-import { hospitalAccountForm } from "~/features/accounts/schemas.server";
+import { accountActionForm, hospitalAccountForm } from "~/features/accounts/schemas.server";
 import { requireRole } from "~/features/auth/guards.server";
-import { HOSPITAL_ROLES } from "~/features/auth/roles";
+import { HOSPITAL_ROLES, mayUseSecondFactor } from "~/features/auth/roles";
+import { resetSecondFactor } from "~/features/auth/second-factor.server";
 import { listDepartments } from "~/features/directory/list-doctors.server";
 import { DOCTOR_TITLES } from "~/features/directory/titles";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDateTime, pick } from "~/utils/format";
+import { DomainError } from "~/utils/errors";
 import { parseForm } from "~/utils/forms.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireRole(request, context, ["admin"]);
+  const admin = requireRole(request, context, ["admin"]);
   const [users, departments] = await Promise.all([listUsers(context.db), listDepartments(context.db)]);
-  return json({ users, departments });
+  return json({
+    users: users.map((u) => ({
+      ...u,
+      mayChangeActivation: mayChangeActivation(admin, u),
+      mayResetSecondFactor: u.secondFactor && mayResetSecondFactor(admin, u),
+    })),
+    departments,
+  });
 }
 
-type ActionData = { errors: Partial<Record<string, MessageKey>>; created?: string };
+type ActionData = {
+  errors: Partial<Record<string, MessageKey>>;
+  formError?: MessageKey;
+  created?: string;
+  done?: { intent: "deactivate" | "reactivate" | "resetSecondFactor"; userId: string };
+};
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  requireRole(request, context, ["admin"]);
+  const admin = requireRole(request, context, ["admin"]);
+  const form = await request.clone().formData();
+  // A form without an intent is the one that creates an account.
+  if (form.has("intent")) {
+    const parsed = await parseForm(request, accountActionForm);
+    if (!parsed.ok) return json<ActionData>({ errors: {}, formError: "error.form" }, { status: 400 });
+    const { intent, userId } = parsed.data;
+    try {
+      if (intent === "resetSecondFactor") await resetSecondFactor(context.db, admin, userId, context.clientAddress);
+      else await setAccountActive(context.db, admin, { userId, active: intent === "reactivate" }, context.clientAddress);
+    } catch (error) {
+      if (error instanceof DomainError) return json<ActionData>({ errors: {}, formError: error.messageKey }, { status: error.status });
+      throw error;
+    }
+    return json<ActionData>({ errors: {}, done: { intent, userId } });
+  }
   const parsed = await parseForm(request, hospitalAccountForm);
   if (!parsed.ok) return json<ActionData>({ errors: { form: "error.form", ...parsed.errors } }, { status: 400 });
   const input = parsed.data;
+  if (!mayCreateAccount(admin, input.role)) return json<ActionData>({ errors: {}, formError: "error.forbidden" }, { status: 403 });
   try {
     await createAccount(
       context.db,
@@ -35,6 +67,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       input.role === "doctor"
         ? { departmentId: input.departmentId, title: input.title, nameZh: input.fullName, nameEn: input.nameEn }
         : undefined,
+      { actorId: admin.id, clientAddress: context.clientAddress, via: "admin_users" },
     );
   } catch (error) {
     if (error instanceof EmailTakenError) return json<ActionData>({ errors: { email: "error.emailTaken" } }, { status: 400 });
@@ -43,6 +76,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return json<ActionData>({ errors: {}, created: input.email });
 }
 
+const DONE_NOTICE = {
+  deactivate: "admin.deactivatedNotice",
+  reactivate: "admin.reactivatedNotice",
+  resetSecondFactor: "admin.resetNotice",
+} as const satisfies Record<string, MessageKey>;
+
 export default function AdminUsers() {
   const t = useT();
   const { locale, timeZone } = useViewer();
@@ -50,9 +89,20 @@ export default function AdminUsers() {
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [role, setRole] = useState<string>("doctor");
+  const doneFor = data?.done ? users.find((u) => u.id === data.done!.userId) : undefined;
   return (
     <main id="main" className="page page--wide">
       <h1>{t("admin.usersHeading")}</h1>
+      {data?.done && doneFor ? (
+        <p className="notice" role="status">
+          {t(DONE_NOTICE[data.done.intent], { email: doneFor.email })}
+        </p>
+      ) : null}
+      {data?.formError ? (
+        <p className="form-error" role="alert">
+          {t(data.formError)}
+        </p>
+      ) : null}
       <section className="card">
         <h2>{t("admin.createHeading")}</h2>
         {data?.created ? (
@@ -115,20 +165,75 @@ export default function AdminUsers() {
               <th scope="col">{t("admin.columnEmail")}</th>
               <th scope="col">{t("admin.columnRole")}</th>
               <th scope="col">{t("admin.columnCreated")}</th>
+              <th scope="col">{t("admin.columnStatus")}</th>
+              <th scope="col">{t("admin.columnSecondFactor")}</th>
+              <th scope="col">{t("admin.columnActions")}</th>
             </tr>
           </thead>
           <tbody>
             {users.map((u) => (
-              <tr key={u.id}>
+              <tr key={u.id} data-user-id={u.id} className={u.deactivatedAt ? "table__row--inactive" : undefined}>
                 <td>{u.displayName}</td>
                 <td>{u.email}</td>
                 <td>{t(`role.${u.role}`)}</td>
                 <td>{formatDateTime(u.createdAt, locale, timeZone)}</td>
+                <td>{u.deactivatedAt ? t("admin.deactivated") : t("admin.active")}</td>
+                <td>{mayUseSecondFactor(u.role) ? t(u.secondFactor ? "admin.secondFactorOn" : "admin.secondFactorOff") : "—"}</td>
+                <td>
+                  <div className="account-actions">
+                  {u.mayChangeActivation && !u.deactivatedAt ? (
+                    <ConfirmAction
+                      summary={t("admin.deactivate")}
+                      text={t("admin.deactivateConfirm", { name: u.displayName })}
+                      intent="deactivate"
+                      userId={u.id}
+                      button={t("admin.deactivateButton")}
+                      busy={busy}
+                    />
+                  ) : null}
+                  {u.mayChangeActivation && u.deactivatedAt ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="reactivate" />
+                      <input type="hidden" name="userId" value={u.id} />
+                      <button type="submit" className="button button--small" disabled={busy}>
+                        {t("admin.reactivate")}
+                      </button>
+                    </Form>
+                  ) : null}
+                  {u.mayResetSecondFactor ? (
+                    <ConfirmAction
+                      summary={t("admin.resetSecondFactor")}
+                      text={t("admin.resetSecondFactorConfirm", { name: u.displayName })}
+                      intent="resetSecondFactor"
+                      userId={u.id}
+                      button={t("admin.resetSecondFactorButton")}
+                      busy={busy}
+                    />
+                  ) : null}
+                  </div>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
     </main>
+  );
+}
+
+/** A consequential action behind a second click: the summary opens what will happen and the button. */
+function ConfirmAction(props: { summary: string; text: string; intent: string; userId: string; button: string; busy: boolean }) {
+  return (
+    <details className="confirm-action">
+      <summary>{props.summary}</summary>
+      <Form method="post">
+        <p>{props.text}</p>
+        <input type="hidden" name="intent" value={props.intent} />
+        <input type="hidden" name="userId" value={props.userId} />
+        <button type="submit" className="button button--small button--danger" disabled={props.busy}>
+          {props.button}
+        </button>
+      </Form>
+    </details>
   );
 }

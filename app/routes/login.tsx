@@ -42,6 +42,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
     );
   }
+  if (!result.ok && result.reason === "deactivated") {
+    return json<ActionData>({ errors: {}, formError: "error.accountDeactivated" }, { status: 403 });
+  }
   if (!result.ok) return json<ActionData>({ errors: {}, formError: "error.invalidCredentials" }, { status: 400 });
   // The staff entrance (offered on the arrival line's page) passes the line: it is not for patients.
   if (new URL(request.url).searchParams.has("staff") && result.role === "patient") {
@@ -49,9 +52,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   const headers = new Headers();
-  headers.append("Set-Cookie", await startSession(context.db, result.userId, cookie));
   // Signed in: never sent to the arrival line (doctors and staff keep their pass for weeks on the device).
+  // With two-step sign-in, already now: the code's page must not queue behind the line either.
   headers.append("Set-Cookie", context.arrival.passCookie(result.role === "patient" ? "patient" : "staff"));
+  if (result.secondFactor) {
+    // The password was right; the code comes next, on a page of its own. Nobody is signed in yet.
+    headers.append("Set-Cookie", await startSession(context.db, result.userId, cookie, "awaiting_second_factor"));
+    const query = parsed.data.redirectTo ? `?${new URLSearchParams({ redirectTo: parsed.data.redirectTo })}` : "";
+    return redirect(`/login/code${query}`, { headers });
+  }
+  headers.append("Set-Cookie", await startSession(context.db, result.userId, cookie));
   return redirect(safeRedirect(parsed.data.redirectTo, homeFor(result.role)), { headers });
 }
 

@@ -12,7 +12,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { openDatabase } from "~db/client.server";
-import { demoCredentialsText, ensureDemoConsultation, hasDemoHospital, seedDemoHospital } from "~db/seed";
+import { demoCredentialsText, ensureDemoConsultation, firstAdminHint, hasDemoHospital, seedDemoHospital } from "~db/seed";
 import { authenticate, cacheSessions, deleteExpiredSessions, type Auth } from "~/features/auth/session.server";
 import { cacheClinicSettings } from "~/features/booking/clinic-settings.server";
 import { createFreeSlotIndex } from "~/features/booking/free-slot-index.server";
@@ -203,6 +203,9 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     if (await hasDemoHospital(db).catch(() => false)) {
       await ensureDemoConsultation(db).catch((error: unknown) => console.error("demo consultation:", error));
       console.log(demoCredentialsText());
+    } else {
+      const hint = await firstAdminHint(db).catch(() => null);
+      if (hint) console.log(hint);
     }
     if (env.NODE_ENV === "development") broadcastDevReady(build);
   });

@@ -9,7 +9,7 @@
 import cluster, { type Worker } from "node:cluster";
 import { randomBytes } from "node:crypto";
 import { openDatabase } from "~db/client.server";
-import { demoCredentialsText, ensureDemoConsultation, hasDemoHospital } from "~db/seed";
+import { demoCredentialsText, ensureDemoConsultation, firstAdminHint, hasDemoHospital } from "~db/seed";
 import type { Env } from "~/utils/env.server";
 
 /** A worker that dies this soon after starting, this many times in a row, means something is broken: stop. */
@@ -24,6 +24,7 @@ export async function runPrimary(env: Env, count: number) {
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR, poolSize: 2 }); // the migration lock holds one connection
   const demo = await hasDemoHospital(database.db).catch(() => false);
   if (demo) await ensureDemoConsultation(database.db).catch((error: unknown) => console.error("demo consultation:", error));
+  const hint = demo ? null : await firstAdminHint(database.db).catch(() => null);
   await database.close();
 
   const shared = {
@@ -48,6 +49,7 @@ export async function runPrimary(env: Env, count: number) {
     const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
     console.log(`Yunzhen is listening on http://localhost:${address.port} (postgres, ${count} workers, ready in ${seconds} s)`);
     if (demo) console.log(demoCredentialsText());
+    if (hint) console.log(hint);
   });
 
   cluster.on("exit", (worker, code, signal) => {

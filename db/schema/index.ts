@@ -1,5 +1,6 @@
 export * from "./users";
 export * from "./sessions";
+export * from "./second-factors";
 export * from "./departments";
 export * from "./doctors";
 export * from "./clinic-settings";

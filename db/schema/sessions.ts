@@ -1,4 +1,4 @@
-import { index, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { instant } from "./_columns";
 import { users } from "./users";
 
@@ -6,6 +6,10 @@ import { users } from "./users";
  * Login sessions. `id` is the SHA-256 (hex) of the random token in the cookie: a copy of this table
  * cannot be used to sign in. `expiresAt` moves forward while the session is used (idle expiry);
  * `createdAt` bounds its whole life (absolute expiry).
+ *
+ * A sign-in whose password was right but whose second factor is still to come is a session too, marked
+ * `awaitingSecondFactor`: it signs nobody in, lives a few minutes, and is replaced by a new session (a
+ * new token) once the code is right. `secondFactorAt` is when this session proved the second factor.
  */
 export const sessions = pgTable(
   "sessions",
@@ -16,6 +20,8 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     expiresAt: instant("expires_at").notNull(),
     createdAt: instant("created_at").notNull().defaultNow(),
+    awaitingSecondFactor: boolean("awaiting_second_factor").notNull().default(false),
+    secondFactorAt: instant("second_factor_at"),
   },
   (t) => [index("sessions_user_id_idx").on(t.userId)],
 );

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { ROLES } from "../../app/features/auth/roles";
 import { LOCALES } from "../../app/i18n/locales";
-import { id, timestamps } from "./_columns";
+import { id, instant, timestamps } from "./_columns";
 
 export const roleEnum = pgEnum("role", ROLES);
 
@@ -19,6 +19,11 @@ export const users = pgTable(
     locale: localeEnum("locale"),
     /** IANA time zone the person reads times in, e.g. "Asia/Shanghai". */
     timeZone: text("time_zone").notNull().default("Asia/Shanghai"),
+    /**
+     * Set when an admin deactivates the account (someone who left): it cannot sign in, and its sessions
+     * were ended in the same transaction. Null for an active account.
+     */
+    deactivatedAt: instant("deactivated_at"),
     ...timestamps,
   },
   (t) => [

@@ -8,6 +8,7 @@ import { DOCTOR_TITLES } from "~/features/directory/titles";
 import { openConsultation } from "../helpers/consult-e2e";
 import { formTargets, fuzzForms } from "../helpers/form-fuzz";
 import { client, doctorSlotStarts } from "../helpers/http";
+import { demoAdmin } from "../helpers/second-factor";
 import { startServer, type RunningServer } from "../helpers/server";
 import { createScratchDatabase } from "../helpers/database";
 
@@ -75,8 +76,7 @@ describe("a refused form", () => {
     await otherDoctor.signIn(DEMO_DOCTORS[10]!.email, DEMO_PASSWORD);
     const staff = client(baseURL);
     await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
-    const adminUser = client(baseURL);
-    await adminUser.signIn(DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
+    const adminUser = await demoAdmin(baseURL);
 
     const tables = (await db<{ tablename: string }[]>`select tablename from pg_tables where schemaname = 'public' and tablename <> 'rate_limits' order by 1`).map((r) => r.tablename);
     expect(tables).toEqual(expect.arrayContaining(["appointments", "audit_events", "consult_notes", "sessions", "users", "passwords", "availability_rules"]));

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
+import { demoAdmin } from "../helpers/second-factor";
 
 /**
  * One table drives the access test: every page, resource route, form action, socket and stream that
@@ -61,6 +62,9 @@ const MATRIX: Row[] = [
   row("GET admin users", get("/admin/users"), [302, 403, 403, 403, 403, 403, 200]),
   row("POST a malformed new account", post("/admin/users", { role: "staff" }), [302, 403, 403, 403, 403, 403, 400]),
   row("GET clinic settings", get("/admin/settings"), [302, 403, 403, 403, 403, 403, 200]),
+  row("POST a deactivation of no one", post("/admin/users", { intent: "deactivate", userId: "00000000-0000-4000-8000-000000000000" }), [302, 403, 403, 403, 403, 403, 404]),
+  row("GET two-step sign-in", get("/account/second-factor"), [302, 403, 403, 200, 200, 403, 200]),
+  row("POST a code with no sign-in waiting for it", post("/login/code", { code: "123456" }), [302, 302, 302, 302, 302, 302, 302]),
 ];
 
 const clients = {} as Record<Actor, ReturnType<typeof client>>;
@@ -78,8 +82,7 @@ beforeAll(async () => {
   await clients.doctorY.signIn(DEMO_DOCTORS[10]!.email, DEMO_PASSWORD);
   clients.staff = client(baseURL);
   await clients.staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
-  clients.admin = client(baseURL);
-  await clients.admin.signIn(DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
+  clients.admin = await demoAdmin(baseURL);
 });
 
 describe("the access-control matrix", () => {

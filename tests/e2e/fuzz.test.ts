@@ -5,6 +5,7 @@ import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { openConsultation } from "../helpers/consult-e2e";
 import { formTargets, fuzzForms, REAL_INTENTS } from "../helpers/form-fuzz";
 import { client } from "../helpers/http";
+import { demoAdmin } from "../helpers/second-factor";
 
 /**
  * Arbitrary input to every form action and every socket message: the answer is a 4xx (or the ordinary
@@ -20,14 +21,14 @@ let room: Awaited<ReturnType<typeof openConsultation>>;
 const stranger = client(baseURL);
 const otherDoctor = client(baseURL);
 const staff = client(baseURL);
-const admin = client(baseURL);
+let admin: ReturnType<typeof client>;
 
 beforeAll(async () => {
   room = await openConsultation(baseURL, DEMO_DOCTORS[11]!.email);
   await stranger.register(`fuzz-${crypto.randomUUID().slice(0, 8)}@test.example`);
   await otherDoctor.signIn(DEMO_DOCTORS[10]!.email, DEMO_PASSWORD);
   await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
-  await admin.signIn(DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
+  admin = await demoAdmin(baseURL);
 });
 
 describe("arbitrary input", () => {

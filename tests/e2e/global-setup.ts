@@ -1,11 +1,16 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { demoAdminSecret, signInDemoAdmin } from "../helpers/second-factor";
 import { startServer } from "../helpers/server";
 
 declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
+    /** The demo admin's TOTP secret: set up here once, through the enrolment page, as an admin would. */
+    demoAdminSecret: string;
+    /** A session of the demo admin that has passed the second step, for the files that need an admin. */
+    demoAdminCookie: string;
   }
 }
 
@@ -17,6 +22,9 @@ export default async function setup(project: TestProject) {
   });
   const server = await startServer();
   project.provide("baseURL", server.url);
+  const admin = await signInDemoAdmin(server.url);
+  project.provide("demoAdminSecret", demoAdminSecret(server.url));
+  project.provide("demoAdminCookie", admin.cookie);
   return async () => {
     await server.stop();
   };

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { client } from "../helpers/http";
+import { signInDemoAdmin } from "../helpers/second-factor";
 import { SESSION_COOKIE } from "../helpers/server";
 
 const baseURL = inject("baseURL");
@@ -189,7 +190,7 @@ describe("the server over HTTP", () => {
   });
 
   it("signs out only by POST, and then the old cookie no longer works", async () => {
-    const cookie = await signInCookie(DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
+    const { cookie } = await signInDemoAdmin(baseURL);
     const viaGet = await fetch(`${baseURL}/logout`, { headers: { Cookie: cookie }, redirect: "manual" });
     expect(viaGet.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=;`))).toBe(false);
     expect((await fetch(`${baseURL}/admin/users`, { headers: { Cookie: cookie } })).status).toBe(200);

@@ -4,6 +4,7 @@ import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
+import { demoAdmin } from "../helpers/second-factor";
 
 /**
  * Markup and script that people type — a patient's name, a booking reason, a consult note — reach other
@@ -33,7 +34,7 @@ const baseURL = inject("baseURL");
 let browser: Browser;
 let room: Awaited<ReturnType<typeof openConsultation>>;
 const staff = client(baseURL);
-const admin = client(baseURL);
+let admin: ReturnType<typeof client>;
 
 beforeAll(async () => {
   // Fake camera and microphone: the doctor's room page opens its device check.
@@ -42,7 +43,7 @@ beforeAll(async () => {
   // Checked in, the patient is also listed in the doctor's waiting room.
   expect((await room.patient.post(`/consult/${room.appointmentId}`, { intent: "checkIn" })).status).toBe(302);
   await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
-  await admin.signIn(DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
+  admin = await demoAdmin(baseURL);
 });
 afterAll(async () => {
   await browser?.close();

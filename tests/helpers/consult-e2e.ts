@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { DEMO_PASSWORD } from "~db/demo-hospital";
 import { formatTimeOfDay, localDateOf, localMinutesOf } from "~/utils/zoned-time";
 import { client, doctorSlotStarts } from "./http";
+import { demoAdmin } from "./second-factor";
 
 const CLINIC_ZONE = "Asia/Shanghai";
 
@@ -12,8 +13,7 @@ const CLINIC_ZONE = "Asia/Shanghai";
  * `newPatient` names the new patient and the reason they give (defaults: a generic name, a cough).
  */
 export async function openConsultation(baseURL: string, doctorEmail: string, newPatient: { fullName?: string; reason?: string } = {}) {
-  const admin = client(baseURL);
-  await admin.signIn(DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
+  const admin = await demoAdmin(baseURL);
   const settings = await admin.post("/admin/settings", {
     nameZh: "云诊 · 省人民医院互联网医院",
     nameEn: "Yunzhen · Provincial People's Hospital Online Clinic",

@@ -29,6 +29,8 @@ export function formTargets(
   const consult = `/consult/${room.appointmentId}`;
   return [
     { path: "/login", names: ["email", "password", "redirectTo"], senders: { anonymous } },
+    { path: "/login/code", names: ["code", "redirectTo"], senders: { anonymous } },
+    { path: "/account/second-factor", names: ["intent", "secret", "code", "password", "redirectTo"], senders: { staff, stranger } },
     { path: "/register", names: ["email", "password", "fullName", "timeZone"], senders: { anonymous } },
     { path: "/locale", names: ["locale", "redirectTo"], senders: { anonymous, patient } },
     { path: appointment, names: ["reason"], senders: { anonymous, patient, stranger, doctor } },
@@ -47,6 +49,8 @@ export function formTargets(
       senders: { patient, stranger, doctor },
     },
     { path: "/admin/users", names: ["role", "email", "password", "fullName", "nameEn", "departmentId", "title"], senders: { admin, staff } },
+    // Deactivation and resets, by someone who may not: the admin's own real ones are end-to-end tests.
+    { path: "/admin/users", names: ["intent", "userId"], senders: { staff, otherDoctor } },
     { path: "/account/password", names: ["currentPassword", "newPassword"], senders: { stranger, anonymous } },
   ];
 }
@@ -63,10 +67,11 @@ const anyText = fc.oneof(
 
 type Sent = { path: string; sender: string; form: Record<string, string>; status: number; rejected: boolean };
 
-/** Refused: a 4xx, or an anonymous request sent to sign in first. */
+/** Refused: a 4xx, or an anonymous request sent to sign in first (not on to the second step). */
 function isRejection(response: Response) {
   if (response.status >= 400 && response.status < 500) return true;
-  return response.status >= 300 && response.status < 400 && (response.headers.get("Location") ?? "").startsWith("/login");
+  const location = response.headers.get("Location") ?? "";
+  return response.status >= 300 && response.status < 400 && (location === "/login" || location.startsWith("/login?"));
 }
 
 const short = (form: Record<string, string>) =>

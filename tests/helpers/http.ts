@@ -1,8 +1,15 @@
 import { expect } from "vitest";
 
-/** A tiny HTTP client for the running server that keeps one person's cookies (session, arrival pass). */
-export function client(baseURL: string, acceptLanguage = "en") {
+/**
+ * A tiny HTTP client for the running server that keeps one person's cookies (session, arrival pass);
+ * `initialCookies` (a Cookie header) starts it with someone's.
+ */
+export function client(baseURL: string, acceptLanguage = "en", initialCookies = "") {
   const jar = new Map<string, string>();
+  for (const part of initialCookies.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0) jar.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
   const remember = (response: Response) => {
     for (const set of response.headers.getSetCookie()) {
       const pair = set.split(";")[0]!;

@@ -60,7 +60,7 @@ describe("sign-in", () => {
   it("accepts the right password whatever the email's letter case", async () => {
     const user = await makeUser(db(), "patient", "li.na@test.example");
     const result = await signIn(db(), { email: "LI.NA@test.example", password: TEST_PASSWORD, clientAddress: "10.0.0.1" });
-    expect(result).toEqual({ ok: true, userId: user.id, role: "patient" });
+    expect(result).toEqual({ ok: true, userId: user.id, role: "patient", secondFactor: false });
   });
 
   it("answers the same for a wrong password and an unknown email", async () => {

@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { departments, doctors, users } from "~db/schema";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
-import { hasDemoHospital, seedDemoHospital } from "~db/seed";
+import { seedDemoHospital } from "~db/seed";
+import { countDemoAccounts, DEMO_EMAILS } from "~/features/accounts/demo-accounts.server";
 import { signIn } from "~/features/auth/sign-in.server";
 import { DIRECTORY_PAGE_SIZE, listDoctors } from "~/features/directory/list-doctors.server";
 import { createTestDatabase } from "../helpers/database";
@@ -20,7 +21,7 @@ const count = async (table: typeof users | typeof doctors | typeof departments) 
 
 describe("the demo hospital", () => {
   it("seeds six departments, at least twelve doctors and one account of each role, and is idempotent", async () => {
-    expect(await hasDemoHospital(handle.db)).toBe(false);
+    expect(await countDemoAccounts(handle.db)).toBe(0);
     const first = await seedDemoHospital(handle.db);
     const snapshot = { users: await count(users), doctors: await count(doctors), departments: await count(departments) };
     expect(snapshot.departments).toBeGreaterThanOrEqual(6);
@@ -31,7 +32,7 @@ describe("the demo hospital", () => {
     expect({ users: await count(users), doctors: await count(doctors), departments: await count(departments) }).toEqual(
       snapshot,
     );
-    expect(await hasDemoHospital(handle.db)).toBe(true);
+    expect(await countDemoAccounts(handle.db)).toBe(DEMO_EMAILS.length);
   });
 
   it("lets every demo account sign in with the documented password", async () => {

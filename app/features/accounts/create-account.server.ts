@@ -1,6 +1,7 @@
 import type { Db } from "~db/client.server";
 import { doctors, passwords, users, type Bilingual, type DoctorTitle } from "~db/schema";
 import type { Locale } from "~/i18n";
+import { recordAudit } from "~/features/audit/record-audit.server";
 import { hashPassword } from "~/features/auth/password.server";
 import type { Role } from "~/features/auth/roles";
 import { isUniqueViolation } from "~/utils/db-errors.server";
@@ -30,14 +31,19 @@ export type NewDoctorProfile = {
   defaultConsultationMinutes?: number;
 };
 
+/** Who made an account, for the audit trail: an admin (`actorId`), or `create-admin` (no actor). */
+export type AccountCreation = { actorId: string | null; clientAddress?: string | null; via: "admin_users" | "create_admin" };
+
 /**
- * Creates a user with a password (and, for a doctor, the doctor's profile) in one transaction.
+ * Creates a user with a password (and, for a doctor, the doctor's profile) in one transaction; with
+ * `audit`, the `account.created` event (the new account's id and role, who made it) in the same one.
  * Throws `EmailTakenError` when the email is already used, whatever its letter case.
  */
 export async function createAccount(
   db: Db,
   account: NewAccount,
   doctorProfile?: NewDoctorProfile,
+  audit?: AccountCreation,
 ): Promise<{ userId: string; doctorId: string | null }> {
   if ((account.role === "doctor") !== Boolean(doctorProfile)) {
     throw new Error("a doctor account needs a doctor profile, and only a doctor account has one");
@@ -57,6 +63,16 @@ export async function createAccount(
         .returning({ id: users.id });
       if (!user) throw new Error("insert returned no user");
       await tx.insert(passwords).values({ userId: user.id, hash: passwordHash });
+      if (audit) {
+        await recordAudit(tx, {
+          actorId: audit.actorId,
+          action: "account.created",
+          entityType: "user",
+          entityId: user.id,
+          clientAddress: audit.clientAddress ?? null,
+          detail: { role: account.role, via: audit.via },
+        });
+      }
       if (!doctorProfile) return { userId: user.id, doctorId: null };
       const [doctor] = await tx
         .insert(doctors)

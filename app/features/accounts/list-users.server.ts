@@ -1,6 +1,6 @@
-import { desc } from "drizzle-orm";
+import { desc, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
-import { users } from "~db/schema";
+import { secondFactors, users } from "~db/schema";
 
 export async function listUsers(db: Db, limit = 200) {
   return db
@@ -10,6 +10,8 @@ export async function listUsers(db: Db, limit = 200) {
       displayName: users.displayName,
       role: users.role,
       createdAt: users.createdAt,
+      deactivatedAt: users.deactivatedAt,
+      secondFactor: sql<boolean>`exists (select 1 from ${secondFactors} where ${secondFactors.userId} = ${users.id})`,
     })
     .from(users)
     .orderBy(desc(users.createdAt))

@@ -60,6 +60,12 @@ export const hospitalAccountForm = z.discriminatedUnion(
   message("error.roleInvalid"),
 );
 
+/** What an admin does to an existing account on /admin/users. */
+export const accountActionForm = z.object({
+  intent: z.enum(["deactivate", "reactivate", "resetSecondFactor"], message("error.form")),
+  userId: z.uuid(message("error.notFound")),
+});
+
 export type FieldErrors = Partial<Record<string, MessageKey>>;
 
 /** The first error of each field, as a dictionary key. */

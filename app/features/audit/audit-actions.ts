@@ -11,5 +11,12 @@ export const AUDIT_ACTIONS = [
   "note.edited",
   "note.signed",
   "note.amended",
+  "account.created",
+  "account.deactivated",
+  "account.reactivated",
+  "second_factor.enabled",
+  "second_factor.disabled",
+  "second_factor.reset",
+  "second_factor.recovery_code_used",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

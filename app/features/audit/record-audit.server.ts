@@ -5,7 +5,7 @@ import type { AuditAction } from "./audit-actions";
 export type AuditEntry = {
   actorId: string | null;
   action: AuditAction;
-  entityType: "appointment" | "consult_note" | "consultation";
+  entityType: "appointment" | "consult_note" | "consultation" | "user";
   entityId: string;
   clientAddress?: string | null;
   detail?: Record<string, unknown>;

@@ -1,14 +1,24 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import type { SessionUser } from "./session.server";
-import type { Role } from "./roles";
+import { secondFactorRequired, type Role } from "./roles";
 
-/** The signed-in user, or a redirect to the sign-in page that comes back here afterwards. */
-export function requireUser(request: Request, context: AppLoadContext): SessionUser {
+/** Where a second factor is set up; the only page (with sign-out) an admin without one may open. */
+export const SECOND_FACTOR_PAGE = "/account/second-factor";
+
+/**
+ * The signed-in user, or a redirect to the sign-in page that comes back here afterwards. An admin whose
+ * session has not proved a second factor is sent to set one up first, whatever the page
+ * (`enrolling` is for that page only).
+ */
+export function requireUser(request: Request, context: AppLoadContext, options: { enrolling?: boolean } = {}): SessionUser {
   const user = context.auth.user;
-  if (user) return user;
   const url = new URL(request.url);
   const back = url.pathname + url.search;
-  throw redirect(`/login?${new URLSearchParams({ redirectTo: back })}`);
+  if (!user) throw redirect(`/login?${new URLSearchParams({ redirectTo: back })}`);
+  if (!options.enrolling && secondFactorRequired(user.role) && !user.secondFactorVerified) {
+    throw redirect(`${SECOND_FACTOR_PAGE}?${new URLSearchParams({ redirectTo: back })}`);
+  }
+  return user;
 }
 
 /** The signed-in user if their role is one of `roles`; otherwise 403 (or sign in first). */

@@ -17,3 +17,15 @@ export function homeFor(role: Role): string {
       return "/clinic/schedule";
   }
 }
+
+/** Roles that may turn on a second factor (an authenticator app). */
+export const SECOND_FACTOR_ROLES = ["admin", "doctor"] as const satisfies readonly Role[];
+
+export function mayUseSecondFactor(role: Role): boolean {
+  return (SECOND_FACTOR_ROLES as readonly Role[]).includes(role);
+}
+
+/** An admin's session must have proved a second factor before any page works for it. */
+export function secondFactorRequired(role: Role): boolean {
+  return role === "admin";
+}

@@ -27,6 +27,8 @@ const SECURE_COOKIES = process.env.NODE_ENV === "production";
 export const SESSION_COOKIE = sessionCookieName({ secure: SECURE_COOKIES });
 const IDLE_TIMEOUT = new TimeSpan(2, "h");
 export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
+/** A sign-in waiting for its second factor must be finished within this time. */
+export const SECOND_FACTOR_STEP_MS = 10 * 60 * 1000;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 function createLucia(db: Db) {
@@ -42,8 +44,13 @@ function createLucia(db: Db) {
       role: row.role,
       locale: row.locale,
       timeZone: row.timeZone,
+      deactivatedAt: row.deactivatedAt,
     }),
-    getSessionAttributes: (row) => ({ createdAt: new Date(row.createdAt) }),
+    getSessionAttributes: (row) => ({
+      createdAt: new Date(row.createdAt),
+      awaitingSecondFactor: row.awaitingSecondFactor,
+      secondFactorAt: row.secondFactorAt ? new Date(row.secondFactorAt) : null,
+    }),
   });
 }
 
@@ -51,9 +58,11 @@ declare module "lucia" {
   interface Register {
     Lucia: ReturnType<typeof createLucia>;
     DatabaseUserAttributes: typeof users.$inferSelect;
-    DatabaseSessionAttributes: { createdAt: Date };
+    DatabaseSessionAttributes: SessionAttributes;
   }
 }
+
+type SessionAttributes = { createdAt: Date; awaitingSecondFactor: boolean; secondFactorAt: Date | null };
 
 const instances = new WeakMap<Db, ReturnType<typeof createLucia>>();
 function luciaFor(db: Db) {
@@ -72,6 +81,8 @@ export type SessionUser = {
   role: (typeof users.$inferSelect)["role"];
   locale: (typeof users.$inferSelect)["locale"];
   timeZone: string;
+  /** This session proved a second factor (at sign-in, or by turning one on). */
+  secondFactorVerified: boolean;
 };
 
 export type Auth = {
@@ -79,11 +90,13 @@ export type Auth = {
   sessionId: string | null;
   /** When the session ends unless it is used again (idle expiry), or at the latest (absolute expiry). */
   sessionEndsAt: Date | null;
+  /** A sign-in whose password was right and whose second factor is still to come (nobody is signed in). */
+  pendingSecondFactor: { userId: string; sessionId: string } | null;
   /** A Set-Cookie header to send when the session was renewed or found invalid. */
   setCookie: string | null;
 };
 
-export const ANONYMOUS: Auth = { user: null, sessionId: null, sessionEndsAt: null, setCookie: null };
+export const ANONYMOUS: Auth = { user: null, sessionId: null, sessionEndsAt: null, pendingSecondFactor: null, setCookie: null };
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -119,14 +132,20 @@ export async function authenticate(db: Db, cookieHeader: string | null | undefin
   if (!session) {
     return { ...ANONYMOUS, setCookie: lucia.createBlankSessionCookie().serialize() };
   }
-  if (Date.now() - session.createdAt.getTime() > ABSOLUTE_LIFETIME_MS) {
+  const age = Date.now() - session.createdAt.getTime();
+  // A deactivated account's sessions were ended with it; one that slipped in meanwhile ends here.
+  if (age > ABSOLUTE_LIFETIME_MS || user.deactivatedAt || (session.awaitingSecondFactor && age > SECOND_FACTOR_STEP_MS)) {
     await endSessions(db, { sessionIds: [session.id] });
     return { ...ANONYMOUS, setCookie: lucia.createBlankSessionCookie().serialize() };
   }
+  if (session.awaitingSecondFactor) {
+    return { ...ANONYMOUS, pendingSecondFactor: { userId: user.id, sessionId: session.id } };
+  }
   const auth: Auth = {
-    user: sessionUser(user),
+    user: sessionUser(user, session.secondFactorAt !== null),
     sessionId: session.id,
     sessionEndsAt: endOf(session.expiresAt, session.createdAt),
+    pendingSecondFactor: null,
     setCookie: session.fresh ? lucia.createSessionCookie(token).serialize() : null,
   };
   cache?.remember(auth, session.expiresAt);
@@ -140,6 +159,7 @@ const SESSION_CACHE_MAX = 50_000;
 type SessionCache = {
   read(sessionId: string): Auth | null;
   remember(auth: Auth, expiresAt: Date): void;
+  dropUser(userId: string): void;
 };
 const sessionCaches = new WeakMap<Db, SessionCache>();
 
@@ -171,6 +191,7 @@ export function cacheSessions(db: Db, hub: LiveHub): () => void {
       if (entries.size >= SESSION_CACHE_MAX) entries.delete(entries.keys().next().value!);
       entries.set(auth.sessionId, { auth: { ...auth, setCookie: null }, until });
     },
+    dropUser: (userId) => dropUser(userId),
   });
   const unsubscribe = hub.subscribe((event) => {
     if (event.kind === "sessions-ended") {
@@ -191,8 +212,8 @@ export function cacheSessions(db: Db, hub: LiveHub): () => void {
   };
 }
 
-function sessionUser(user: SessionUser): SessionUser {
-  return { id: user.id, email: user.email, displayName: user.displayName, role: user.role, locale: user.locale, timeZone: user.timeZone };
+function sessionUser(user: Omit<SessionUser, "secondFactorVerified">, secondFactorVerified: boolean): SessionUser {
+  return { id: user.id, email: user.email, displayName: user.displayName, role: user.role, locale: user.locale, timeZone: user.timeZone, secondFactorVerified };
 }
 
 const endOf = (expiresAt: Date, createdAt: Date) => new Date(Math.min(expiresAt.getTime(), createdAt.getTime() + ABSOLUTE_LIFETIME_MS));
@@ -203,13 +224,22 @@ async function readSession(db: Db, sessionId: string): Promise<Auth> {
     .select({
       expiresAt: sessions.expiresAt,
       createdAt: sessions.createdAt,
+      awaitingSecondFactor: sessions.awaitingSecondFactor,
+      secondFactorAt: sessions.secondFactorAt,
+      deactivatedAt: users.deactivatedAt,
       user: { id: users.id, email: users.email, displayName: users.displayName, role: users.role, locale: users.locale, timeZone: users.timeZone },
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, new Date())));
-  if (!row || Date.now() - row.createdAt.getTime() > ABSOLUTE_LIFETIME_MS) return ANONYMOUS;
-  return { user: row.user, sessionId, sessionEndsAt: endOf(row.expiresAt, row.createdAt), setCookie: null };
+  if (!row || Date.now() - row.createdAt.getTime() > ABSOLUTE_LIFETIME_MS || row.awaitingSecondFactor || row.deactivatedAt) return ANONYMOUS;
+  return {
+    user: sessionUser(row.user, row.secondFactorAt !== null),
+    sessionId,
+    sessionEndsAt: endOf(row.expiresAt, row.createdAt),
+    pendingSecondFactor: null,
+    setCookie: null,
+  };
 }
 
 /** When each of these sessions ends now (renewals included); a session that is gone is missing from the map. */
@@ -245,14 +275,25 @@ async function endSessions(db: Db, which: { sessionIds: string[] } | { userId: s
 /**
  * Starts a new session for a user who just proved who they are. Any session the request already carried
  * is ended first, so a session id planted before sign-in is never promoted (no fixation).
+ * `stage` says whether the second factor is still to come or was just proved.
  * Returns the Set-Cookie header.
  */
-export async function startSession(db: Db, userId: string, cookieHeader: string | null): Promise<string> {
+export async function startSession(
+  db: Db,
+  userId: string,
+  cookieHeader: string | null,
+  stage: "password" | "awaiting_second_factor" | "second_factor" = "password",
+): Promise<string> {
   const lucia = luciaFor(db);
   const previous = readSessionToken(cookieHeader);
   if (previous) await endSessions(db, { sessionIds: [hashToken(previous)] });
   const token = randomBytes(32).toString("base64url");
-  await lucia.createSession(userId, { createdAt: new Date() }, { sessionId: hashToken(token) });
+  const now = new Date();
+  await lucia.createSession(
+    userId,
+    { createdAt: now, awaitingSecondFactor: stage === "awaiting_second_factor", secondFactorAt: stage === "second_factor" ? now : null },
+    { sessionId: hashToken(token) },
+  );
   return lucia.createSessionCookie(token).serialize();
 }
 
@@ -267,6 +308,34 @@ export async function endSession(db: Db, cookieHeader: string | null): Promise<s
 /** Ends every session of a user except the one given (after a password change, a deactivation). */
 export async function endOtherSessions(db: Db, userId: string, keepSessionId: string | null) {
   await endSessions(db, { userId, except: keepSessionId });
+}
+
+/** Ends every session of a user, wherever they are signed in (deactivation, a reset second factor). */
+export async function endAllSessions(db: Db, userId: string) {
+  await endSessions(db, { userId, except: null });
+}
+
+/**
+ * Records that a session proved the second factor now (the person just turned one on in it). Cached
+ * copies of the user's sessions are dropped on every instance.
+ */
+export async function markSecondFactorProved(db: Db, session: { userId: string; sessionId: string }) {
+  await db.update(sessions).set({ secondFactorAt: new Date() }).where(eq(sessions.id, session.sessionId));
+  await publish(db, { kind: "user-changed", userId: session.userId });
+}
+
+/**
+ * Drops this instance's cached copies of a user's sessions at once, after a change committed; the
+ * change's NOTIFY does the same on every instance a moment later.
+ */
+export function forgetCachedSessions(db: Db, userId: string) {
+  sessionCaches.get(db)?.dropUser(userId);
+}
+
+/** After a second factor is turned off, no session of the user counts as having proved one. */
+export async function forgetSecondFactorProofs(db: Db, userId: string) {
+  await db.update(sessions).set({ secondFactorAt: null }).where(eq(sessions.userId, userId));
+  await publish(db, { kind: "user-changed", userId });
 }
 
 export async function deleteExpiredSessions(db: Db) {

@@ -1,13 +1,16 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
-import { passwords, users } from "~db/schema";
+import { passwords, secondFactors, users } from "~db/schema";
 import { verifyPassword } from "./password.server";
 import type { Role } from "./roles";
 import { consumeLimits, LIMITS, RateLimitedError, settleLimits } from "./rate-limit.server";
 
 export type SignInResult =
-  | { ok: true; userId: string; role: Role }
+  /** `secondFactor`: the password was right and a code from the authenticator app must follow. */
+  | { ok: true; userId: string; role: Role; secondFactor: boolean }
   | { ok: false; reason: "invalid" }
+  /** Said only after the right password: a wrong one never learns whether the account is deactivated. */
+  | { ok: false; reason: "deactivated" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
 /**
@@ -29,14 +32,22 @@ export async function signIn(
   }
 
   const [row] = await db
-    .select({ id: users.id, role: users.role, hash: passwords.hash })
+    .select({
+      id: users.id,
+      role: users.role,
+      deactivatedAt: users.deactivatedAt,
+      hash: passwords.hash,
+      secondFactor: secondFactors.userId,
+    })
     .from(users)
     .leftJoin(passwords, eq(passwords.userId, users.id))
+    .leftJoin(secondFactors, eq(secondFactors.userId, users.id))
     .where(eq(sql`lower(${users.email})`, input.email.toLowerCase()));
 
   if (row && (await verifyPassword(row.hash, input.password))) {
     await settleLimits(db, { clear: [account], refund: [address] });
-    return { ok: true, userId: row.id, role: row.role };
+    if (row.deactivatedAt) return { ok: false, reason: "deactivated" };
+    return { ok: true, userId: row.id, role: row.role, secondFactor: row.secondFactor !== null };
   }
   if (!row) await verifyPassword(null, input.password);
   return { ok: false, reason: "invalid" };
