@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { demoAdminSecret, signInDemoAdmin } from "../helpers/second-factor";
@@ -27,5 +28,8 @@ export default async function setup(project: TestProject) {
   project.provide("demoAdminCookie", admin.cookie);
   return async () => {
     await server.stop();
+    // What the shared server said (errors, and every request with LOG_REQUESTS=1), for a failed run.
+    mkdirSync("test-results", { recursive: true });
+    writeFileSync("test-results/e2e-server.log", server.output());
   };
 }
