@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { StatusBadge } from "~/components/appointment-card";
 import { ScheduleSummary } from "~/components/schedule-summary";
+import { useDelegatedLinks } from "~/components/use-delegated-links";
 import { useLiveState } from "~/components/use-live-stream";
 import { requireRole } from "~/features/auth/guards.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
@@ -99,6 +100,7 @@ export default function ClinicSchedule() {
   const data = { ...loaded, day: liveDay };
   const nowMinute = loaded.view === "day" ? loaded.nowMinute : null;
   const { query, date } = data;
+  const onGridClick = useDelegatedLinks();
   const link = (changes: Record<string, string | undefined>) => {
     const params = new URLSearchParams();
     const merged = { ...query, date, ...changes };
@@ -197,7 +199,8 @@ export default function ClinicSchedule() {
             <span className="legend__available">{t("schedule.available")}</span>
           </div>
           {data.day.departments.length === 0 ? <p className="card empty">{t("schedule.noDoctors")}</p> : null}
-          <div className="day-grid" role="table" aria-label={t("schedule.heading")}>
+          {/* Thousands of blocks are plain links: one click handler opens them without reloading the board. */}
+          <div className="day-grid" role="table" aria-label={t("schedule.heading")} onClick={onGridClick}>
             <div className="day-grid__row day-grid__hours" role="row">
               <div className="day-grid__name" role="columnheader" />
               <div className="day-grid__track" role="columnheader">

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { StatusBadge } from "~/components/appointment-card";
+import { useDelegatedLinks } from "~/components/use-delegated-links";
 import { useLiveState } from "~/components/use-live-stream";
 import { requireRole } from "~/features/auth/guards.server";
 import { listDoctorAppointments } from "~/features/booking/appointment-access.server";
@@ -10,7 +11,7 @@ import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { findDoctorByUser } from "~/features/directory/doctor-profile.server";
 import { applyToToday, todayOrder } from "~/features/live/apply-change";
 import { useT, useViewer } from "~/i18n/use-t";
-import { formatDate, formatDateTime, pick } from "~/utils/format";
+import { dateTimeFormat, formatDate, pick } from "~/utils/format";
 import { addDays, localDateOf, zonedToInstant } from "~/utils/zoned-time";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -63,7 +64,9 @@ export default function DoctorToday() {
   // What the loader read, then every pushed change applied to it in place.
   const appointments = useLiveState(data.appointments, data.now, (list, change) => applyToToday(list, change, day));
   const now = useMinuteClock(data.now);
-  const time = (iso: string) => formatDateTime(iso, locale, clinicTimeZone, { hour: "2-digit", minute: "2-digit" });
+  const onListClick = useDelegatedLinks();
+  const timeFormat = dateTimeFormat(locale, clinicTimeZone, { hour: "2-digit", minute: "2-digit" });
+  const time = (iso: string) => timeFormat.format(Date.parse(iso));
   return (
     <main id="main" className="page">
       <h1>{t("doctorToday.heading")}</h1>
@@ -78,7 +81,8 @@ export default function DoctorToday() {
           <p>{t("doctorToday.empty")}</p>
         </div>
       ) : (
-        <ul className="appointment-list">
+        // A doctor's day has dozens of rows: plain links, one click handler for the list.
+        <ul className="appointment-list" onClick={onListClick}>
           {appointments.map((a) => (
             <li key={a.id} className="card appointment-card" data-status={a.status} data-appointment-id={a.id}>
               <div className="appointment-card__when">
@@ -98,9 +102,9 @@ export default function DoctorToday() {
                 <strong>{a.patientName}</strong>
                 <p className="muted small prewrap">{a.reason}</p>
               </div>
-              <Link className="button button--small" to={`/consult/${a.id}`}>
+              <a className="button button--small" href={`/consult/${a.id}`}>
                 {t("consult.open")}
-              </Link>
+              </a>
             </li>
           ))}
         </ul>

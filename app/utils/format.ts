@@ -5,7 +5,8 @@ import type { Locale } from "~/i18n";
  * hundreds of times): one formatter per locale, zone and options, kept for the life of the process.
  */
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-function dateTimeFormat(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+/** The cached formatter itself, for a list that formats many times in one way. */
+export function dateTimeFormat(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
   let format = dateTimeFormats.get(key);
   if (!format) {
