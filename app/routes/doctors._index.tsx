@@ -6,7 +6,7 @@ import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
 import { DIRECTORY_PAGE_SIZE, listDepartments, listDoctors } from "~/features/directory/list-doctors.server";
 import { useDelegatedLinks } from "~/components/use-delegated-links";
 import { useT, useViewer } from "~/i18n/use-t";
-import { formatDateTime, languageName, pick } from "~/utils/format";
+import { dateTimeFormat, languageName, pick } from "~/utils/format";
 
 const filterSchema = z.object({
   department: z.string().max(60).optional().catch(undefined),
@@ -42,6 +42,7 @@ export default function DoctorDirectory() {
   const { locale, timeZone } = useViewer();
   const { departments, doctors, filter, total, pages, horizonDays } = useLoaderData<typeof loader>();
   const onListClick = useDelegatedLinks();
+  const nextFreeFormat = dateTimeFormat(locale, timeZone, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   const pageHref = (page: number) => {
     const search = new URLSearchParams();
     if (filter.department) search.set("department", filter.department);
@@ -105,13 +106,7 @@ export default function DoctorDirectory() {
               <p className="doctor-card__next">
                 {d.nextFree
                   ? t("doctors.nextFree", {
-                      time: formatDateTime(d.nextFree, locale, timeZone, {
-                        weekday: "short",
-                        month: "short",
-                        day: "numeric",
-                        hour: "2-digit",
-                        minute: "2-digit",
-                      }),
+                      time: nextFreeFormat.format(Date.parse(d.nextFree)),
                     })
                   : t("doctors.noFreeSlots", { days: horizonDays })}
               </p>

@@ -30,19 +30,21 @@ export function formatDate(instant: Date | string, locale: Locale, timeZone: str
   return formatDateTime(instant, locale, timeZone, { dateStyle: "full" });
 }
 
-const languageNames = new Map<Locale, Intl.DisplayNames>();
-/** The name of a language code in the viewer's language: "yue" → "粤语" / "Cantonese". */
+const languageNames = new Map<string, string>();
+/** The name of a language code in the viewer's language: "yue" → "粤语" / "Cantonese" (looked up once each). */
 export function languageName(code: string, locale: Locale): string {
-  try {
-    let names = languageNames.get(locale);
-    if (!names) {
-      names = new Intl.DisplayNames([locale], { type: "language" });
-      languageNames.set(locale, names);
+  const key = `${locale}|${code}`;
+  let name = languageNames.get(key);
+  if (name === undefined) {
+    try {
+      name = new Intl.DisplayNames([locale], { type: "language" }).of(code) ?? code;
+    } catch {
+      name = code;
     }
-    return names.of(code) ?? code;
-  } catch {
-    return code;
+    // Codes come from the clinic's own data, but bound the map all the same.
+    if (languageNames.size < 1000) languageNames.set(key, name);
   }
+  return name;
 }
 
 /** Picks the text of a bilingual pair for the viewer. */

@@ -19,7 +19,19 @@ export async function listDepartments(db: Db) {
     .orderBy(asc(departments.sortOrder), asc(departments.nameEn));
 }
 
-/** What the directory and a doctor's profile show of a doctor. */
+/** What the directory shows of a doctor (its cards carry no biography). */
+const directoryColumns = {
+  id: doctors.id,
+  nameZh: doctors.nameZh,
+  nameEn: doctors.nameEn,
+  title: doctors.title,
+  specialties: doctors.specialties,
+  languages: doctors.languages,
+  minutes: doctors.defaultConsultationMinutes,
+  department: { code: departments.code, nameZh: departments.nameZh, nameEn: departments.nameEn },
+};
+
+/** What a doctor's profile shows of a doctor. */
 export const doctorProfileColumns = {
   id: doctors.id,
   nameZh: doctors.nameZh,
@@ -55,7 +67,7 @@ export async function listDoctors(db: Db, filter: DirectoryFilter, page = 1) {
     );
   }
   const rows = await db
-    .select({ ...doctorProfileColumns, total: sql<number>`count(*) over ()`.mapWith(Number) })
+    .select({ ...directoryColumns, total: sql<number>`count(*) over ()`.mapWith(Number) })
     .from(doctors)
     .innerJoin(departments, eq(departments.id, doctors.departmentId))
     .where(conditions.length ? and(...conditions) : undefined)
