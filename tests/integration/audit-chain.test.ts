@@ -1,0 +1,216 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { asc, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { openDatabase, type Db } from "~db/client.server";
+import { auditEvents } from "~db/schema";
+import { recordAudit } from "~/features/audit/record-audit.server";
+import { describeChainProblem, verifyAuditChain } from "~/features/audit/verify-chain.server";
+import { signIn } from "~/features/auth/sign-in.server";
+import { createScratchDatabase, createTestDatabase } from "../helpers/database";
+import { makeUser } from "../helpers/factories";
+
+const run = promisify(execFile);
+
+/** A database of the test's own: these tests break the chain on purpose. */
+async function withOwnDatabase(work: (db: Db) => Promise<void>) {
+  const handle = await createTestDatabase();
+  try {
+    await work(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+const write = (db: Db, n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => () =>
+    recordAudit(db, { actorId: null, action: "auth.sign_in_failed", entityType: "user", entityId: "unknown", detail: { attempt: from + i } }),
+  ).reduce((done, next) => done.then(next), Promise.resolve());
+
+const rowsBySeq = (db: Db) => db.select().from(auditEvents).orderBy(asc(auditEvents.seq));
+
+/** What an owner can do and the app cannot: switch the append-only trigger off around a change. */
+async function asOwner(db: Db, statement: string) {
+  await db.execute(sql.raw("alter table audit_events disable trigger audit_events_no_update_or_delete"));
+  try {
+    await db.execute(sql.raw(statement));
+  } finally {
+    await db.execute(sql.raw("alter table audit_events enable trigger audit_events_no_update_or_delete"));
+  }
+}
+
+describe("the audit chain", () => {
+  it("links every row to the one before, with no gap: an untouched trail verifies and reports its head", async () => {
+    await withOwnDatabase(async (db) => {
+      await makeUser(db); // account.created
+      await write(db, 5);
+      const rows = await rowsBySeq(db);
+      expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(rows[0]!.prevHash).toBe("0".repeat(64));
+      for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
+      for (const row of rows) expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
+
+      const report = await verifyAuditChain(db, { batchSize: 4 }); // batches join up
+      expect(report).toEqual({ ok: true, rows: 6, head: expect.objectContaining({ seq: 6, id: rows[5]!.id, hash: rows[5]!.hash }) });
+    });
+  });
+
+  it("stamps time, place and hash itself: whatever an insert says is replaced", async () => {
+    await withOwnDatabase(async (db) => {
+      await write(db, 1);
+      await db.insert(auditEvents).values({
+        action: "auth.signed_out",
+        entityType: "user",
+        entityId: "forged",
+        at: new Date("2001-01-01T00:00:00Z"),
+        seq: 99,
+        prevHash: "f".repeat(64),
+        hash: "e".repeat(64),
+      });
+      const [, forged] = await rowsBySeq(db);
+      expect(forged).toMatchObject({ entityId: "forged", seq: 2 });
+      expect(forged!.at.getTime()).toBeGreaterThan(Date.now() - 60_000);
+      expect(forged!.prevHash).not.toBe("f".repeat(64));
+      expect(forged!.hash).not.toBe("e".repeat(64));
+      expect((await verifyAuditChain(db)).ok).toBe(true);
+    });
+  });
+
+  it("names the gap when an owner switches the trigger off and deletes a row", async () => {
+    await withOwnDatabase(async (db) => {
+      await write(db, 6);
+      const rows = await rowsBySeq(db);
+      await asOwner(db, "delete from audit_events where seq = 4");
+      const report = await verifyAuditChain(db);
+      expect(report).toEqual({
+        ok: false,
+        rows: 3,
+        problem: {
+          kind: "missing",
+          count: 1,
+          after: expect.objectContaining({ id: rows[2]!.id, seq: 3 }),
+          before: expect.objectContaining({ id: rows[4]!.id, seq: 5 }),
+        },
+      });
+      if (report.ok) return;
+      expect(describeChainProblem(report.problem)).toMatch(
+        new RegExp(`^missing row: 1 row is missing \\(No\\. 4\\) between row id ${rows[2]!.id} \\(No\\. 3, \\d{4}-.+Z\\) and row id ${rows[4]!.id} `),
+      );
+    });
+  });
+
+  it("names a row whose content an owner changed, and one replaced with a recomputed hash", async () => {
+    await withOwnDatabase(async (db) => {
+      await write(db, 4);
+      const rows = await rowsBySeq(db);
+      await asOwner(db, `update audit_events set client_address = '10.0.0.1' where seq = 2`);
+      const changed = await verifyAuditChain(db);
+      expect(changed).toMatchObject({ ok: false, rows: 1, problem: { kind: "changed", row: { id: rows[1]!.id, seq: 2 } } });
+      if (!changed.ok) expect(describeChainProblem(changed.problem)).toContain(`row id ${rows[1]!.id} (No. 2,`);
+      expect(!changed.ok && describeChainProblem(changed.problem)).toContain("changed content");
+
+      // A cleverer owner also recomputes that row's hash (with the database's own function): the next
+      // row's link still points at the old one.
+      await asOwner(db, `update audit_events e set hash = audit_event_hash(e) where seq = 2`);
+      expect(await verifyAuditChain(db)).toMatchObject({
+        ok: false,
+        rows: 2,
+        problem: { kind: "relinked", row: { seq: 3 }, previous: { seq: 2 } },
+      });
+    });
+  });
+
+  it("shows rows removed from the end, or a rewritten chain, against a head kept elsewhere", async () => {
+    await withOwnDatabase(async (db) => {
+      await write(db, 5);
+      const first = await verifyAuditChain(db);
+      if (!first.ok || !first.head) throw new Error("expected an intact chain");
+      const anchor = { seq: first.head.seq, hash: first.head.hash };
+      await write(db, 2, 5);
+      expect(await verifyAuditChain(db, { anchor })).toMatchObject({ ok: true, rows: 7 });
+
+      await asOwner(db, "delete from audit_events where seq >= 5");
+      expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rows: 4 }); // the chain alone cannot tell
+      const cut = await verifyAuditChain(db, { anchor });
+      expect(cut).toMatchObject({ ok: false, problem: { kind: "truncated", anchorSeq: 5, last: { seq: 4 } } });
+      if (!cut.ok) expect(describeChainProblem(cut.problem)).toMatch(/^missing rows at the end: the chain ends at row id \d+ \(No\. 4, /);
+
+      // Rows 1–4 rewritten and every hash after the change recomputed in order: consistent, but not the chain that was kept.
+      await asOwner(db, "update audit_events set detail = '{}' where seq = 1");
+      await asOwner(
+        db,
+        `do $$ declare r audit_events; previous text := repeat('0', 64); begin
+           for r in select * from audit_events order by seq loop
+             r.prev_hash := previous; previous := audit_event_hash(r);
+             update audit_events set prev_hash = r.prev_hash, hash = previous where id = r.id;
+           end loop; end $$`,
+      );
+      await write(db, 1, 99); // a new row 5 on top of the rewritten chain
+      expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rows: 5 });
+      expect(await verifyAuditChain(db, { anchor })).toMatchObject({ ok: false, problem: { kind: "rewritten", row: { seq: 5 } } });
+    });
+  });
+
+  it("stays one line when 50 writers append at once, in transactions that do other work first", async () => {
+    await withOwnDatabase(async (db) => {
+      const patients = await Promise.all(Array.from({ length: 5 }, () => makeUser(db)));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          db.transaction(async (tx) => {
+            await tx.execute(sql`select count(*) from users`);
+            await recordAudit(tx, { actorId: patients[i % 5]!.id, action: "auth.signed_in", entityType: "user", entityId: patients[i % 5]!.id });
+          }),
+        ),
+      );
+      // … and 20 failed sign-ins, each written on its own, racing too.
+      await Promise.all(Array.from({ length: 20 }, () => signIn(db, { email: patients[0]!.email, password: "wrong password", clientAddress: "192.0.2.1" })));
+      const rows = await rowsBySeq(db);
+      expect(rows).toHaveLength(75);
+      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 75 }, (_, i) => i + 1));
+      expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rows: 75 });
+    });
+  });
+});
+
+describe("npm run audit:verify", () => {
+  it("names the gap after an owner deleted a row, and exits 1; an intact trail exits 0 and prints its head", async () => {
+    const serverUrl = process.env.DATABASE_URL;
+    const scratch = serverUrl ? await createScratchDatabase(serverUrl) : null;
+    const dir = scratch ? null : mkdtempSync(path.join(tmpdir(), "yunzhen-audit-"));
+    const env = scratch ? { DATABASE_URL: scratch.url } : { DATABASE_URL: "", PGLITE_DIR: path.join(dir!, "pglite") };
+    const open = () => openDatabase({ databaseUrl: scratch?.url, pgliteDir: env.PGLITE_DIR });
+    const verify = () =>
+      run(path.resolve("node_modules/.bin/tsx"), ["db/audit-verify.ts"], { env: { ...process.env, ...env } }).then(
+        (r) => ({ code: 0, out: r.stdout }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+      );
+    try {
+      // One process per embedded data directory: the database is closed while the command runs.
+      let handle = await open();
+      await write(handle.db, 5);
+      const rows = await rowsBySeq(handle.db);
+      await handle.close();
+
+      const intact = await verify();
+      expect(intact.code).toBe(0);
+      expect(intact.out).toContain("Audit trail intact: 5 rows, No. 1–5");
+      expect(intact.out).toContain(`--anchor 5:${rows[4]!.hash}`);
+
+      handle = await open();
+      await asOwner(handle.db, "delete from audit_events where seq = 3");
+      await handle.close();
+      const broken = await verify();
+      expect(broken.code).toBe(1);
+      expect(broken.out).toContain(
+        `Audit trail BROKEN after 2 intact rows: missing row: 1 row is missing (No. 3) between row id ${rows[1]!.id} (No. 2, `,
+      );
+      expect(broken.out).toContain(`and row id ${rows[3]!.id} (No. 4, `);
+    } finally {
+      await scratch?.drop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
