@@ -3,26 +3,27 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { asc, sql } from "drizzle-orm";
+import { asc, desc, gt, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~db/client.server";
 import { auditEvents } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import { describeChainProblem, verifyAuditChain } from "~/features/audit/verify-chain.server";
 import { signIn } from "~/features/auth/sign-in.server";
-import { createScratchDatabase, createTestDatabase } from "../helpers/database";
+import { createScratchDatabase, useTestDatabase } from "../helpers/database";
 import { makeUser } from "../helpers/factories";
 
 const run = promisify(execFile);
+const testDatabase = useTestDatabase();
 
-/** A database of the test's own: these tests break the chain on purpose. */
-async function withOwnDatabase(work: (db: Db) => Promise<void>) {
-  const handle = await createTestDatabase();
-  try {
-    await work(handle.db);
-  } finally {
-    await handle.close();
-  }
+/**
+ * These tests break the chain on purpose, one after another, in one database: the first checks the whole
+ * chain while it is untouched, and each later one checks only from the head it started at (`after`).
+ */
+async function withChain(work: (db: Db, start: { seq: number; hash: string } | undefined) => Promise<void>) {
+  const db = testDatabase.handle.db;
+  const [last] = await db.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+  await work(db, last);
 }
 
 const write = (db: Db, n: number, from = 0) =>
@@ -30,7 +31,9 @@ const write = (db: Db, n: number, from = 0) =>
     recordAudit(db, { actorId: null, action: "auth.sign_in_failed", entityType: "user", entityId: "unknown", detail: { attempt: from + i } }),
   ).reduce((done, next) => done.then(next), Promise.resolve());
 
-const rowsBySeq = (db: Db) => db.select().from(auditEvents).orderBy(asc(auditEvents.seq));
+/** The rows after `start`, in chain order. */
+const rowsBySeq = (db: Db, start?: { seq: number }) =>
+  db.select().from(auditEvents).where(gt(auditEvents.seq, start?.seq ?? 0)).orderBy(asc(auditEvents.seq));
 
 /** What an owner can do and the app cannot: switch the append-only trigger off around a change. */
 async function asOwner(db: Db, statement: string) {
@@ -44,7 +47,8 @@ async function asOwner(db: Db, statement: string) {
 
 describe("the audit chain", () => {
   it("links every row to the one before, with no gap: an untouched trail verifies and reports its head", async () => {
-    await withOwnDatabase(async (db) => {
+    await withChain(async (db, start) => {
+      expect(start).toBeUndefined(); // the first test: the whole chain
       await makeUser(db); // account.created
       await write(db, 5);
       const rows = await rowsBySeq(db);
@@ -59,7 +63,7 @@ describe("the audit chain", () => {
   });
 
   it("stamps time, place and hash itself: whatever an insert says is replaced", async () => {
-    await withOwnDatabase(async (db) => {
+    await withChain(async (db, start) => {
       await write(db, 1);
       await db.insert(auditEvents).values({
         action: "auth.signed_out",
@@ -70,92 +74,97 @@ describe("the audit chain", () => {
         prevHash: "f".repeat(64),
         hash: "e".repeat(64),
       });
-      const [, forged] = await rowsBySeq(db);
-      expect(forged).toMatchObject({ entityId: "forged", seq: 2 });
+      const [, forged] = await rowsBySeq(db, start);
+      expect(forged).toMatchObject({ entityId: "forged", seq: start!.seq + 2 });
       expect(forged!.at.getTime()).toBeGreaterThan(Date.now() - 60_000);
       expect(forged!.prevHash).not.toBe("f".repeat(64));
       expect(forged!.hash).not.toBe("e".repeat(64));
-      expect((await verifyAuditChain(db)).ok).toBe(true);
+      expect((await verifyAuditChain(db, { after: start })).ok).toBe(true);
     });
   });
 
   it("names the gap when an owner switches the trigger off and deletes a row", async () => {
-    await withOwnDatabase(async (db) => {
+    await withChain(async (db, start) => {
       await write(db, 6);
-      const rows = await rowsBySeq(db);
-      await asOwner(db, "delete from audit_events where seq = 4");
-      const report = await verifyAuditChain(db);
+      const rows = await rowsBySeq(db, start);
+      const [third, fourth, fifth] = [rows[2]!, rows[3]!, rows[4]!];
+      await asOwner(db, `delete from audit_events where seq = ${fourth.seq}`);
+      const report = await verifyAuditChain(db, { after: start });
       expect(report).toEqual({
         ok: false,
         rows: 3,
         problem: {
           kind: "missing",
           count: 1,
-          after: expect.objectContaining({ id: rows[2]!.id, seq: 3 }),
-          before: expect.objectContaining({ id: rows[4]!.id, seq: 5 }),
+          after: expect.objectContaining({ id: third.id, seq: third.seq }),
+          before: expect.objectContaining({ id: fifth.id, seq: fifth.seq }),
         },
       });
       if (report.ok) return;
       expect(describeChainProblem(report.problem)).toMatch(
-        new RegExp(`^missing row: 1 row is missing \\(No\\. 4\\) between row id ${rows[2]!.id} \\(No\\. 3, \\d{4}-.+Z\\) and row id ${rows[4]!.id} `),
+        new RegExp(`^missing row: 1 row is missing \\(No\\. ${fourth.seq}\\) between row id ${third.id} \\(No\\. ${third.seq}, \\d{4}-.+Z\\) and row id ${fifth.id} `),
       );
     });
   });
 
   it("names a row whose content an owner changed, and one replaced with a recomputed hash", async () => {
-    await withOwnDatabase(async (db) => {
+    await withChain(async (db, start) => {
       await write(db, 4);
-      const rows = await rowsBySeq(db);
-      await asOwner(db, `update audit_events set client_address = '10.0.0.1' where seq = 2`);
-      const changed = await verifyAuditChain(db);
-      expect(changed).toMatchObject({ ok: false, rows: 1, problem: { kind: "changed", row: { id: rows[1]!.id, seq: 2 } } });
-      if (!changed.ok) expect(describeChainProblem(changed.problem)).toContain(`row id ${rows[1]!.id} (No. 2,`);
+      const [, second, third] = await rowsBySeq(db, start);
+      await asOwner(db, `update audit_events set client_address = '10.0.0.1' where seq = ${second!.seq}`);
+      const changed = await verifyAuditChain(db, { after: start });
+      expect(changed).toMatchObject({ ok: false, rows: 1, problem: { kind: "changed", row: { id: second!.id, seq: second!.seq } } });
+      if (!changed.ok) expect(describeChainProblem(changed.problem)).toContain(`row id ${second!.id} (No. ${second!.seq},`);
       expect(!changed.ok && describeChainProblem(changed.problem)).toContain("changed content");
 
       // A cleverer owner also recomputes that row's hash (with the database's own function): the next
       // row's link still points at the old one.
-      await asOwner(db, `update audit_events e set hash = audit_event_hash(e) where seq = 2`);
-      expect(await verifyAuditChain(db)).toMatchObject({
+      await asOwner(db, `update audit_events e set hash = audit_event_hash(e) where seq = ${second!.seq}`);
+      expect(await verifyAuditChain(db, { after: start })).toMatchObject({
         ok: false,
         rows: 2,
-        problem: { kind: "relinked", row: { seq: 3 }, previous: { seq: 2 } },
+        problem: { kind: "relinked", row: { seq: third!.seq }, previous: { seq: second!.seq } },
       });
     });
   });
 
   it("shows rows removed from the end, or a rewritten chain, against a head kept elsewhere", async () => {
-    await withOwnDatabase(async (db) => {
+    await withChain(async (db, start) => {
+      const base = start!.seq; // rows base+1 … base+5, then base+6 and base+7
       await write(db, 5);
-      const first = await verifyAuditChain(db);
+      const first = await verifyAuditChain(db, { after: start });
       if (!first.ok || !first.head) throw new Error("expected an intact chain");
       const anchor = { seq: first.head.seq, hash: first.head.hash };
+      expect(anchor.seq).toBe(base + 5);
       await write(db, 2, 5);
-      expect(await verifyAuditChain(db, { anchor })).toMatchObject({ ok: true, rows: 7 });
+      expect(await verifyAuditChain(db, { after: start, anchor })).toMatchObject({ ok: true, rows: 7 });
 
-      await asOwner(db, "delete from audit_events where seq >= 5");
-      expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rows: 4 }); // the chain alone cannot tell
-      const cut = await verifyAuditChain(db, { anchor });
-      expect(cut).toMatchObject({ ok: false, problem: { kind: "truncated", anchorSeq: 5, last: { seq: 4 } } });
-      if (!cut.ok) expect(describeChainProblem(cut.problem)).toMatch(/^missing rows at the end: the chain ends at row id \d+ \(No\. 4, /);
+      await asOwner(db, `delete from audit_events where seq >= ${base + 5}`);
+      expect(await verifyAuditChain(db, { after: start })).toMatchObject({ ok: true, rows: 4 }); // the chain alone cannot tell
+      const cut = await verifyAuditChain(db, { after: start, anchor });
+      expect(cut).toMatchObject({ ok: false, problem: { kind: "truncated", anchorSeq: base + 5, last: { seq: base + 4 } } });
+      if (!cut.ok) {
+        expect(describeChainProblem(cut.problem)).toMatch(new RegExp(`^missing rows at the end: the chain ends at row id \\d+ \\(No\\. ${base + 4}, `));
+      }
 
-      // Rows 1–4 rewritten and every hash after the change recomputed in order: consistent, but not the chain that was kept.
-      await asOwner(db, "update audit_events set detail = '{}' where seq = 1");
+      // Rows changed, and every hash after the change recomputed in order: consistent, but not the chain that was kept.
+      await asOwner(db, `update audit_events set detail = '{}' where seq = ${base + 1}`);
       await asOwner(
         db,
-        `do $$ declare r audit_events; previous text := repeat('0', 64); begin
-           for r in select * from audit_events order by seq loop
+        `do $$ declare r audit_events; previous text := '${start!.hash}'; begin
+           for r in select * from audit_events where seq > ${base} order by seq loop
              r.prev_hash := previous; previous := audit_event_hash(r);
              update audit_events set prev_hash = r.prev_hash, hash = previous where id = r.id;
            end loop; end $$`,
       );
-      await write(db, 1, 99); // a new row 5 on top of the rewritten chain
-      expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rows: 5 });
-      expect(await verifyAuditChain(db, { anchor })).toMatchObject({ ok: false, problem: { kind: "rewritten", row: { seq: 5 } } });
+      await write(db, 1, 99); // a new row at the anchor's place, on top of the rewritten chain
+      expect(await verifyAuditChain(db, { after: start })).toMatchObject({ ok: true, rows: 5 });
+      expect(await verifyAuditChain(db, { after: start, anchor })).toMatchObject({ ok: false, problem: { kind: "rewritten", row: { seq: base + 5 } } });
     });
   });
 
   it("stays one line when 50 writers append at once, in transactions that do other work first", async () => {
-    await withOwnDatabase(async (db) => {
+    await withChain(async (db, start) => {
       const patients = await Promise.all(Array.from({ length: 5 }, () => makeUser(db)));
       await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
@@ -167,16 +176,16 @@ describe("the audit chain", () => {
       );
       // … and 20 failed sign-ins, each written on its own, racing too.
       await Promise.all(Array.from({ length: 20 }, () => signIn(db, { email: patients[0]!.email, password: "wrong password", clientAddress: "192.0.2.1" })));
-      const rows = await rowsBySeq(db);
+      const rows = await rowsBySeq(db, start);
       expect(rows).toHaveLength(75);
-      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 75 }, (_, i) => i + 1));
-      expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rows: 75 });
+      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 75 }, (_, i) => start!.seq + i + 1));
+      expect(await verifyAuditChain(db, { after: start })).toMatchObject({ ok: true, rows: 75 });
     });
   });
 });
 
 describe("npm run audit:verify", () => {
-  it("names the gap after an owner deleted a row, and exits 1; an intact trail exits 0 and prints its head", async () => {
+  it("names the gap after an owner deleted a row, and exits 1; an intact trail exits 0 and prints its head", { timeout: 120_000 }, async () => {
     const serverUrl = process.env.DATABASE_URL;
     const scratch = serverUrl ? await createScratchDatabase(serverUrl) : null;
     const dir = scratch ? null : mkdtempSync(path.join(tmpdir(), "yunzhen-audit-"));
@@ -198,6 +207,7 @@ describe("npm run audit:verify", () => {
       expect(intact.code).toBe(0);
       expect(intact.out).toContain("Audit trail intact: 5 rows, No. 1–5");
       expect(intact.out).toContain(`--anchor 5:${rows[4]!.hash}`);
+      expect(intact.out).toContain(`--from 5:${rows[4]!.hash}`);
 
       handle = await open();
       await asOwner(handle.db, "delete from audit_events where seq = 3");
