@@ -1,9 +1,16 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { PGlite } from "@electric-sql/pglite";
+import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 import { asc, desc, gt, sql } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~db/client.server";
 import { auditEvents } from "~db/schema";
@@ -221,6 +228,91 @@ describe("npm run audit:verify", () => {
     } finally {
       await scratch?.drop();
       if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the migration that starts the chain", () => {
+  /**
+   * A database as it stood before the chain (every migration up to it), with rows in the trail, then
+   * brought up to date — on PGlite, or on the PostgreSQL server of DATABASE_URL.
+   */
+  async function databaseBeforeTheChain() {
+    const before = mkdtempSync(path.join(tmpdir(), "yunzhen-migrations-"));
+    cpSync("db/migrations", before, { recursive: true });
+    const journalPath = path.join(before, "meta/_journal.json");
+    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
+    const at = journal.entries.findIndex((e) => e.tag.endsWith("_audit-chain"));
+    for (const entry of journal.entries.slice(at)) rmSync(path.join(before, `${entry.tag}.sql`));
+    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
+    const serverUrl = process.env.DATABASE_URL;
+    if (serverUrl) {
+      const scratch = await createScratchDatabase(serverUrl);
+      const client = postgres(scratch.url, { max: 1, onnotice: () => {} });
+      const db = drizzlePostgres(client) as unknown as Db;
+      await migratePostgres(db as never, { migrationsFolder: before });
+      return {
+        db,
+        upgrade: () => migratePostgres(db as never, { migrationsFolder: "db/migrations" }),
+        close: async () => {
+          await client.end();
+          await scratch.drop();
+          rmSync(before, { recursive: true, force: true });
+        },
+      };
+    }
+    const client = await PGlite.create({ extensions: { btree_gist } });
+    const db = drizzlePglite(client) as unknown as Db;
+    await migratePglite(db as never, { migrationsFolder: before });
+    return {
+      db,
+      upgrade: () => migratePglite(db as never, { migrationsFolder: "db/migrations" }),
+      close: async () => {
+        await client.close();
+        rmSync(before, { recursive: true, force: true });
+      },
+    };
+  }
+
+  it("chains the rows already there in id order, with their actor's role and patient, and the chain goes on from them", { timeout: 120_000 }, async () => {
+    const old = await databaseBeforeTheChain();
+    try {
+      const one = async <T>(query: string): Promise<T> => {
+        const result = (await old.db.execute(sql.raw(query))) as unknown;
+        return (Array.isArray(result) ? result : (result as { rows: T[] }).rows)[0] as T;
+      };
+      const { id: patientId } = await one<{ id: string }>(`insert into users (email, display_name) values ('old.patient@test.example', 'Old Patient') returning id`);
+      const { id: doctorUserId } = await one<{ id: string }>(`insert into users (email, display_name, role) values ('old.doctor@test.example', 'Old Doctor', 'doctor') returning id`);
+      const { id: departmentId } = await one<{ id: string }>(`insert into departments (code, name_zh, name_en) values ('old', '旧', 'Old') returning id`);
+      const { id: doctorId } = await one<{ id: string }>(
+        `insert into doctors (user_id, department_id, name_zh, name_en, title) values ('${doctorUserId}', '${departmentId}', '旧医生', 'Old Doctor', 'attending') returning id`,
+      );
+      const { id: appointmentId } = await one<{ id: string }>(
+        `insert into appointments (patient_id, doctor_id, starts_at, ends_at, reason, idempotency_key)
+         values ('${patientId}', '${doctorId}', '2031-03-03T01:00:00Z', '2031-03-03T01:30:00Z', 'Old cough', 'k') returning id`,
+      );
+      await old.db.execute(
+        sql.raw(`insert into audit_events (actor_id, action, entity_type, entity_id, client_address, detail) values
+          ('${patientId}', 'appointment.checked_in', 'appointment', '${appointmentId}', '192.0.2.1', '{}'),
+          ('${doctorUserId}', 'note.edited', 'consult_note', '${appointmentId}', null, '{"version": 1}'),
+          (null, 'video.token_issued', 'consultation', 'not-a-uuid', null, '{}')`),
+      );
+
+      await old.upgrade();
+      const rows = await rowsBySeq(old.db);
+      expect(rows.map((r) => [r.seq, r.action, r.actorRole, r.patientId])).toEqual([
+        [1, "appointment.checked_in", "patient", patientId],
+        [2, "note.edited", "doctor", patientId],
+        [3, "video.token_issued", null, null],
+      ]);
+      expect(rows.map((r) => r.id)).toEqual([...rows.map((r) => r.id)].sort((a, b) => a - b));
+      expect(await verifyAuditChain(old.db)).toMatchObject({ ok: true, rows: 3 });
+
+      await recordAudit(old.db, { actorId: patientId, action: "auth.signed_in", entityType: "user", entityId: patientId });
+      expect((await rowsBySeq(old.db)).at(-1)).toMatchObject({ seq: 4, prevHash: rows[2]!.hash, actorRole: "patient", patientId });
+      expect(await verifyAuditChain(old.db)).toMatchObject({ ok: true, rows: 4 });
+    } finally {
+      await old.close();
     }
   });
 });
