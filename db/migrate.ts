@@ -18,7 +18,7 @@ try {
   console.log(
     env.DATABASE_OWNER_URL
       ? "Migrations applied by the owner role; DATABASE_URL's role may read and write rows, and only add to the audit trail."
-      : `Migrations applied (${handle.driver}).`,
+      : `The database is up to date (${handle.driver}).`,
   );
 } catch (error) {
   console.error(error instanceof DatabaseRoleError || error instanceof EnvError ? error.message : error);
