@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { describeChainProblem, verifyAuditChain } from "~/features/audit/verify-chain.server";
 import { EnvError, readEnv } from "~/utils/env.server";
 import { openDatabase } from "./client.server";
+import { DatabaseInUseError } from "./data-directory-lock";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { anchor: { type: "string" }, from: { type: "string" } } });
@@ -60,7 +61,9 @@ class UsageError extends Error {}
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof EnvError ? error.message : "Could not check the audit trail:", error instanceof EnvError ? "" : error);
+    // A bad environment, or the embedded database held by a running server: the message says what to do.
+    if (error instanceof EnvError || error instanceof DatabaseInUseError) console.error(error.message);
+    else console.error("Could not check the audit trail:", error);
     process.exit(2);
   },
 );

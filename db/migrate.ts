@@ -5,6 +5,7 @@
  */
 import { EnvError, readEnv } from "~/utils/env.server";
 import { DatabaseRoleError, openDatabase } from "./client.server";
+import { DatabaseInUseError } from "./data-directory-lock";
 
 try {
   const env = readEnv();
@@ -21,6 +22,7 @@ try {
       : `The database is up to date (${handle.driver}).`,
   );
 } catch (error) {
-  console.error(error instanceof DatabaseRoleError || error instanceof EnvError ? error.message : error);
+  const explained = error instanceof DatabaseRoleError || error instanceof EnvError || error instanceof DatabaseInUseError;
+  console.error(explained ? error.message : error);
   process.exit(1);
 }
