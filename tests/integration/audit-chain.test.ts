@@ -181,8 +181,11 @@ describe("the audit chain", () => {
           }),
         ),
       );
-      // … and 20 failed sign-ins, each written on its own, racing too.
-      await Promise.all(Array.from({ length: 20 }, () => signIn(db, { email: patients[0]!.email, password: "wrong password", clientAddress: "192.0.2.1" })));
+      // … and 20 failed sign-ins (with as many unknown emails: an account allows ten guesses), each
+      // written on its own, racing too.
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => signIn(db, { email: `nobody-${i}@test.example`, password: "wrong password", clientAddress: "192.0.2.1" })),
+      );
       const rows = await rowsBySeq(db, start);
       expect(rows).toHaveLength(75);
       expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 75 }, (_, i) => start!.seq + i + 1));
