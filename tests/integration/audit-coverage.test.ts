@@ -64,7 +64,7 @@ describe("the audit trail's coverage", () => {
     await signIn(db(), { email: UNKNOWN_EMAIL, password: "wrong password", clientAddress: FROM });
     const right = await signIn(db(), { email: patient.email, password: TEST_PASSWORD, clientAddress: FROM });
     expect(right.ok).toBe(true);
-    const cookie = (await startSession(db(), patient.id, null, where)).split(";")[0]!;
+    const cookie = (await startSession(db(), patient.id, null, "password", where)).split(";")[0]!;
     const [{ sessionId }] = (await db().select({ sessionId: sessions.id }).from(sessions).where(eq(sessions.userId, patient.id))) as [{ sessionId: string }];
     expect(await changePassword(db(), { id: patient.id, email: patient.email, sessionId }, { currentPassword: "wrong password", newPassword: NEW_PASSWORD }, where)).toBe("wrong_password");
     expect(await changePassword(db(), { id: patient.id, email: patient.email, sessionId }, { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD }, where)).toBe("changed");
@@ -93,23 +93,38 @@ describe("the audit trail's coverage", () => {
     rows.forEach(expectWellFormed);
   });
 
-  it("records accounts created by an admin, by registration and by the system, with the new role", async () => {
+  it("records a two-step sign-in once its second step is done, and a deactivated account's attempt", async () => {
+    const doctor = await makeUser(db(), "staff");
+    const since = await head();
+    await startSession(db(), doctor.id, null, "awaiting_second_factor", where); // the password step: nobody is signed in yet
+    const cookie = (await startSession(db(), doctor.id, null, "second_factor", where)).split(";")[0]!;
+    await db().update(users).set({ deactivatedAt: new Date() }).where(eq(users.id, doctor.id));
+    expect(await signIn(db(), { email: doctor.email, password: TEST_PASSWORD, clientAddress: FROM })).toEqual({ ok: false, reason: "deactivated" });
+    const rows = await rowsSince(since);
+    expect(rows.map((r) => [r.action, r.actorId, r.actorRole, r.entityId, r.clientAddress, r.detail])).toEqual([
+      ["auth.signed_in", doctor.id, "staff", doctor.id, FROM, { secondFactor: true }],
+      ["auth.sign_in_failed", null, null, doctor.id, FROM, { reason: "deactivated" }],
+    ]);
+    expect(cookie).toBeTruthy();
+  });
+
+  it("records accounts created by an admin and by registration, with the new role", async () => {
     const admin = await makeUser(db(), "admin");
     const since = await head();
     const staff = await createAccount(db(), { email: "new.staff@test.example", password: TEST_PASSWORD, displayName: "New Staff", role: "staff" }, undefined, {
-      actor: { id: admin.id, role: "admin" },
+      actorId: admin.id,
       clientAddress: FROM,
+      via: "admin_users",
     });
     const patient = await createAccount(db(), { email: "new.patient@test.example", password: TEST_PASSWORD, displayName: "New Patient", role: "patient" }, undefined, {
-      actor: "self",
+      actorId: "self",
       clientAddress: FROM,
+      via: "registration",
     });
-    const seeded = await makeUser(db(), "staff");
     const rows = await rowsSince(since);
     expect(rows.map((r) => [r.action, r.actorId, r.actorRole, r.entityId, r.patientId, r.clientAddress, r.detail])).toEqual([
-      ["account.created", admin.id, "admin", staff.userId, null, FROM, { role: "staff" }],
-      ["account.created", patient.userId, "patient", patient.userId, patient.userId, FROM, { role: "patient" }],
-      ["account.created", null, null, seeded.id, null, null, { role: "staff" }],
+      ["account.created", admin.id, "admin", staff.userId, null, FROM, { role: "staff", via: "admin_users" }],
+      ["account.created", patient.userId, "patient", patient.userId, patient.userId, FROM, { role: "patient", via: "registration" }],
     ]);
     // Written in the account's own transaction: the same now().
     const [created] = await db().select({ createdAt: users.createdAt }).from(users).where(eq(users.id, staff.userId));
@@ -238,7 +253,7 @@ describe("the audit trail's coverage", () => {
     const csv = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await new Response(stream).arrayBuffer());
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe("\uFEFFseq,time_utc,actor_id,actor_name,actor_role,action,entity_type,entity_id,patient_id,patient_name,client_address,detail,hash");
-    expect(lines.slice(1).map((l) => l.split(",")[5])).toEqual(["auth.sign_in_failed", "account.created"]);
+    expect(lines.slice(1).map((l) => l.split(",")[5])).toEqual(["auth.sign_in_failed"]);
 
     const [exported] = await db()
       .select()
