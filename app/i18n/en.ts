@@ -473,7 +473,7 @@ export const en = {
   "audit.newest": "Newest",
   "audit.unknownPerson": "No account has this email.",
   "audit.noActor": "No one signed in",
-  "audit.system": "System (seed or script)",
+  "audit.system": "System (a script such as create-admin)",
   "audit.unknownAccount": "unknown email",
   "audit.datesReversed": "The start date is after the end date.",
   "audit.entity.user": "Account",

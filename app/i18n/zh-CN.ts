@@ -474,7 +474,7 @@ export const zhCN: Record<MessageKey, string> = {
   "audit.newest": "最新",
   "audit.unknownPerson": "没有使用此邮箱的账户。",
   "audit.noActor": "未登录者",
-  "audit.system": "系统（初始化或脚本）",
+  "audit.system": "系统（如 create-admin 脚本）",
   "audit.unknownAccount": "未知邮箱",
   "audit.datesReversed": "起始日期晚于截止日期。",
   "audit.entity.user": "账户",

@@ -177,7 +177,7 @@ export default function AuditTrail() {
                     {r.actorId ? (
                       <Link to={link({ person: r.actorId })}>{r.actorName ?? r.actorId}</Link>
                     ) : (
-                      // Nobody signed in: someone failing to sign in, or the system (the seed, a script).
+                      // Nobody signed in: someone failing to sign in, or the system (a script such as create-admin).
                       <span className="muted">{t(r.action === "auth.sign_in_failed" ? "audit.noActor" : "audit.system")}</span>
                     )}
                     {isRole(r.actorRole) ? <span className="muted small"> · {t(`role.${r.actorRole}`)}</span> : null}
