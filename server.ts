@@ -10,6 +10,7 @@ import { serve } from "./app/server/http.server";
 import { runPrimary } from "./app/server/workers.server";
 import { EnvError, readEnv, workerCount } from "./app/utils/env.server";
 import { DatabaseInUseError } from "./db/data-directory-lock";
+import { DatabaseRoleError } from "./db/client.server";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -23,7 +24,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof EnvError || error instanceof DatabaseInUseError) {
+  if (error instanceof EnvError || error instanceof DatabaseInUseError || error instanceof DatabaseRoleError) {
     console.error(error.message);
   } else {
     console.error("Yunzhen failed to start:", error);

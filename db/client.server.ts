@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -41,6 +41,14 @@ export type DatabaseHandle = {
 export type OpenDatabaseOptions = {
   /** postgres:// URL of a PostgreSQL server; when absent the embedded PGlite database is used. */
   databaseUrl?: string;
+  /**
+   * postgres:// URL of the role that owns the schema. When given, it alone applies the migrations and
+   * then grants `databaseUrl`'s role what the app needs (see `grantAppRole`); the handle's own
+   * connections never use it.
+   */
+  ownerUrl?: string;
+  /** Apply pending migrations (default). Tools that only read, such as the audit verifier, say false. */
+  migrate?: boolean;
   /** Directory of the embedded database, or "memory://" for one that lives only in this process. */
   pgliteDir?: string;
   /** Connections in the postgres.js pool. */
@@ -51,11 +59,22 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL("./migrations", import.meta.url)
 const MIGRATION_LOCK = 72_16_2026; // any constant: serialises migrations of several app instances
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  const handle = options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : await openPglite(options.pgliteDir ?? "data/pglite");
+  if (options.ownerUrl && !options.databaseUrl) throw new Error("an owner role needs a PostgreSQL server (databaseUrl)");
+  if (!options.databaseUrl) {
+    const handle = await openPglite(options.pgliteDir ?? "data/pglite");
+    if (options.migrate === false) return handle;
+    return closingOnError(handle, () => migratePglite(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER }));
+  }
+  const { handle, client } = openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  if (options.migrate === false) return handle;
+  return closingOnError(handle, () =>
+    options.ownerUrl ? migrateAsOwner(options.ownerUrl, client) : migrateAsApp(handle, client),
+  );
+}
+
+async function closingOnError(handle: DatabaseHandle, work: () => Promise<unknown>): Promise<DatabaseHandle> {
   try {
-    await applyMigrations(handle);
+    await work();
   } catch (error) {
     await handle.close();
     throw error;
@@ -63,9 +82,113 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return handle;
 }
 
-type Locker = (work: () => Promise<void>) => Promise<void>;
+/** One role does everything (the quick start, tests, small setups): it applies what is pending. */
+async function migrateAsApp(handle: DatabaseHandle, client: postgres.Sql) {
+  // A role that may only read and write rows cannot even look for pending migrations through drizzle's
+  // migrator (it creates its schema first); when nothing is pending, there is nothing to ask of it.
+  if (await migrationsApplied(client)) return;
+  try {
+    await withMigrationLock(client, () => migratePostgres(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER }));
+  } catch (error) {
+    if ((error as { code?: string }).code === "42501" || (error as { cause?: { code?: string } }).cause?.code === "42501") {
+      throw new DatabaseRoleError(
+        "DATABASE_URL's role may not change the schema, and migrations are pending: set DATABASE_OWNER_URL " +
+          "to the owner role (or run `npm run db:migrate` with it) — see the README's two database roles.",
+      );
+    }
+    throw error;
+  }
+}
 
-function openPostgres(url: string, max: number): DatabaseHandle & { withMigrationLock: Locker } {
+/**
+ * Two roles: the owner applies the migrations, then grants the app's role (whoever `client` signs in
+ * as) exactly what it needs. Both steps run at every start, under the migration lock, so a table a
+ * migration adds is granted before the app first uses it.
+ */
+async function migrateAsOwner(ownerUrl: string, client: postgres.Sql) {
+  const [app] = await client<{ role: string }[]>`select current_user as role`;
+  const owner = postgres(ownerUrl, { max: 2, onnotice: () => {}, connect_timeout: 5, connection: { application_name: "yunzhen-migrate" } });
+  try {
+    await withMigrationLock(owner, async () => {
+      await migratePostgres(drizzlePostgres(owner, { schema }) as never, { migrationsFolder: MIGRATIONS_FOLDER });
+      await grantAppRole(owner, app!.role);
+    });
+  } finally {
+    await owner.end({ timeout: 5 });
+  }
+}
+
+/** A database role set up so that the app could undo what the two roles are for. */
+export class DatabaseRoleError extends Error {
+  override name = "DatabaseRoleError";
+}
+
+/** Tables the app may add rows to and read, never change or remove. */
+const APPEND_ONLY_TABLES = ["audit_events"];
+
+/**
+ * What the app's role may do: read and write rows of every table (and use their sequences), but only
+ * INSERT and SELECT on the audit trail; it owns nothing, so it can neither ALTER, DISABLE TRIGGER nor
+ * TRUNCATE. Default privileges cover tables the owner creates later by hand; the grants run again after
+ * every migration. Refuses a role that could act as the owner.
+ */
+async function grantAppRole(owner: postgres.Sql, appRole: string) {
+  const [who] = await owner<{ owner: string; superuser: boolean; member: boolean }[]>`
+    select current_user as owner, r.rolsuper as superuser, pg_has_role(r.oid, current_user, 'MEMBER') as member
+    from pg_roles r where r.rolname = ${appRole}`;
+  if (!who) throw new DatabaseRoleError(`DATABASE_URL's role ${appRole} was not found`);
+  const refuse = (why: string) =>
+    new DatabaseRoleError(`DATABASE_URL's role ${appRole} ${why}: it must be a role of its own that owns nothing (see the README).`);
+  if (who.owner === appRole) throw refuse("is DATABASE_OWNER_URL's role too");
+  if (who.superuser) throw refuse("is a superuser");
+  if (who.member) throw refuse(`is a member of the owner role ${who.owner}`);
+  const owned = await owner<{ name: string }[]>`
+    select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relowner = (select oid from pg_roles where rolname = ${appRole}) and n.nspname in ('public', 'drizzle')`;
+  if (owned.length) throw refuse(`owns ${owned.map((o) => o.name).join(", ")}`);
+
+  await owner.begin(async (tx) => {
+    const app = tx(appRole);
+    await tx`grant usage on schema public to ${app}`;
+    await tx`grant select, insert, update, delete on all tables in schema public to ${app}`;
+    await tx`grant usage, select on all sequences in schema public to ${app}`;
+    for (const table of APPEND_ONLY_TABLES) {
+      await tx`revoke update, delete, truncate, references, trigger on ${tx(table)} from ${app}`;
+    }
+    await tx`alter default privileges in schema public grant select, insert, update, delete on tables to ${app}`;
+    await tx`alter default privileges in schema public grant usage, select on sequences to ${app}`;
+    // So that the app, started without the owner's URL, can see that nothing is pending.
+    await tx`grant usage on schema drizzle to ${app}`;
+    await tx`grant select on drizzle.__drizzle_migrations to ${app}`;
+  });
+}
+
+/** Whether the database has every migration of this build (drizzle records each one's timestamp). */
+async function migrationsApplied(client: postgres.Sql): Promise<boolean> {
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as { entries: { when: number }[] };
+  const newest = Math.max(...journal.entries.map((e) => e.when));
+  try {
+    const [row] = await client<{ last: string | null }[]>`select max(created_at)::text as last from drizzle.__drizzle_migrations`;
+    return Number(row?.last ?? 0) >= newest;
+  } catch {
+    return false; // no table yet, or not allowed to read it: let the migrator decide
+  }
+}
+
+/** Two instances starting together must not both apply the same migration: a session-level advisory
+ * lock, held on one reserved connection while the work runs. */
+async function withMigrationLock(client: postgres.Sql, work: () => Promise<void>) {
+  const lockConnection = await client.reserve();
+  try {
+    await lockConnection`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await work();
+  } finally {
+    await lockConnection`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+    lockConnection.release();
+  }
+}
+
+function openPostgres(url: string, max: number): { handle: DatabaseHandle; client: postgres.Sql } {
   const client = postgres(url, {
     max,
     onnotice: () => {},
@@ -76,26 +199,15 @@ function openPostgres(url: string, max: number): DatabaseHandle & { withMigratio
     connection: { application_name: "yunzhen" },
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
-  return {
+  const handle: DatabaseHandle = {
     db,
     driver: "postgres",
     createdNew: false,
     ping: (timeoutMs = 2000) => withTimeout(client`select 1`.then(() => undefined), timeoutMs),
     listen: (channel, handler, onRestored) => resilientListen(client, channel, handler, onRestored),
     close: () => client.end({ timeout: 5 }),
-    // Two instances starting together must not both apply the same migration: a session-level
-    // advisory lock held on one reserved connection while the migrator runs on the pool.
-    withMigrationLock: async (work) => {
-      const lockConnection = await client.reserve();
-      try {
-        await lockConnection`select pg_advisory_lock(${MIGRATION_LOCK})`;
-        await work();
-      } finally {
-        await lockConnection`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
-        lockConnection.release();
-      }
-    },
   };
+  return { handle, client };
 }
 
 /** Our own heartbeat on a LISTEN channel: never a JSON payload, so never mistaken for an event. */
@@ -189,16 +301,6 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
       }
     },
   };
-}
-
-async function applyMigrations(handle: DatabaseHandle & { withMigrationLock?: Locker }) {
-  if (!handle.withMigrationLock) {
-    await migratePglite(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
-    return;
-  }
-  await handle.withMigrationLock(() =>
-    migratePostgres(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
-  );
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -171,7 +171,7 @@ export function demoCredentialsText(): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const env = readEnv();
-  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR }).catch((error: unknown) => {
+  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, ownerUrl: env.DATABASE_OWNER_URL, pgliteDir: env.PGLITE_DIR }).catch((error: unknown) => {
     if (!(error instanceof DatabaseInUseError)) throw error;
     console.error(error.message);
     process.exit(1);

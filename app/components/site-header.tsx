@@ -23,6 +23,7 @@ const NAV_BY_ROLE: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: "/doctor/availability", label: "nav.availability" },
     { to: "/admin/users", label: "nav.users" },
     { to: "/admin/settings", label: "nav.settings" },
+    { to: "/admin/audit", label: "nav.audit" },
   ],
 };
 

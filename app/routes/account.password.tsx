@@ -26,12 +26,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(request, context);
   const parsed = await parseForm(request, changePasswordForm);
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors }, { status: 400 });
-  const outcome = await changePassword(context.db, { id: user.id, email: user.email, sessionId: context.auth.sessionId }, parsed.data).catch(
-    (error: unknown) => {
-      if (error instanceof RateLimitedError) return error;
-      throw error;
-    },
-  );
+  const outcome = await changePassword(
+    context.db,
+    { id: user.id, email: user.email, sessionId: context.auth.sessionId },
+    parsed.data,
+    { clientAddress: context.clientAddress },
+  ).catch((error: unknown) => {
+    if (error instanceof RateLimitedError) return error;
+    throw error;
+  });
   if (outcome instanceof RateLimitedError) {
     return json<ActionData>(
       { errors: {}, retryAfterSeconds: outcome.retryAfterSeconds },

@@ -28,10 +28,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type ActionData = { saved?: boolean; errors: Partial<Record<string, MessageKey>> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  requireRole(request, context, ["admin"]);
+  const admin = requireRole(request, context, ["admin"]);
   const parsed = await parseForm(request, clinicSettingsForm);
   if (!parsed.ok) return json<ActionData>({ errors: { form: "error.form", ...parsed.errors } }, { status: 400 });
-  await saveClinicSettings(context.db, parsed.data);
+  await saveClinicSettings(context.db, parsed.data, { actor: admin, clientAddress: context.clientAddress });
   return json<ActionData>({ saved: true, errors: {} });
 }
 

@@ -5,7 +5,7 @@ import { StatusBadge } from "~/components/appointment-card";
 import { FormError, TextArea } from "~/components/field";
 
 import { requireUser } from "~/features/auth/guards.server";
-import { getAppointment } from "~/features/booking/appointment-access.server";
+import { readAppointment } from "~/features/booking/appointment-access.server";
 import { cancelAppointment } from "~/features/booking/change-appointment.server";
 import { getBookingPolicy, getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { noteStatus, visitSummary } from "~/features/consult-notes/notes.server";
@@ -26,7 +26,7 @@ function appointmentId(params: { appointmentId?: string }) {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = requireUser(request, context);
-  const appointment = await orErrorPage(getAppointment(context.db, user, appointmentId(params)));
+  const appointment = await orErrorPage(readAppointment(context.db, user, appointmentId(params), { clientAddress: context.clientAddress }));
   const policy = await getBookingPolicy(context.db);
   const deadline = new Date(appointment.startsAt.getTime() - policy.cancellationCutoffMinutes * 60_000);
   const isStaff = user.role === "staff" || user.role === "admin";
@@ -88,7 +88,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, cancelForm);
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors }, { status: 400 });
   try {
-    await cancelAppointment(context.db, user, { appointmentId: id, reason: parsed.data.reason });
+    await cancelAppointment(context.db, user, { appointmentId: id, reason: parsed.data.reason }, new Date(), {
+      clientAddress: context.clientAddress,
+    });
   } catch (error) {
     return failure(error);
   }

@@ -51,7 +51,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, rescheduleForm);
   if (!parsed.ok) return json<ActionData>({ formError: "error.slotInvalid" }, { status: 400 });
   try {
-    await rescheduleAppointment(context.db, user, { appointmentId: id, startsAt: parsed.data.start });
+    await rescheduleAppointment(context.db, user, { appointmentId: id, startsAt: parsed.data.start }, new Date(), {
+      clientAddress: context.clientAddress,
+    });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     if (error.status === 404) throw new Response("Not found", { status: 404 });

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { recordAudit } from "~/features/audit/record-audit.server";
 import { requireRole } from "~/features/auth/guards.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { csvLine } from "~/features/clinic-schedule/csv";
@@ -10,7 +11,7 @@ import { localDateOf } from "~/utils/zoned-time";
 
 /** The day's schedule as CSV (UTF-8 with a byte-order mark, so that spreadsheets read Chinese right). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireRole(request, context, ["staff", "admin"]);
+  const user = requireRole(request, context, ["staff", "admin"]);
   const query = scheduleQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const clinic = await getClinicSettings(context.db);
   const date = query.date ?? localDateOf(new Date(), clinic.timeZone);
@@ -21,10 +22,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
   const t = translator(context.locale);
   const time = (d: Date | null) => (d ? formatDateTime(d, "en", clinic.timeZone, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) : "");
+  let rows = 0;
   let body = "\uFEFF" + csvLine([t("schedule.date"), t("schedule.department"), t("schedule.doctor"), t("appointment.time"), "end", t("schedule.status"), t("appointment.patient"), "checked_in", "admitted"]);
   for (const group of day.departments) {
     for (const doctor of group.doctors) {
       for (const a of doctor.appointments) {
+        rows++;
         body += csvLine([
           date,
           pick(context.locale, group.department.nameZh, group.department.nameEn),
@@ -39,6 +42,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       }
     }
   }
+  await recordAudit(context.db, {
+    actorId: user.id,
+    actorRole: user.role,
+    action: "schedule.exported",
+    entityType: "clinic_schedule",
+    entityId: date,
+    clientAddress: context.clientAddress,
+    detail: { date, department: query.department ?? null, doctorId: query.doctor ?? null, status: query.status ?? null, rows },
+  });
   return new Response(body, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

@@ -68,14 +68,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors, values }, { status: 400 });
   try {
     await consumeLimit(context.db, LIMITS.book(user.id));
-    const { appointmentId } = await bookAppointment(context.db, {
-      patientId: user.id,
-      doctorId: doctorId.data,
-      startsAt: parsed.data.start,
-      reason: parsed.data.reason,
-      symptoms: parsed.data.symptoms,
-      idempotencyKey: parsed.data.idempotencyKey,
-    });
+    const { appointmentId } = await bookAppointment(
+      context.db,
+      {
+        patientId: user.id,
+        doctorId: doctorId.data,
+        startsAt: parsed.data.start,
+        reason: parsed.data.reason,
+        symptoms: parsed.data.symptoms,
+        idempotencyKey: parsed.data.idempotencyKey,
+      },
+      new Date(),
+      { clientAddress: context.clientAddress },
+    );
     return redirect(`/appointments/${appointmentId}?booked=1`);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;

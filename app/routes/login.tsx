@@ -57,11 +57,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   headers.append("Set-Cookie", context.arrival.passCookie(result.role === "patient" ? "patient" : "staff"));
   if (result.secondFactor) {
     // The password was right; the code comes next, on a page of its own. Nobody is signed in yet.
-    headers.append("Set-Cookie", await startSession(context.db, result.userId, cookie, "awaiting_second_factor"));
+    headers.append("Set-Cookie", await startSession(context.db, result.userId, cookie, "awaiting_second_factor", { clientAddress: context.clientAddress }));
     const query = parsed.data.redirectTo ? `?${new URLSearchParams({ redirectTo: parsed.data.redirectTo })}` : "";
     return redirect(`/login/code${query}`, { headers });
   }
-  headers.append("Set-Cookie", await startSession(context.db, result.userId, cookie));
+  headers.append("Set-Cookie", await startSession(context.db, result.userId, cookie, "password", { clientAddress: context.clientAddress }));
   return redirect(safeRedirect(parsed.data.redirectTo, homeFor(result.role)), { headers });
 }
 

@@ -30,15 +30,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { email, password, fullName, timeZone } = parsed.data;
   try {
     await consumeLimit(context.db, LIMITS.register(context.clientAddress));
-    const { userId } = await createAccount(context.db, {
-      email,
-      password,
-      displayName: fullName,
-      role: "patient",
-      timeZone: timeZone ?? context.timeZone,
-    });
+    const { userId } = await createAccount(
+      context.db,
+      { email, password, displayName: fullName, role: "patient", timeZone: timeZone ?? context.timeZone },
+      undefined,
+      { actorId: "self", clientAddress: context.clientAddress, via: "registration" },
+    );
     const headers = new Headers();
-    headers.append("Set-Cookie", await startSession(context.db, userId, cookie));
+    headers.append("Set-Cookie", await startSession(context.db, userId, cookie, "password", { clientAddress: context.clientAddress }));
     headers.append("Set-Cookie", context.arrival.passCookie("patient"));
     return redirect("/doctors", { headers });
   } catch (error) {

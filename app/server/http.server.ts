@@ -47,6 +47,8 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   const startedAt = performance.now();
   const database = await openDatabase({
     databaseUrl: env.DATABASE_URL,
+    // A worker finds the migrations applied (by the primary) and never needs the owner's credentials.
+    ownerUrl: options.worker ? undefined : env.DATABASE_OWNER_URL,
     pgliteDir: env.PGLITE_DIR,
     poolSize: env.DATABASE_POOL_SIZE,
   });

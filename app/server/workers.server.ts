@@ -21,7 +21,7 @@ const SHUTDOWN_TIMEOUT_MS = 20_000;
 export async function runPrimary(env: Env, count: number) {
   const startedAt = performance.now();
   // Migrations and the demo consultation once, here, rather than in every worker at the same time.
-  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR, poolSize: 2 }); // the migration lock holds one connection
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, ownerUrl: env.DATABASE_OWNER_URL, pgliteDir: env.PGLITE_DIR, poolSize: 2 }); // the migration lock holds one connection
   const demo = await hasDemoHospital(database.db).catch(() => false);
   if (demo) await ensureDemoConsultation(database.db).catch((error: unknown) => console.error("demo consultation:", error));
   const hint = demo ? null : await firstAdminHint(database.db).catch(() => null);

@@ -16,6 +16,17 @@ const envSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
       .optional(),
   ),
+  /**
+   * The role that owns the schema: applies the migrations at start (and `npm run db:migrate`) and grants
+   * DATABASE_URL's role what the app needs; the app never serves a request through it. Unset: DATABASE_URL's
+   * role does both.
+   */
+  DATABASE_OWNER_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+      .optional(),
+  ),
   PGLITE_DIR: z.string().trim().min(1).default("data/pglite"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Worker processes sharing the port; unset: one per core on PostgreSQL, one on the embedded database. */
@@ -62,10 +73,15 @@ const envSchema = z.object({
       )
       .optional(),
   ),
-}).refine(
-  (env) => [env.TWILIO_ACCOUNT_SID, env.TWILIO_API_KEY_SID, env.TWILIO_API_KEY_SECRET].filter(Boolean).length % 3 === 0,
-  { path: ["TWILIO_ACCOUNT_SID"], message: "set all three TWILIO_ variables, or none" },
-);
+})
+  .refine(
+    (env) => [env.TWILIO_ACCOUNT_SID, env.TWILIO_API_KEY_SID, env.TWILIO_API_KEY_SECRET].filter(Boolean).length % 3 === 0,
+    { path: ["TWILIO_ACCOUNT_SID"], message: "set all three TWILIO_ variables, or none" },
+  )
+  .refine((env) => !env.DATABASE_OWNER_URL || env.DATABASE_URL, {
+    path: ["DATABASE_OWNER_URL"],
+    message: "needs DATABASE_URL too (the app's own role); the embedded database has one role",
+  });
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, check, index, integer, jsonb, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, check, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id, instant, timestamps } from "./_columns";
 import { appointments } from "./appointments";
 import { users } from "./users";
@@ -90,20 +90,48 @@ export const noteAddenda = pgTable(
 
 /**
  * Append-only audit trail: who did what to which record, when and from where. The database refuses
- * UPDATE and DELETE on it (a trigger in a custom migration).
+ * UPDATE, DELETE and TRUNCATE on it (a trigger), and on PostgreSQL the app's role holds only INSERT and
+ * SELECT on it. Each row is a link of a hash chain (`seq`, `prev_hash`, `hash`), stamped by a trigger
+ * under a lock, so that a row removed or changed even by the table's owner shows: `npm run audit:verify`.
  */
 export const auditEvents = pgTable(
   "audit_events",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** Set by the database (the transaction's time, the same instant as the change it records). */
     at: instant("at").notNull().defaultNow(),
     /** No foreign key: the trail outlives the accounts it names. */
     actorId: uuid("actor_id"),
+    /** The actor's role when they acted (it may change later). */
+    actorRole: text("actor_role"),
     action: text("action").notNull(),
     entityType: text("entity_type").notNull(),
     entityId: text("entity_id").notNull(),
+    /** The patient whose record or account the event concerns, if any: the admin filters by it. */
+    patientId: uuid("patient_id"),
     clientAddress: text("client_address"),
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+    // The chain, stamped by the trigger, which replaces whatever an insert says (hence the placeholders).
+    /** Position in the chain: 1, 2, 3, … with no gap. */
+    seq: bigint("seq", { mode: "number" })
+      .notNull()
+      .$defaultFn(() => 0),
+    /** `hash` of the row before (64 zeros for the first). */
+    prevHash: text("prev_hash")
+      .notNull()
+      .$defaultFn(() => ""),
+    /** SHA-256 (hex) of this row's content and `prev_hash`. */
+    hash: text("hash")
+      .notNull()
+      .$defaultFn(() => ""),
   },
-  (t) => [index("audit_events_entity_idx").on(t.entityType, t.entityId, t.at)],
+  (t) => [
+    index("audit_events_entity_idx").on(t.entityType, t.entityId, t.at),
+    uniqueIndex("audit_events_seq_key").on(t.seq),
+    // The admin's filters, each in the page's order (newest first): keyset pagination over millions of rows.
+    index("audit_events_at_idx").on(t.at, t.seq),
+    index("audit_events_actor_idx").on(t.actorId, t.at, t.seq).where(sql`${t.actorId} is not null`),
+    index("audit_events_patient_idx").on(t.patientId, t.at, t.seq).where(sql`${t.patientId} is not null`),
+    index("audit_events_action_idx").on(t.action, t.at, t.seq),
+  ],
 );

@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: prints figures and ratios (not a pass/fail test). Runs on the embedded database, and
  * also on a PostgreSQL server when DATABASE_URL is set (a scratch database is created and dropped).
- * `npm run bench -- surge` (or any of booking, calls, schedule, surge, capacity, notify) runs only the benches
+ * `npm run bench -- surge` (or any of booking, calls, schedule, surge, capacity, notify, audit) runs only the benches
  * named; `SURGE_DOCTORS=10` makes the surge a tenth as large (20 patients a doctor), `SURGE_SCALE=3` three
  * times as large in the same minute, `SURGE_WORKERS=1` runs it on one worker.
  */
 import { createTestDatabase } from "../helpers/database";
+import { benchAudit } from "./audit.bench";
 import { benchBooking } from "./booking.bench";
 import { benchCalls } from "./call.bench";
 import { benchCapacity } from "./capacity.bench";
@@ -13,7 +14,7 @@ import { benchNotify } from "./notify.bench";
 import { benchSchedule } from "./schedule.bench";
 import { benchSurge } from "./surge.bench";
 
-const BENCHES = ["booking", "calls", "schedule", "surge", "capacity", "notify"] as const;
+const BENCHES = ["booking", "calls", "schedule", "surge", "capacity", "notify", "audit"] as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(BENCHES as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -22,21 +23,24 @@ if (unknown.length > 0) {
 }
 const wanted = (name: (typeof BENCHES)[number]) => named.length === 0 || named.includes(name);
 
-if (wanted("booking")) {
+/** Runs a bench on a scratch database of each kind: PostgreSQL first when DATABASE_URL is set, then PGlite. */
+async function onEachDatabase(title: string, bench: (handle: Awaited<ReturnType<typeof createTestDatabase>>) => Promise<void>) {
   const targets: ("pglite" | "postgres")[] = process.env.DATABASE_URL ? ["postgres", "pglite"] : ["pglite"];
   for (const target of targets) {
     const saved = process.env.DATABASE_URL;
     if (target === "pglite") delete process.env.DATABASE_URL;
     const handle = await createTestDatabase();
-    console.log(`\n== ${handle.label} ==`);
+    console.log(`\n== ${title}${handle.label} ==`);
     try {
-      await benchBooking(handle);
+      await bench(handle);
     } finally {
       await handle.close();
       if (saved) process.env.DATABASE_URL = saved;
     }
   }
 }
+
+if (wanted("booking")) await onEachDatabase("", benchBooking);
 
 if (wanted("calls")) {
   console.log("\n== consultation calls (embedded database) ==");
@@ -65,3 +69,5 @@ if (wanted("notify") && process.env.DATABASE_URL) {
   console.log("\n== LISTEN/NOTIFY: commits a second with and without a NOTIFY (PostgreSQL) ==");
   await benchNotify(process.env.DATABASE_URL);
 }
+
+if (wanted("audit")) await onEachDatabase("the audit chain's lock, ", benchAudit);

@@ -51,19 +51,28 @@ afterAll(async () => {
 });
 
 /**
- * Each table's row count and a hash of all its rows. The audit trail's "note.viewed" events are counted
- * apart: a refused form posted from the consultation room is answered with the room page again, and when
- * that page shows the doctor their note, the viewing is recorded — as it must be.
+ * Each table's row count and a hash of all its rows. Three kinds of audit event are counted apart, since
+ * a refusal rightly records them: a refused form posted from the consultation room is answered with the
+ * room page again, and when that page shows the doctor their note, the viewing is recorded; a wrong
+ * password at sign-in, and a wrong current password at a password change, are recorded as failures.
  */
+const RECORDED_REFUSALS = ["note.viewed", "auth.sign_in_failed", "auth.password_change_failed"] as const;
 async function snapshot(tables: string[]): Promise<Record<string, string | number>> {
   const part = (label: string, table: string, where = "true") =>
     `select '${label}' as name, count(*)::int as rows, md5(coalesce(string_agg(r::text, E'\\n' order by r::text), '')) as digest from "${table}" r where ${where}`;
+  const apart = RECORDED_REFUSALS.map((a) => `'${a}'`).join(", ");
   const rows = await db.unsafe<{ name: string; rows: number; digest: string }[]>(
     tables
-      .flatMap((t) => (t === "audit_events" ? [part(t, t, "action <> 'note.viewed'"), part("note.viewed", t, "action = 'note.viewed'")] : [part(t, t)]))
+      .flatMap((t) =>
+        t === "audit_events"
+          ? [part(t, t, `action not in (${apart})`), ...RECORDED_REFUSALS.map((a) => part(a, t, `action = '${a}'`))]
+          : [part(t, t)],
+      )
       .join(" union all "),
   );
-  return Object.fromEntries(rows.map((r) => [r.name, r.name === "note.viewed" ? r.rows : `${r.rows} rows, ${r.digest}`]));
+  return Object.fromEntries(
+    rows.map((r) => [r.name, (RECORDED_REFUSALS as readonly string[]).includes(r.name) ? r.rows : `${r.rows} rows, ${r.digest}`]),
+  );
 }
 
 describe("a refused form", () => {
@@ -148,9 +157,18 @@ describe("a refused form", () => {
       watch: {
         before: () => snapshot(tables),
         afterRejection: async (before, refused) => {
-          // The answer shows the note (the notes panel is on the page) exactly when one viewing is added.
-          const shown = refused.body.includes('id="notes-heading"') ? 1 : 0;
-          const expected = { ...before, "note.viewed": Number(before["note.viewed"]) + shown };
+          // The answer shows the note (the notes panel is on the page) exactly when one viewing is added;
+          // it says the password was wrong exactly when one failure is added.
+          const more = (key: string, yes: boolean) => Number(before[key]) + (yes ? 1 : 0);
+          const expected = {
+            ...before,
+            "note.viewed": more("note.viewed", refused.body.includes('id="notes-heading"')),
+            "auth.sign_in_failed": more("auth.sign_in_failed", refused.path === "/login" && refused.body.includes("The email or password is not correct.")),
+            "auth.password_change_failed": more(
+              "auth.password_change_failed",
+              refused.path === "/account/password" && refused.body.includes("The current password is not correct."),
+            ),
+          };
           expect(await snapshot(tables), `${refused.what} changed the database`).toEqual(expected);
         },
       },

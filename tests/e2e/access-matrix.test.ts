@@ -65,6 +65,8 @@ const MATRIX: Row[] = [
   row("POST a deactivation of no one", post("/admin/users", { intent: "deactivate", userId: "00000000-0000-4000-8000-000000000000" }), [302, 403, 403, 403, 403, 403, 404]),
   row("GET two-step sign-in", get("/account/second-factor"), [302, 403, 403, 200, 200, 403, 200]),
   row("POST a code with no sign-in waiting for it", post("/login/code", { code: "123456" }), [302, 302, 302, 302, 302, 302, 302]),
+  row("GET the audit trail", get("/admin/audit"), [302, 403, 403, 403, 403, 403, 200]),
+  row("GET the audit trail's CSV", get("/admin/audit/csv"), [302, 403, 403, 403, 403, 403, 200]),
 ];
 
 const clients = {} as Record<Actor, ReturnType<typeof client>>;

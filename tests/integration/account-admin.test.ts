@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, like, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { appointments, auditEvents, sessions, users } from "~db/schema";
 import { DEMO_ACCOUNTS } from "~db/demo-hospital";
@@ -17,7 +17,13 @@ const db = () => testDatabase.handle.db;
 
 const admin = async () => ({ id: (await makeUser(db(), "admin")).id, role: "admin" as const, secondFactorVerified: true });
 const cookieOf = (setCookie: string) => setCookie.split(";")[0]!;
-const eventsAbout = (entityId: string) => db().select().from(auditEvents).where(eq(auditEvents.entityId, entityId));
+/** The account's administration in the trail (its sign-ins and sign-outs are recorded too), in order. */
+const eventsAbout = (entityId: string) =>
+  db()
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entityId, entityId), like(auditEvents.action, "account.%")))
+    .orderBy(asc(auditEvents.seq));
 
 describe("creating an account at /admin/users", () => {
   it("records who created which account with which role, in the same transaction", async () => {

@@ -31,8 +31,15 @@ export type NewDoctorProfile = {
   defaultConsultationMinutes?: number;
 };
 
-/** Who made an account, for the audit trail: an admin (`actorId`), or `create-admin` (no actor). */
-export type AccountCreation = { actorId: string | null; clientAddress?: string | null; via: "admin_users" | "create_admin" };
+/**
+ * Who made an account, for the audit trail: an admin (`actorId`), `create-admin` (no actor), or the
+ * person themselves at registration (`"self"`).
+ */
+export type AccountCreation = {
+  actorId: string | null | "self";
+  clientAddress?: string | null;
+  via: "admin_users" | "create_admin" | "registration";
+};
 
 /**
  * Creates a user with a password (and, for a doctor, the doctor's profile) in one transaction; with
@@ -63,9 +70,17 @@ export async function createAccount(
         .returning({ id: users.id });
       if (!user) throw new Error("insert returned no user");
       await tx.insert(passwords).values({ userId: user.id, hash: passwordHash });
+      const [doctor] = doctorProfile
+        ? await tx
+            .insert(doctors)
+            .values({ userId: user.id, ...doctorProfile })
+            .returning({ id: doctors.id })
+        : [];
       if (audit) {
+        const self = audit.actorId === "self";
         await recordAudit(tx, {
-          actorId: audit.actorId,
+          actorId: self ? user.id : audit.actorId,
+          ...(self ? { actorRole: account.role } : {}),
           action: "account.created",
           entityType: "user",
           entityId: user.id,
@@ -73,11 +88,6 @@ export async function createAccount(
           detail: { role: account.role, via: audit.via },
         });
       }
-      if (!doctorProfile) return { userId: user.id, doctorId: null };
-      const [doctor] = await tx
-        .insert(doctors)
-        .values({ userId: user.id, ...doctorProfile })
-        .returning({ id: doctors.id });
       return { userId: user.id, doctorId: doctor?.id ?? null };
     });
   } catch (error) {

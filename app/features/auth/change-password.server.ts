@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { passwords } from "~db/schema";
+import { recordAudit } from "~/features/audit/record-audit.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { consumeLimits, LIMITS, settleLimits } from "./rate-limit.server";
 import { endOtherSessions } from "./session.server";
@@ -15,15 +16,21 @@ export async function changePassword(
   db: Db,
   user: { id: string; email: string; sessionId: string | null },
   input: { currentPassword: string; newPassword: string },
+  context: { clientAddress?: string | null } = {},
 ): Promise<"changed" | "wrong_password"> {
+  const audit = { actorId: user.id, entityType: "user", entityId: user.id, clientAddress: context.clientAddress } as const;
   const account = LIMITS.password(user.email);
   await consumeLimits(db, [account]);
   const [row] = await db.select({ hash: passwords.hash }).from(passwords).where(eq(passwords.userId, user.id));
-  if (!row || !(await verifyPassword(row.hash, input.currentPassword))) return "wrong_password";
+  if (!row || !(await verifyPassword(row.hash, input.currentPassword))) {
+    await recordAudit(db, { ...audit, action: "auth.password_change_failed" });
+    return "wrong_password";
+  }
   const hash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
     await tx.update(passwords).set({ hash, updatedAt: new Date() }).where(eq(passwords.userId, user.id));
     await endOtherSessions(tx, user.id, user.sessionId);
+    await recordAudit(tx, { ...audit, action: "auth.password_changed" });
   });
   await settleLimits(db, { clear: [account] });
   return "changed";

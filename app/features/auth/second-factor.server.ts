@@ -175,7 +175,7 @@ export async function finishSignIn(
   await settleLimits(db, { clear: [codeLimit(pending.userId)] });
   const [user] = await db.select({ role: users.role }).from(users).where(eq(users.id, pending.userId));
   if (!user) return { ok: false, reason: "wrong_code" };
-  const setCookie = await startSession(db, pending.userId, input.cookieHeader, "second_factor");
+  const setCookie = await startSession(db, pending.userId, input.cookieHeader, "second_factor", { clientAddress: input.clientAddress });
   return { ok: true, setCookie, role: user.role };
 }
 

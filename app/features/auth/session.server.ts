@@ -9,6 +9,7 @@ import { and, eq, gt, inArray, ne } from "drizzle-orm";
 import { Lucia, TimeSpan } from "lucia";
 import type { Db } from "~db/client.server";
 import { sessions, users } from "~db/schema";
+import { recordAudit } from "~/features/audit/record-audit.server";
 import type { LiveHub } from "~/features/live/hub.server";
 import { publish } from "~/features/live/publish.server";
 
@@ -273,36 +274,73 @@ async function endSessions(db: Db, which: { sessionIds: string[] } | { userId: s
 }
 
 /**
- * Starts a new session for a user who just proved who they are. Any session the request already carried
- * is ended first, so a session id planted before sign-in is never promoted (no fixation).
- * `stage` says whether the second factor is still to come or was just proved.
- * Returns the Set-Cookie header.
+ * Starts a new session for a user who just proved who they are, and records the sign-in (one
+ * transaction) once it is complete. Any session the request already carried is ended first, so a session
+ * id planted before sign-in is never promoted (no fixation). `stage` says whether the second factor is
+ * still to come (no sign-in yet to record) or was just proved. Returns the Set-Cookie header.
  */
 export async function startSession(
   db: Db,
   userId: string,
   cookieHeader: string | null,
   stage: "password" | "awaiting_second_factor" | "second_factor" = "password",
+  context: { clientAddress?: string | null } = {},
 ): Promise<string> {
-  const lucia = luciaFor(db);
   const previous = readSessionToken(cookieHeader);
-  if (previous) await endSessions(db, { sessionIds: [hashToken(previous)] });
   const token = randomBytes(32).toString("base64url");
   const now = new Date();
-  await lucia.createSession(
-    userId,
-    { createdAt: now, awaitingSecondFactor: stage === "awaiting_second_factor", secondFactorAt: stage === "second_factor" ? now : null },
-    { sessionId: hashToken(token) },
-  );
-  return lucia.createSessionCookie(token).serialize();
+  await db.transaction(async (tx) => {
+    if (previous) await endSessions(tx, { sessionIds: [hashToken(previous)] });
+    await luciaFor(tx).createSession(
+      userId,
+      { createdAt: now, awaitingSecondFactor: stage === "awaiting_second_factor", secondFactorAt: stage === "second_factor" ? now : null },
+      { sessionId: hashToken(token) },
+    );
+    if (stage === "awaiting_second_factor") return;
+    await recordAudit(tx, {
+      actorId: userId,
+      action: "auth.signed_in",
+      entityType: "user",
+      entityId: userId,
+      clientAddress: context.clientAddress,
+      detail: stage === "second_factor" ? { secondFactor: true } : {},
+    });
+  });
+  return luciaFor(db).createSessionCookie(token).serialize();
 }
 
-/** Ends the request's session on the server and returns the Set-Cookie header that clears the cookie. */
-export async function endSession(db: Db, cookieHeader: string | null): Promise<string> {
-  const lucia = luciaFor(db);
+/**
+ * Ends the request's session on the server, recording the sign-out with it, and returns the Set-Cookie
+ * header that clears the cookie.
+ */
+export async function endSession(
+  db: Db,
+  cookieHeader: string | null,
+  context: { clientAddress?: string | null } = {},
+): Promise<string> {
   const token = readSessionToken(cookieHeader);
-  if (token) await endSessions(db, { sessionIds: [hashToken(token)] });
-  return lucia.createBlankSessionCookie().serialize();
+  if (token) {
+    await db.transaction(async (tx) => {
+      // Locked, so that two sign-outs of one session record one.
+      const [ended] = await tx
+        .select({ userId: sessions.userId, awaitingSecondFactor: sessions.awaitingSecondFactor })
+        .from(sessions)
+        .where(eq(sessions.id, hashToken(token)))
+        .for("update");
+      if (!ended) return;
+      await endSessions(tx, { sessionIds: [hashToken(token)] });
+      // Leaving at the second step ends a sign-in that never happened: nothing to record.
+      if (ended.awaitingSecondFactor) return;
+      await recordAudit(tx, {
+        actorId: ended.userId,
+        action: "auth.signed_out",
+        entityType: "user",
+        entityId: ended.userId,
+        clientAddress: context.clientAddress,
+      });
+    });
+  }
+  return luciaFor(db).createBlankSessionCookie().serialize();
 }
 
 /** Ends every session of a user except the one given (after a password change, a deactivation). */

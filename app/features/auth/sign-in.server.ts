@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { passwords, secondFactors, users } from "~db/schema";
+import { recordAudit } from "~/features/audit/record-audit.server";
 import { verifyPassword } from "./password.server";
 import type { Role } from "./roles";
 import { consumeLimits, LIMITS, RateLimitedError, settleLimits } from "./rate-limit.server";
@@ -46,9 +48,35 @@ export async function signIn(
 
   if (row && (await verifyPassword(row.hash, input.password))) {
     await settleLimits(db, { clear: [account], refund: [address] });
-    if (row.deactivatedAt) return { ok: false, reason: "deactivated" };
+    if (row.deactivatedAt) {
+      await recordFailedSignIn(db, row.id, input, { reason: "deactivated" });
+      return { ok: false, reason: "deactivated" };
+    }
     return { ok: true, userId: row.id, role: row.role, secondFactor: row.secondFactor !== null };
   }
   if (!row) await verifyPassword(null, input.password);
+  await recordFailedSignIn(db, row?.id ?? null, input);
   return { ok: false, reason: "invalid" };
+}
+
+/**
+ * A failed sign-in has no transaction of its own: its audit row is written alone. It names the account
+ * when the email is one; an unknown email is kept only as its SHA-256, so that repeated tries of the same
+ * address can be told apart without the trail holding addresses people mistyped. (Refusals by the limit
+ * are not written one by one: anyone could fill the trail with them, and hold its lock, at will.)
+ */
+async function recordFailedSignIn(
+  db: Db,
+  userId: string | null,
+  input: { email: string; clientAddress: string },
+  detail: Record<string, unknown> = {},
+) {
+  await recordAudit(db, {
+    actorId: null,
+    action: "auth.sign_in_failed",
+    entityType: "user",
+    entityId: userId ?? "unknown",
+    clientAddress: input.clientAddress,
+    detail: userId ? detail : { emailSha256: createHash("sha256").update(input.email.toLowerCase()).digest("hex") },
+  });
 }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, consultations, departments, doctors, users } from "~db/schema";
+import { recordAudit } from "~/features/audit/record-audit.server";
 import type { Role } from "~/features/auth/roles";
 import { NotFoundError } from "~/utils/errors";
 
@@ -63,6 +64,28 @@ export async function getAppointment(db: Db, actor: Actor, appointmentId: string
   const [row] = await baseQuery(db).where(and(eq(appointments.id, appointmentId), visibleTo(actor)));
   if (!row) throw new NotFoundError("error.appointmentNotFound");
   return row;
+}
+
+/**
+ * One appointment for the page that shows its reason and symptoms. Its patient and its doctor read them
+ * as part of the visit; clinic staff and admins read them on behalf of the clinic, so each of their
+ * readings is recorded (which fields, never their text).
+ */
+export async function readAppointment(db: Db, actor: Actor, appointmentId: string, context: { clientAddress?: string | null } = {}) {
+  const appointment = await getAppointment(db, actor, appointmentId);
+  if (actor.role === "staff" || actor.role === "admin") {
+    await recordAudit(db, {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: "appointment.details_viewed",
+      entityType: "appointment",
+      entityId: appointment.id,
+      patientId: appointment.patient.id,
+      clientAddress: context.clientAddress,
+      detail: { fields: appointment.symptoms ? ["reason", "symptoms"] : ["reason"] },
+    });
+  }
+  return appointment;
 }
 
 const ACTIVE = ["booked", "checked_in", "in_consultation"] as const;

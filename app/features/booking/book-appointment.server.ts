@@ -1,6 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, doctors } from "~db/schema";
+import { recordAudit } from "~/features/audit/record-audit.server";
 import { publish } from "~/features/live/publish.server";
 import { ConflictError, InvalidRequestError, NotFoundError } from "~/utils/errors";
 import { bookingWindow, loadSchedules, type DoctorSchedule } from "./availability.server";
@@ -29,9 +30,15 @@ type SlotView = { start: string; end: string };
  * Books a slot for a patient. The database's exclusion constraints decide races: the insert is a single
  * `INSERT … ON CONFLICT DO NOTHING`, so of any number of concurrent requests for overlapping times exactly
  * one wins and the others learn it from an empty RETURNING (no deadlock, no check-then-insert). A retried
- * form (same idempotency key) returns the appointment it already made.
+ * form (same idempotency key) returns the appointment it already made. The winner's insert, its live
+ * event and its audit row are one transaction.
  */
-export async function bookAppointment(db: Db, request: BookingRequest, now = new Date()): Promise<BookingResult> {
+export async function bookAppointment(
+  db: Db,
+  request: BookingRequest,
+  now = new Date(),
+  context: { clientAddress?: string | null } = {},
+): Promise<BookingResult> {
   const previous = await findByIdempotencyKey(db, request.patientId, request.idempotencyKey);
   if (previous) return { appointmentId: previous, created: false };
 
@@ -55,31 +62,43 @@ export async function bookAppointment(db: Db, request: BookingRequest, now = new
     nearestFree({ ...schedule, busy: [...schedule.busy, requested.slot] }, policy, now, request.startsAt);
   if (requested.kind === "taken") return explainRefusal(db, request, requested.slot, alternatives);
 
-  const [inserted] = await db
-    .insert(appointments)
-    .values({
-      patientId: request.patientId,
-      doctorId: request.doctorId,
-      startsAt: requested.slot.start,
-      endsAt: requested.slot.end,
-      reason: request.reason,
-      symptoms: request.symptoms,
-      idempotencyKey: request.idempotencyKey,
-    })
-    .onConflictDoNothing()
-    .returning({ id: appointments.id });
-  if (inserted) {
-    await publish(db, {
+  const inserted = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(appointments)
+      .values({
+        patientId: request.patientId,
+        doctorId: request.doctorId,
+        startsAt: requested.slot.start,
+        endsAt: requested.slot.end,
+        reason: request.reason,
+        symptoms: request.symptoms,
+        idempotencyKey: request.idempotencyKey,
+      })
+      .onConflictDoNothing()
+      .returning({ id: appointments.id });
+    if (!row) return null;
+    await publish(tx, {
       kind: "appointment",
-      appointmentId: inserted.id,
+      appointmentId: row.id,
       doctorId: request.doctorId,
       patientId: request.patientId,
       status: "booked",
       previous: null,
       slotsChanged: true,
     });
-    return { appointmentId: inserted.id, created: true };
-  }
+    await recordAudit(tx, {
+      actorId: request.patientId,
+      actorRole: "patient",
+      action: "appointment.booked",
+      entityType: "appointment",
+      entityId: row.id,
+      patientId: request.patientId,
+      clientAddress: context.clientAddress,
+      detail: { doctorId: request.doctorId, startsAt: requested.slot.start.toISOString() },
+    });
+    return row;
+  });
+  if (inserted) return { appointmentId: inserted.id, created: true };
   return explainRefusal(db, request, requested.slot, alternatives);
 }
 

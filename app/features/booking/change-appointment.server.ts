@@ -52,6 +52,7 @@ export async function rescheduleAppointment(
   actor: Actor,
   input: { appointmentId: string; startsAt: Date },
   now = new Date(),
+  context: { clientAddress?: string | null } = {},
 ) {
   const policy = await getBookingPolicy(db);
   try {
@@ -84,13 +85,6 @@ export async function rescheduleAppointment(
           updatedAt: now,
         })
         .where(eq(appointments.id, current.id));
-      await recordAudit(tx, {
-        actorId: actor.id,
-        action: "appointment.rescheduled",
-        entityType: "appointment",
-        entityId: current.id,
-        detail: { from: current.startsAt.toISOString(), to: requested.slot.start.toISOString() },
-      });
       await publish(tx, {
         kind: "appointment",
         appointmentId: current.id,
@@ -100,6 +94,16 @@ export async function rescheduleAppointment(
         previous: current.status,
         entry: entryOf(current, requested.slot),
         slotsChanged: true,
+      });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        actorRole: actor.role,
+        action: "appointment.rescheduled",
+        entityType: "appointment",
+        entityId: current.id,
+        patientId: current.patient.id,
+        clientAddress: context.clientAddress,
+        detail: { from: current.startsAt.toISOString(), to: requested.slot.start.toISOString() },
       });
       return { appointmentId: current.id, doctorId: current.doctor.id };
     });
@@ -120,6 +124,7 @@ export async function cancelAppointment(
   actor: Actor,
   input: { appointmentId: string; reason: string },
   now = new Date(),
+  context: { clientAddress?: string | null } = {},
 ) {
   const policy = await getBookingPolicy(db);
   return db.transaction(async (tx) => {
@@ -136,7 +141,6 @@ export async function cancelAppointment(
         updatedAt: now,
       })
       .where(eq(appointments.id, current.id));
-    await recordAudit(tx, { actorId: actor.id, action: "appointment.cancelled", entityType: "appointment", entityId: current.id });
     await publish(tx, {
       kind: "appointment",
       appointmentId: current.id,
@@ -146,6 +150,16 @@ export async function cancelAppointment(
       previous: current.status,
       entry: entryOf(current, { start: current.startsAt, end: current.endsAt }),
       slotsChanged: true,
+    });
+    // The reason is the person's own words: it stays on the appointment, never in the trail.
+    await recordAudit(tx, {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: "appointment.cancelled",
+      entityType: "appointment",
+      entityId: current.id,
+      patientId: current.patient.id,
+      clientAddress: context.clientAddress,
     });
     return { appointmentId: current.id };
   });

@@ -1,8 +1,10 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { clinicSettings, type ClinicSettings } from "~db/schema";
+import { recordAudit } from "~/features/audit/record-audit.server";
 import type { LiveHub } from "~/features/live/hub.server";
 import { publish } from "~/features/live/publish.server";
+import type { Actor } from "./appointment-access.server";
 
 export type BookingPolicy = {
   timeZone: string;
@@ -81,15 +83,38 @@ export type ClinicSettingsInput = {
   cancellationCutoffMinutes: number;
 };
 
-/** Saves the settings and tells every app instance (their cached copies, the free-slot index). */
-export async function saveClinicSettings(db: Db, input: ClinicSettingsInput) {
+/**
+ * Saves the settings, tells every app instance (their cached copies, the free-slot index) and records,
+ * in the same transaction, which settings changed, from what to what (all of them are the clinic's
+ * configuration, none a person's data).
+ */
+export async function saveClinicSettings(
+  db: Db,
+  input: ClinicSettingsInput,
+  by: { actor?: Actor; clientAddress?: string | null } = {},
+) {
   await readClinicSettings(db);
   await db.transaction(async (tx) => {
+    const [before] = await tx.select().from(clinicSettings).where(eq(clinicSettings.id, 1)).for("update");
     await tx
       .update(clinicSettings)
       .set({ ...input, updatedAt: new Date() })
       .where(eq(clinicSettings.id, 1));
     await publish(tx, { kind: "settings" });
+    const changed = Object.fromEntries(
+      (Object.keys(input) as (keyof ClinicSettingsInput)[])
+        .filter((field) => before?.[field] !== input[field])
+        .map((field) => [field, { from: before?.[field] ?? null, to: input[field] }]),
+    );
+    await recordAudit(tx, {
+      actorId: by.actor?.id ?? null,
+      actorRole: by.actor?.role ?? null,
+      action: "clinic.settings_changed",
+      entityType: "clinic_settings",
+      entityId: "1",
+      clientAddress: by.clientAddress,
+      detail: { changed },
+    });
   });
   const slot = cached.get(db);
   if (slot) slot.current = null;

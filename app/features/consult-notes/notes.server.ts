@@ -57,6 +57,7 @@ export async function openNote(db: Db, actor: Actor, appointmentId: string, cont
   const view = await readNote(db, appointmentId);
   await recordAudit(db, {
     actorId: actor.id,
+    actorRole: actor.role,
     action: "note.viewed",
     entityType: "consult_note",
     entityId: appointmentId,
@@ -97,6 +98,7 @@ export async function saveNoteDraft(
     }
     await recordAudit(tx, {
       actorId: actor.id,
+      actorRole: actor.role,
       action: "note.edited",
       entityType: "consult_note",
       entityId: appointmentId,
@@ -128,6 +130,7 @@ export async function signNote(db: Db, actor: Actor, appointmentId: string, base
       .where(eq(consultNotes.appointmentId, appointmentId));
     await recordAudit(tx, {
       actorId: actor.id,
+      actorRole: actor.role,
       action: "note.signed",
       entityType: "consult_note",
       entityId: appointmentId,
@@ -149,6 +152,7 @@ export async function addAddendum(db: Db, actor: Actor, appointmentId: string, b
     await tx.insert(noteAddenda).values({ appointmentId, authorId: actor.id, body });
     await recordAudit(tx, {
       actorId: actor.id,
+      actorRole: actor.role,
       action: "note.amended",
       entityType: "consult_note",
       entityId: appointmentId,

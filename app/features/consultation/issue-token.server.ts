@@ -43,9 +43,11 @@ export async function issueJoinCredentials(
   });
   await recordAudit(db, {
     actorId: user.id,
+    actorRole: user.role,
     action: "video.token_issued",
     entityType: "consultation",
     entityId: appointmentId,
+    patientId: access.appointment.patientId,
     clientAddress: context.clientAddress,
     detail: { provider: provider.name },
   });

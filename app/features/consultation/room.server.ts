@@ -147,13 +147,6 @@ export async function changeRoomState(
     );
     if (!stamps) throw new ConflictError("consult.wrongState");
     const instant = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
-    await recordAudit(tx, {
-      actorId: user.id,
-      action: transition.action,
-      entityType: "appointment",
-      entityId: appointment.id,
-      clientAddress: context.clientAddress,
-    });
     await publishWithQueue(tx, {
       kind: "appointment",
       appointmentId: appointment.id,
@@ -169,6 +162,15 @@ export async function changeRoomState(
         checkedInAt: instant(stamps.checked_in_at),
         admittedAt: instant(stamps.admitted_at),
       },
+    });
+    await recordAudit(tx, {
+      actorId: user.id,
+      actorRole: user.role,
+      action: transition.action,
+      entityType: "appointment",
+      entityId: appointment.id,
+      patientId: appointment.patientId,
+      clientAddress: context.clientAddress,
     });
   });
   return { status: transition.to };
