@@ -73,6 +73,10 @@ export async function bookAppointment(
         reason: request.reason,
         symptoms: request.symptoms,
         idempotencyKey: request.idempotencyKey,
+        // The app's clock, as in every later change of the row: a live page compares `updatedAt` with the
+        // time it read its data (`changedSince`), never with the database server's clock.
+        createdAt: now,
+        updatedAt: now,
       })
       .onConflictDoNothing()
       .returning({ id: appointments.id });
