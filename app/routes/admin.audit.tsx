@@ -29,6 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       filters,
       problems,
       rows: page.rows.map((r) => ({
+        id: r.id,
         seq: r.seq,
         at: r.at.toISOString(),
         actorId: r.actorId,
@@ -170,8 +171,8 @@ export default function AuditTrail() {
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.seq}>
-                  <td className="muted">{r.seq}</td>
+                <tr key={r.id}>
+                  <td className="muted">{r.seq ?? "…"}</td>
                   <td>{formatDateTime(r.at, locale, timeZone, { dateStyle: "medium", timeStyle: "medium" })}</td>
                   <td>
                     {r.actorId ? (

@@ -13,6 +13,7 @@ import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { openDatabase } from "~db/client.server";
 import { demoCredentialsText, ensureDemoConsultation, firstAdminHint, hasDemoHospital, seedDemoHospital } from "~db/seed";
+import { sealAuditTrail } from "~/features/audit/record-audit.server";
 import { authenticate, cacheSessions, deleteExpiredSessions, type Auth } from "~/features/auth/session.server";
 import { cacheClinicSettings } from "~/features/booking/clinic-settings.server";
 import { createFreeSlotIndex } from "~/features/booking/free-slot-index.server";
@@ -34,6 +35,8 @@ import { contentSecurityPolicy, isSameOrigin, securityHeaders } from "~/utils/se
 const DRAIN_GRACE_MS = 1_000;
 /** … and then until no request has been in flight for this long (a busy server may not have read them all yet). */
 const DRAIN_QUIET_MS = 300;
+/** How often committed audit rows are linked into the chain. */
+const AUDIT_SEAL_MS = 500;
 /** Paths whose requests are live connections: they never renew the session they belong to. */
 const LIVE_PATHS = new Set(["/live/events"]);
 
@@ -225,6 +228,16 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
 
   const sweep = setInterval(() => void deleteExpiredSessions(db).catch(() => {}), 60 * 60 * 1000);
   sweep.unref();
+  // Audit rows are linked into the chain just after they commit (one sealer at a time in the cluster).
+  let sealing = false;
+  const seal = setInterval(() => {
+    if (sealing) return;
+    sealing = true;
+    sealAuditTrail(db)
+      .catch(() => {}) // the database is away: the next tick tries again
+      .finally(() => (sealing = false));
+  }, AUDIT_SEAL_MS);
+  seal.unref();
 
   if (env.NODE_ENV === "development") {
     // `remix dev --manual` rewrites build/version.txt after each rebuild: load the new build.
@@ -262,7 +275,9 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
       forgetSettings();
       forgetSessions();
       hub.close().catch(() => {});
+      clearInterval(seal);
       server.close(async () => {
+        await sealAuditTrail(db).catch(() => {});
         await database.close().catch(() => {});
         process.exit(0);
       });

@@ -111,27 +111,24 @@ export const auditEvents = pgTable(
     patientId: uuid("patient_id"),
     clientAddress: text("client_address"),
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
-    // The chain, stamped by the trigger, which replaces whatever an insert says (hence the placeholders).
+    // The chain: a row is linked into it just after its transaction commits, by `audit_seal()` (which
+    // every app process calls twice a second). Until then these are null; whatever an insert says is replaced.
     /** Position in the chain: 1, 2, 3, … with no gap. */
-    seq: bigint("seq", { mode: "number" })
-      .notNull()
-      .$defaultFn(() => 0),
+    seq: bigint("seq", { mode: "number" }),
     /** `hash` of the row before (64 zeros for the first). */
-    prevHash: text("prev_hash")
-      .notNull()
-      .$defaultFn(() => ""),
+    prevHash: text("prev_hash"),
     /** SHA-256 (hex) of this row's content and `prev_hash`. */
-    hash: text("hash")
-      .notNull()
-      .$defaultFn(() => ""),
+    hash: text("hash"),
   },
   (t) => [
     index("audit_events_entity_idx").on(t.entityType, t.entityId, t.at),
     uniqueIndex("audit_events_seq_key").on(t.seq),
     // The admin's filters, each in the page's order (newest first): keyset pagination over millions of rows.
-    index("audit_events_at_idx").on(t.at, t.seq),
-    index("audit_events_actor_idx").on(t.actorId, t.at, t.seq).where(sql`${t.actorId} is not null`),
-    index("audit_events_patient_idx").on(t.patientId, t.at, t.seq).where(sql`${t.patientId} is not null`),
-    index("audit_events_action_idx").on(t.action, t.at, t.seq),
+    index("audit_events_at_idx").on(t.at, t.id),
+    index("audit_events_actor_idx").on(t.actorId, t.at, t.id).where(sql`${t.actorId} is not null`),
+    index("audit_events_patient_idx").on(t.patientId, t.at, t.id).where(sql`${t.patientId} is not null`),
+    index("audit_events_action_idx").on(t.action, t.at, t.id),
+    // The rows waiting to be linked into the chain (a handful at any moment).
+    index("audit_events_unsealed_idx").on(t.id).where(sql`${t.seq} is null`),
   ],
 );

@@ -32,8 +32,10 @@ export async function launchServer(env: Record<string, string> = {}): Promise<La
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "yunzhen-e2e-"));
   let log = "";
-  // One process (no tsx wrapper): signals reach the server itself, as with `npm start`.
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  // One process (no tsx wrapper): signals reach the server itself, as with `npm start`. SERVER_NODE_ARGS
+  // adds flags to it and its workers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a bench.
+  const nodeArgs = process.env.SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
     env: {
       ...process.env,
       NODE_ENV: "production",

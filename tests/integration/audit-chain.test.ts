@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
-import { asc, desc, gt, sql } from "drizzle-orm";
+import { asc, desc, gt, isNotNull, sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -14,7 +14,7 @@ import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~db/client.server";
 import { auditEvents } from "~db/schema";
-import { recordAudit } from "~/features/audit/record-audit.server";
+import { recordAudit, sealAuditTrail } from "~/features/audit/record-audit.server";
 import { describeChainProblem, verifyAuditChain } from "~/features/audit/verify-chain.server";
 import { signIn } from "~/features/auth/sign-in.server";
 import { createScratchDatabase, useTestDatabase } from "../helpers/database";
@@ -29,8 +29,14 @@ const testDatabase = useTestDatabase();
  */
 async function withChain(work: (db: Db, start: { seq: number; hash: string } | undefined) => Promise<void>) {
   const db = testDatabase.handle.db;
-  const [last] = await db.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
-  await work(db, last);
+  await sealAuditTrail(db);
+  const [last] = await db
+    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+    .from(auditEvents)
+    .where(isNotNull(auditEvents.seq))
+    .orderBy(desc(auditEvents.seq))
+    .limit(1);
+  await work(db, last ? { seq: last.seq!, hash: last.hash! } : undefined);
 }
 
 const write = (db: Db, n: number, from = 0) =>
@@ -38,9 +44,11 @@ const write = (db: Db, n: number, from = 0) =>
     recordAudit(db, { actorId: null, action: "auth.sign_in_failed", entityType: "user", entityId: "unknown", detail: { attempt: from + i } }),
   ).reduce((done, next) => done.then(next), Promise.resolve());
 
-/** The rows after `start`, in chain order. */
-const rowsBySeq = (db: Db, start?: { seq: number }) =>
-  db.select().from(auditEvents).where(gt(auditEvents.seq, start?.seq ?? 0)).orderBy(asc(auditEvents.seq));
+/** The rows after `start`, in chain order, once everything written so far is linked. */
+const rowsBySeq = async (db: Db, start?: { seq: number }) => {
+  await sealAuditTrail(db);
+  return db.select().from(auditEvents).where(gt(auditEvents.seq, start?.seq ?? 0)).orderBy(asc(auditEvents.seq));
+};
 
 /** What an owner can do and the app cannot: switch the append-only trigger off around a change. */
 async function asOwner(db: Db, statement: string) {
@@ -68,7 +76,7 @@ describe("the audit chain", () => {
     });
   });
 
-  it("stamps time, place and hash itself: whatever an insert says is replaced", async () => {
+  it("stamps time, place and hash itself: whatever an insert says is replaced, and the row waits unlinked until sealed", async () => {
     await withChain(async (db, start) => {
       await write(db, 1);
       await db.insert(auditEvents).values({
@@ -80,6 +88,8 @@ describe("the audit chain", () => {
         prevHash: "f".repeat(64),
         hash: "e".repeat(64),
       });
+      const waiting = await db.select().from(auditEvents).where(sql`${auditEvents.entityId} = 'forged'`);
+      expect(waiting).toMatchObject([{ seq: null, prevHash: null, hash: null }]);
       const [, forged] = await rowsBySeq(db, start);
       expect(forged).toMatchObject({ entityId: "forged", seq: start!.seq + 2 });
       expect(forged!.at.getTime()).toBeGreaterThan(Date.now() - 60_000);

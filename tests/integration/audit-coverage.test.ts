@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { appointments, auditEvents, sessions, users } from "~db/schema";
 import { createAccount } from "~/features/accounts/create-account.server";
 import { exportAuditCsv } from "~/features/audit/export-audit.server";
+import { sealAuditTrail } from "~/features/audit/record-audit.server";
 import { verifyAuditChain } from "~/features/audit/verify-chain.server";
 import { changePassword } from "~/features/auth/change-password.server";
 import { endSession, startSession } from "~/features/auth/session.server";
@@ -35,12 +36,14 @@ const TYPED = [REASON, SYMPTOMS, CANCEL_REASON, NOTE, ADDENDUM, UNKNOWN_EMAIL, T
 const FROM = "198.51.100.23";
 const where = { clientAddress: FROM };
 
-/** The rows written after `since` (a chain position), in chain order. */
+/** The rows written after `since` (a chain position), in chain order, once linked into the chain. */
 async function rowsSince(since: number) {
+  await sealAuditTrail(db());
   return db().select().from(auditEvents).where(gt(auditEvents.seq, since)).orderBy(asc(auditEvents.seq));
 }
 /** The chain position of the newest row (the trail is never emptied between tests). */
 async function head() {
+  await sealAuditTrail(db());
   const [row] = await db().select({ seq: sql<string>`coalesce(max(${auditEvents.seq}), 0)` }).from(auditEvents);
   return Number(row!.seq);
 }

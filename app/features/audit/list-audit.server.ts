@@ -19,9 +19,9 @@ export type AuditFilter = {
 
 /**
  * A place in the newest-first order: the row's time (to the microsecond, as text, since a JavaScript
- * Date keeps only milliseconds) and its chain position.
+ * Date keeps only milliseconds) and its id (a row gets its chain position only once linked).
  */
-export type AuditCursor = { at: string; seq: number };
+export type AuditCursor = { at: string; id: number };
 
 const actor = alias(users, "audit_actor");
 const patient = alias(users, "audit_patient");
@@ -30,6 +30,7 @@ const patient = alias(users, "audit_patient");
 const exactAt = sql<string>`to_char(${auditEvents.at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const columns = {
+  id: auditEvents.id,
   seq: auditEvents.seq,
   at: auditEvents.at,
   exactAt,
@@ -48,7 +49,9 @@ const columns = {
 };
 
 export type AuditRow = {
-  seq: number;
+  id: number;
+  /** Its place in the chain; null for the moment between its commit and its link. */
+  seq: number | null;
   at: Date;
   exactAt: string;
   actorId: string | null;
@@ -83,11 +86,11 @@ function select(db: Db) {
     .leftJoin(patient, eq(patient.id, auditEvents.patientId));
 }
 
-const cursorOf = (row: AuditRow): AuditCursor => ({ at: row.exactAt, seq: row.seq });
+const cursorOf = (row: AuditRow): AuditCursor => ({ at: row.exactAt, id: row.id });
 
 /**
  * One page of the trail, newest first, by keyset: each filter has an index in this order (time, then
- * chain position), so a page costs the same on the first day and after millions of rows. `after` pages
+ * id), so a page costs the same on the first day and after millions of rows. `after` pages
  * towards older rows, `before` back towards newer ones.
  */
 export async function listAuditEvents(
@@ -97,22 +100,22 @@ export async function listAuditEvents(
 ): Promise<{ rows: AuditRow[]; older: AuditCursor | null; newer: AuditCursor | null }> {
   const size = page.size ?? 50;
   const where = conditions(filter);
-  const key = sql`(${auditEvents.at}, ${auditEvents.seq})`;
+  const key = sql`(${auditEvents.at}, ${auditEvents.id})`;
   if (page.before) {
     // Newer rows: walk up from the cursor, then show them newest first.
-    where.push(sql`${key} > (${page.before.at}::timestamptz, ${page.before.seq}::bigint)`);
+    where.push(sql`${key} > (${page.before.at}::timestamptz, ${page.before.id}::bigint)`);
     const found = (await select(db)
       .where(and(...where))
-      .orderBy(asc(auditEvents.at), asc(auditEvents.seq))
+      .orderBy(asc(auditEvents.at), asc(auditEvents.id))
       .limit(size + 1)) as AuditRow[];
     const more = found.length > size;
     const rows = found.slice(0, size).reverse();
     return { rows, newer: more && rows[0] ? cursorOf(rows[0]) : null, older: rows.length ? cursorOf(rows.at(-1)!) : null };
   }
-  if (page.after) where.push(sql`${key} < (${page.after.at}::timestamptz, ${page.after.seq}::bigint)`);
+  if (page.after) where.push(sql`${key} < (${page.after.at}::timestamptz, ${page.after.id}::bigint)`);
   const found = (await select(db)
     .where(and(...where))
-    .orderBy(desc(auditEvents.at), desc(auditEvents.seq))
+    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
     .limit(size + 1)) as AuditRow[];
   const more = found.length > size;
   const rows = found.slice(0, size);

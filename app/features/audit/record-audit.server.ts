@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "~db/client.server";
+import { rowsOf, type Db } from "~db/client.server";
 import { appointments, auditEvents, users } from "~db/schema";
 import type { Role } from "~/features/auth/roles";
 import type { AuditAction, AuditEntityType } from "./audit-actions";
@@ -45,10 +45,9 @@ function roleOf(entry: AuditEntry) {
 }
 
 /**
- * Appends one audit event. Call it with the transaction that makes the change, as its last statement:
- * if the row cannot be written, the change is rolled back with it; and the trigger that links the row
- * into the chain holds the chain's lock from here to commit, so the later this comes, the shorter every
- * other writer waits. The database stamps the time, the chain position and the hash.
+ * Appends one audit event. Call it with the transaction that makes the change: if the row cannot be
+ * written, the change is rolled back with it. The database stamps the time; the row is linked into the
+ * chain (its position and hash) just after it commits, by `sealAuditTrail`.
  */
 export async function recordAudit(db: Db, entry: AuditEntry) {
   await db.insert(auditEvents).values({
@@ -61,4 +60,19 @@ export async function recordAudit(db: Db, entry: AuditEntry) {
     clientAddress: entry.clientAddress ?? null,
     detail: entry.detail ?? {},
   });
+}
+
+/**
+ * Links the rows that have committed into the chain (as `audit_seal()` does: one sealer at a time in the
+ * whole cluster, the others return at once). Every app process calls it twice a second; `audit:verify`
+ * and the tests call it before they read the chain. Returns how many rows it linked.
+ */
+export async function sealAuditTrail(db: Db, batch = 1000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [row] = rowsOf<{ sealed: number }>(await db.execute(sql`select audit_seal(${batch}) as sealed`));
+    const sealed = Number(row?.sealed ?? 0);
+    total += sealed;
+    if (sealed < batch) return total;
+  }
 }

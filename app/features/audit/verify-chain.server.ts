@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
+import { sealAuditTrail } from "./record-audit.server";
 
 /** A row as a report names it: its id, its place in the chain and its time (UTC). */
 export type ChainRow = { id: number; seq: number; at: string };
@@ -57,6 +58,8 @@ export async function verifyAuditChain(
   options: { anchor?: { seq: number; hash: string }; after?: { seq: number; hash: string }; batchSize?: number } = {},
 ): Promise<ChainReport> {
   const batchSize = options.batchSize ?? 5000;
+  // Rows that committed a moment ago are linked first: the chain then holds every row there is.
+  await sealAuditTrail(db);
   let previous: (ChainRow & { hash: string }) | null = options.after
     ? { id: 0, seq: options.after.seq, at: "", hash: options.after.hash }
     : null;

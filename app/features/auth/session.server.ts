@@ -5,9 +5,9 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
-import { and, eq, gt, inArray, ne } from "drizzle-orm";
+import { and, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { Lucia, TimeSpan } from "lucia";
-import type { Db } from "~db/client.server";
+import { reusableQuery, type Db } from "~db/client.server";
 import { sessions, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { LiveHub } from "~/features/live/hub.server";
@@ -220,8 +220,8 @@ function sessionUser(user: Omit<SessionUser, "secondFactorVerified">, secondFact
 const endOf = (expiresAt: Date, createdAt: Date) => new Date(Math.min(expiresAt.getTime(), createdAt.getTime() + ABSOLUTE_LIFETIME_MS));
 
 /** A session as it stands, without renewing it. */
-async function readSession(db: Db, sessionId: string): Promise<Auth> {
-  const [row] = await db
+const sessionQuery = reusableQuery((db) =>
+  db
     .select({
       expiresAt: sessions.expiresAt,
       createdAt: sessions.createdAt,
@@ -232,7 +232,12 @@ async function readSession(db: Db, sessionId: string): Promise<Auth> {
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, new Date())));
+    .where(and(eq(sessions.id, sql.placeholder("sessionId")), gt(sessions.expiresAt, sql.placeholder("now"))))
+    .prepare("session_read"),
+);
+
+async function readSession(db: Db, sessionId: string): Promise<Auth> {
+  const [row] = await sessionQuery(db, { sessionId, now: new Date().toISOString() });
   if (!row || Date.now() - row.createdAt.getTime() > ABSOLUTE_LIFETIME_MS || row.awaitingSecondFactor || row.deactivatedAt) return ANONYMOUS;
   return {
     user: sessionUser(row.user, row.secondFactorAt !== null),

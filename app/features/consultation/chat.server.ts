@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq } from "drizzle-orm";
-import type { Db } from "~db/client.server";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { reusableQuery, type Db } from "~db/client.server";
 import { chatMessages, users } from "~db/schema";
 import type { ChatMessageView, Participant } from "~/features/live/events";
 import { publish } from "~/features/live/publish.server";
 
 export const CHAT_MAX_LENGTH = 1000;
 
-/** The chat of a consultation, oldest first, for either participant. */
-export async function listChat(db: Db, appointment: { id: string; patientId: string }): Promise<ChatMessageView[]> {
-  const rows = await db
+const chatQuery = reusableQuery((db) =>
+  db
     .select({
       id: chatMessages.id,
       senderId: chatMessages.senderId,
@@ -20,8 +19,14 @@ export async function listChat(db: Db, appointment: { id: string; patientId: str
     })
     .from(chatMessages)
     .innerJoin(users, eq(users.id, chatMessages.senderId))
-    .where(eq(chatMessages.appointmentId, appointment.id))
-    .orderBy(asc(chatMessages.createdAt), asc(chatMessages.id));
+    .where(eq(chatMessages.appointmentId, sql.placeholder("appointmentId")))
+    .orderBy(asc(chatMessages.createdAt), asc(chatMessages.id))
+    .prepare("room_chat"),
+);
+
+/** The chat of a consultation, oldest first, for either participant. */
+export async function listChat(db: Db, appointment: { id: string; patientId: string }): Promise<ChatMessageView[]> {
+  const rows = await chatQuery(db, { appointmentId: appointment.id });
   return rows.map((r) => ({
     id: r.id,
     senderRole: r.senderId === appointment.patientId ? "patient" : "doctor",
@@ -32,13 +37,18 @@ export async function listChat(db: Db, appointment: { id: string; patientId: str
   }));
 }
 
-/** Whether a consultation's chat holds more than `known` messages (a page read before they arrived). */
-export async function hasMoreChat(db: Db, appointmentId: string, known: number): Promise<boolean> {
-  const rows = await db
+const chatIdsQuery = reusableQuery((db) =>
+  db
     .select({ id: chatMessages.id })
     .from(chatMessages)
-    .where(eq(chatMessages.appointmentId, appointmentId))
-    .limit(known + 1);
+    .where(eq(chatMessages.appointmentId, sql.placeholder("appointmentId")))
+    .limit(sql.placeholder("limit"))
+    .prepare("room_chat_ids"),
+);
+
+/** Whether a consultation's chat holds more than `known` messages (a page read before they arrived). */
+export async function hasMoreChat(db: Db, appointmentId: string, known: number): Promise<boolean> {
+  const rows = await chatIdsQuery(db, { appointmentId, limit: known + 1 });
   return rows.length > known;
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { rowsOf, type Db } from "~db/client.server";
+import { reusableQuery, rowsOf, type Db } from "~db/client.server";
 import { appointments, consultations, departments, doctors, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { AuditAction } from "~/features/audit/audit-actions";
@@ -13,9 +13,8 @@ import { LIVE_CHANNEL, MAX_NOTIFY_BYTES } from "~/features/live/publish.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
 import { isInside, joinWindow, NO_SHOW_AFTER_MINUTES } from "./join-window";
 
-async function loadAppointment(db: Db, appointmentId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(appointmentId)) return null;
-  const [row] = await db
+const appointmentQuery = reusableQuery((db) =>
+  db
     .select({
       id: appointments.id,
       status: appointments.status,
@@ -42,7 +41,13 @@ async function loadAppointment(db: Db, appointmentId: string) {
     .innerJoin(doctors, eq(doctors.id, appointments.doctorId))
     .innerJoin(departments, eq(departments.id, doctors.departmentId))
     .leftJoin(consultations, eq(consultations.appointmentId, appointments.id))
-    .where(eq(appointments.id, appointmentId));
+    .where(eq(appointments.id, sql.placeholder("appointmentId")))
+    .prepare("room_appointment"),
+);
+
+async function loadAppointment(db: Db, appointmentId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(appointmentId)) return null;
+  const [row] = await appointmentQuery(db, { appointmentId });
   return row ?? null;
 }
 
@@ -199,17 +204,22 @@ async function publishWithQueue(tx: Db, event: AppointmentEvent) {
 /** The advisory lock namespace of doctors' queues (with the doctor's id hashed as the key). */
 const QUEUE_LOCK_NAMESPACE = 7_261;
 
+const queueQuery = reusableQuery((db) =>
+  db
+    .select({ id: appointments.id, status: appointments.status })
+    .from(appointments)
+    .leftJoin(consultations, eq(consultations.appointmentId, appointments.id))
+    .where(and(eq(appointments.doctorId, sql.placeholder("doctorId")), inArray(appointments.status, ["checked_in", "in_consultation"])))
+    .orderBy(asc(appointments.startsAt), asc(consultations.checkedInAt))
+    .prepare("doctor_queue"),
+);
+
 /**
  * A doctor's waiting room now: the checked-in appointments in order (appointment time, then check-in
  * time), and whether the doctor is in a call. One query.
  */
 export async function doctorQueue(db: Db, doctorId: string): Promise<DoctorQueue> {
-  const rows = await db
-    .select({ id: appointments.id, status: appointments.status })
-    .from(appointments)
-    .leftJoin(consultations, eq(consultations.appointmentId, appointments.id))
-    .where(and(eq(appointments.doctorId, doctorId), inArray(appointments.status, ["checked_in", "in_consultation"])))
-    .orderBy(asc(appointments.startsAt), asc(consultations.checkedInAt));
+  const rows = await queueQuery(db, { doctorId });
   return {
     waiting: rows.filter((r) => r.status === "checked_in").map((r) => r.id),
     inCall: rows.some((r) => r.status === "in_consultation"),
@@ -231,9 +241,8 @@ export async function ensureRoomName(db: Db, appointmentId: string): Promise<str
   return row!.roomName;
 }
 
-/** Patients checked in with a doctor, in appointment order (the doctor's waiting room). */
-export async function listWaiting(db: Db, doctorId: string) {
-  return db
+const waitingQuery = reusableQuery((db) =>
+  db
     .select({
       appointmentId: appointments.id,
       patientName: users.displayName,
@@ -244,8 +253,14 @@ export async function listWaiting(db: Db, doctorId: string) {
     .from(appointments)
     .innerJoin(users, eq(users.id, appointments.patientId))
     .innerJoin(consultations, eq(consultations.appointmentId, appointments.id))
-    .where(and(eq(appointments.doctorId, doctorId), eq(appointments.status, "checked_in")))
-    .orderBy(asc(appointments.startsAt), asc(consultations.checkedInAt));
+    .where(and(eq(appointments.doctorId, sql.placeholder("doctorId")), eq(appointments.status, "checked_in")))
+    .orderBy(asc(appointments.startsAt), asc(consultations.checkedInAt))
+    .prepare("doctor_waiting"),
+);
+
+/** Patients checked in with a doctor, in appointment order (the doctor's waiting room). */
+export async function listWaiting(db: Db, doctorId: string) {
+  return waitingQuery(db, { doctorId });
 }
 
 /** A waiting patient's place in their doctor's queue (1 = next), and whether the doctor is in a call. */

@@ -1,12 +1,11 @@
-import { eq } from "drizzle-orm";
-import type { Db } from "~db/client.server";
+import { eq, sql } from "drizzle-orm";
+import { reusableQuery, type Db } from "~db/client.server";
 import { departments, doctors } from "~db/schema";
 import { NotFoundError } from "~/utils/errors";
 import { doctorProfileColumns } from "./list-doctors.server";
 
-/** The doctor profile of a signed-in doctor, with their department; null if the account has none. */
-export async function findDoctorByUser(db: Db, userId: string) {
-  const [row] = await db
+const doctorByUserQuery = reusableQuery((db) =>
+  db
     .select({
       id: doctors.id,
       nameZh: doctors.nameZh,
@@ -16,7 +15,13 @@ export async function findDoctorByUser(db: Db, userId: string) {
     })
     .from(doctors)
     .innerJoin(departments, eq(departments.id, doctors.departmentId))
-    .where(eq(doctors.userId, userId));
+    .where(eq(doctors.userId, sql.placeholder("userId")))
+    .prepare("doctor_by_user"),
+);
+
+/** The doctor profile of a signed-in doctor, with their department; null if the account has none. */
+export async function findDoctorByUser(db: Db, userId: string) {
+  const [row] = await doctorByUserQuery(db, { userId });
   return row ?? null;
 }
 

@@ -43,16 +43,79 @@ const SWEEP_MS = 1_000;
 
 type Entry = LiveConnection & { deliver(event: LiveEvent): void; resync(): void };
 
+/**
+ * Which connections an event can concern, so that each event visits those and not every open page (at
+ * 9 am a worker holds a thousand rooms and hears every check-in of the hospital): an appointment's change
+ * concerns its doctor's rooms and Today, and the boards; chat, signals and presence the appointment's own
+ * rooms. Only a narrowing: what each of them receives is still decided by `delivery-rules.server.ts`,
+ * which says nothing to anyone else.
+ */
+function createAudience() {
+  const byDoctor = new Map<string, Set<Entry>>();
+  const byAppointment = new Map<string, Set<Entry>>();
+  const boards = new Set<Entry>();
+  const put = (index: Map<string, Set<Entry>>, key: string, entry: Entry) => {
+    const set = index.get(key);
+    if (set) set.add(entry);
+    else index.set(key, new Set([entry]));
+  };
+  const drop = (index: Map<string, Set<Entry>>, key: string, entry: Entry) => {
+    const set = index.get(key);
+    if (set?.delete(entry) && set.size === 0) index.delete(key);
+  };
+  return {
+    addRoom(entry: Entry, room: RoomSubscriber) {
+      put(byDoctor, room.doctorId, entry);
+      put(byAppointment, room.appointmentId, entry);
+      return () => {
+        drop(byDoctor, room.doctorId, entry);
+        drop(byAppointment, room.appointmentId, entry);
+      };
+    },
+    addStream(entry: Entry, stream: StreamSubscriber) {
+      if (stream.kind === "board") {
+        boards.add(entry);
+        return () => void boards.delete(entry);
+      }
+      put(byDoctor, stream.doctorId, entry);
+      return () => drop(byDoctor, stream.doctorId, entry);
+    },
+    *of(event: LiveEvent): Iterable<Entry> {
+      switch (event.kind) {
+        case "appointment":
+          yield* [...(byDoctor.get(event.doctorId) ?? []), ...boards];
+          return;
+        case "chat":
+        case "signal":
+        case "presence":
+          yield* [...(byAppointment.get(event.appointmentId) ?? [])];
+          return;
+        default:
+          return;
+      }
+    },
+  };
+}
+
 export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => number }): LiveDelivery {
   const { db, hub } = options;
   const now = options.now ?? Date.now;
   const entries = new Set<Entry>();
   const roomEntries = new Map<Entry, RoomSubscriber & LiveConnection>();
+  const audience = createAudience();
+  /** What takes each entry out of the audience's indexes. */
+  const leave = new Map<Entry, () => void>();
   const eventListeners = new Set<(event: LiveEvent) => void>();
 
-  const end = (entry: Entry, reason: CloseReason) => {
-    if (!entries.delete(entry)) return;
+  const remove = (entry: Entry) => {
+    if (!entries.delete(entry)) return false;
     roomEntries.delete(entry);
+    leave.get(entry)?.();
+    leave.delete(entry);
+    return true;
+  };
+  const end = (entry: Entry, reason: CloseReason) => {
+    if (!remove(entry)) return;
     try {
       entry.close(reason);
     } catch {
@@ -69,7 +132,7 @@ export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => 
       }
       return;
     }
-    for (const entry of entries) entry.deliver(event);
+    for (const entry of audience.of(event)) entry.deliver(event);
     for (const listener of eventListeners) listener(event);
   });
   // Events (session ends among them) were lost while the database was away: pages read their state
@@ -109,12 +172,10 @@ export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => 
   }, SWEEP_MS);
   sweep.unref();
 
-  const add = (entry: Entry) => {
+  const add = (entry: Entry, leaveAudience: () => void) => {
     entries.add(entry);
-    return () => {
-      entries.delete(entry);
-      roomEntries.delete(entry);
-    };
+    leave.set(entry, leaveAudience);
+    return () => void remove(entry);
   };
 
   return {
@@ -130,7 +191,7 @@ export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => 
         },
       });
       roomEntries.set(entry, room);
-      return add(entry);
+      return add(entry, audience.addRoom(entry, room));
     },
     addStream(stream, send) {
       const entry: Entry = Object.assign(stream, {
@@ -142,7 +203,7 @@ export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => 
           send("resync");
         },
       });
-      return add(entry);
+      return add(entry, audience.addStream(entry, stream));
     },
     rooms: () => roomEntries.values(),
     onEvent(listener) {
