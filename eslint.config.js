@@ -29,6 +29,13 @@ export default tseslint.config(
     },
   },
   {
+    // A promise nobody awaits or catches ends the process when it fails (Node's default): every one is
+    // awaited, caught, or marked `void` where its own code catches.
+    files: ["app/**/*.{ts,tsx}", "db/**/*.ts", "server.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { "@typescript-eslint/no-floating-promises": "error" },
+  },
+  {
     files: ["app/**/*.{ts,tsx}"],
     ignores: ["app/**/*.server.{ts,tsx}"],
     rules: {

@@ -48,6 +48,9 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   const { root } = options;
   const buildPath = path.join(root, "build/index.js");
   const startedAt = performance.now();
+  // A promise nobody awaited that fails (the lint rule keeps them out of our code; a dependency's may
+  // remain) is logged; it does not end a process that holds a thousand patients' connections.
+  process.on("unhandledRejection", (reason) => logError(reason));
   const database = await openDatabase({
     databaseUrl: env.DATABASE_URL,
     // A worker finds the migrations applied (by the primary) and never needs the owner's credentials.
@@ -212,7 +215,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
       const hint = await firstAdminHint(db).catch(() => null);
       if (hint) console.log(hint);
     }
-    if (env.NODE_ENV === "development") broadcastDevReady(build);
+    if (env.NODE_ENV === "development") await broadcastDevReady(build).catch(logError);
   });
 
   const signaling = await createSignaling({ db, delivery: live, hub });
@@ -245,7 +248,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
       if (file !== "version.txt") return;
       build = (await import(`${pathToFileURL(buildPath).href}?t=${Date.now()}`)) as ServerBuild;
       handleRequest = handlerFor(build);
-      broadcastDevReady(build);
+      await broadcastDevReady(build).catch(logError);
     });
   }
 
