@@ -58,8 +58,11 @@ afterAll(async () => {
  */
 const RECORDED_REFUSALS = ["note.viewed", "auth.sign_in_failed", "auth.password_change_failed"] as const;
 async function snapshot(tables: string[]): Promise<Record<string, string | number>> {
+  // An audit row's link into the chain (seq, prev_hash, hash) is written by the sealer a moment after its
+  // commit, whoever sends what: it is left out, the rest of the row is compared.
+  const row = (table: string) => (table === "audit_events" ? `(to_jsonb(r) - 'seq' - 'prev_hash' - 'hash')::text` : "r::text");
   const part = (label: string, table: string, where = "true") =>
-    `select '${label}' as name, count(*)::int as rows, md5(coalesce(string_agg(r::text, E'\\n' order by r::text), '')) as digest from "${table}" r where ${where}`;
+    `select '${label}' as name, count(*)::int as rows, md5(coalesce(string_agg(${row(table)}, E'\\n' order by ${row(table)}), '')) as digest from "${table}" r where ${where}`;
   const apart = RECORDED_REFUSALS.map((a) => `'${a}'`).join(", ");
   const rows = await db.unsafe<{ name: string; rows: number; digest: string }[]>(
     tables
