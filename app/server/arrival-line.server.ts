@@ -26,7 +26,8 @@ const TICK_MS = 250;
 /** A waiting ticket not seen for this long has left (it keeps its place if it comes back). */
 const FORGET_MS = 30_000;
 const FIRST_BATCH = 4;
-const MAX_BATCH = 64;
+/** Those let in start their work seconds later: a larger batch overshoots the capacity it was measured at. */
+const MAX_BATCH = 8;
 /** The mark's speed is judged over this long, for the estimate of the wait. */
 const SPEED_WINDOW_MS = 10_000;
 

@@ -35,6 +35,8 @@ import { contentSecurityPolicy, isSameOrigin, securityHeaders } from "~/utils/se
 const DRAIN_GRACE_MS = 1_000;
 /** … and then until no request has been in flight for this long (a busy server may not have read them all yet). */
 const DRAIN_QUIET_MS = 300;
+/** How long an idle keep-alive connection is kept. */
+const KEEP_ALIVE_MS = 65_000;
 /** How often committed audit rows are linked into the chain. */
 const AUDIT_SEAL_MS = 500;
 /** Paths whose requests are live connections: they never renew the session they belong to. */
@@ -217,6 +219,12 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     }
     if (env.NODE_ENV === "development") await broadcastDevReady(build).catch(logError);
   });
+
+  // An idle connection stays open longer than the arrival line's longest retry (12 s) and than a phone's
+  // pause between pages: Node's 5 s made clients reuse connections the server was closing (resets in
+  // the surge at three times its size) and open new ones. nginx's default is 75 s.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
 
   const signaling = await createSignaling({ db, delivery: live, hub });
   server.on("upgrade", (request: IncomingMessage, socket, head) => {

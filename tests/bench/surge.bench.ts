@@ -627,6 +627,11 @@ async function surge(server: RunningServer, rooms: Room[]) {
   const failedVisits = visits.filter((v) => v.status === "rejected").length;
   console.log(`  errors: ${recorder.errorCount} (patients who could not finish: ${failedVisits})`);
   for (const [what, count] of [...recorder.errors].sort((a, b) => b[1] - a[1])) console.log(`    ${String(count).padStart(5)} × ${what}`);
+  if (recorder.errorCount > 0) {
+    // What the server said of them (its unexpected errors are logged with their cause).
+    const said = server.output().split("\n").filter((line) => /error|exception|failed/i.test(line));
+    for (const line of said.slice(0, 20)) console.log(`    server: ${line.slice(0, 400)}`);
+  }
   console.log(
     `  live connections: peak ${recorder.livePeak} held at once by the bench (${PATIENTS} room WebSockets + ${DOCTORS} event streams wanted), ` +
       `${liveAfter} still open at the end; the server's port then had ${serverSide} established TCP connections (live and idle keep-alive)`,
