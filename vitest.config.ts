@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { clockOffset, passClockToChildren } from "./tests/helpers/test-clock.mjs";
 
 const alias = {
   "~db": fileURLToPath(new URL("./db", import.meta.url)),
@@ -9,10 +10,16 @@ const alias = {
 // With CI_REPORT set, each run also writes a JSON report that .ci/run adds up into its last line.
 const reporters = process.env.CI_REPORT ? ["default", ["json", { outputFile: process.env.CI_REPORT }]] : ["default"];
 
+// With YZ_TEST_NOW (an ISO instant) the run starts at that instant: this process (importing the clock
+// shifted it), its workers (a setup file) and every process they start — the servers under test — all
+// with the one offset the clock fixed. The browser's pages follow in `openPage`.
+passClockToChildren();
+
 export default defineConfig({
   resolve: { alias },
   test: {
     reporters: reporters as never,
+    setupFiles: clockOffset() === null ? [] : ["tests/helpers/test-clock.mjs"],
     projects: [
       {
         extends: true,

@@ -14,6 +14,7 @@ import { ms, percentile, time } from "./stats";
 
 const DOCTORS = 200;
 const APPOINTMENTS = 100_000;
+const RACERS = 50;
 
 export async function benchBooking(handle: DatabaseHandle) {
   const { db } = handle;
@@ -25,7 +26,9 @@ export async function benchBooking(handle: DatabaseHandle) {
   }
 
   // 200 doctors (the target among them) and 200 patients, then 100,000 appointments: each doctor one a day
-  // over 500 days around today, and every other slot of the target's next 28 days.
+  // over 500 days around today, and every other slot of the target's next 28 days. Those daily appointments
+  // fall at whatever time of day the bench starts: the patients who book below are others, with no
+  // appointment of their own that a slot could overlap at any hour.
   const [setup, setupMs] = await time(async () => {
     await db.execute(sql`
       insert into users (email, display_name, role)
@@ -36,6 +39,9 @@ export async function benchBooking(handle: DatabaseHandle) {
     await db.execute(sql`
       insert into users (email, display_name, role)
       select 'bench-patient-' || g || '@bench.example', 'Bench patient ' || g, 'patient' from generate_series(1, ${DOCTORS}) g`);
+    await db.execute(sql`
+      insert into users (email, display_name, role)
+      select 'bench-booker-' || g || '@bench.example', 'Bench booker ' || g, 'patient' from generate_series(0, ${RACERS}) g`);
     const now = new Date();
     const firstDay = new Date(now.getTime() - 400 * 86_400_000);
     await db.execute(sql`
@@ -52,7 +58,7 @@ export async function benchBooking(handle: DatabaseHandle) {
     const policy = await getBookingPolicy(db);
     const everyOther = (await freeSlotsOfDoctor(db, target.id, policy, now)).filter((_, i) => i % 2 === 0);
     const [patient] = rowsOf<{ id: string }>(
-      await db.execute(sql`select id from users where email = 'bench-patient-1@bench.example'`),
+      await db.execute(sql`select id from users where email = 'bench-booker-0@bench.example'`),
     );
     await db.insert(appointments).values(
       everyOther.map((slot, i) => ({
@@ -78,7 +84,7 @@ export async function benchBooking(handle: DatabaseHandle) {
 
   // 50-way races: each round, 50 different patients ask for the same slot at once.
   const patientIds = rowsOf<{ id: string }>(
-    await db.execute(sql`select id from users where email like 'bench-patient-%' and email <> 'bench-patient-1@bench.example' order by email limit 50`),
+    await db.execute(sql`select id from users where email like 'bench-booker-%' and email <> 'bench-booker-0@bench.example' order by email`),
   ).map((r) => r.id);
   const raceDoctor = await makeDoctor(db, { departmentId: department.id, nameEn: "Race doctor" });
   for (let weekday = 1; weekday <= 7; weekday++) {

@@ -5,7 +5,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { DEMO_DOCTORS } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
 import { startServer } from "../helpers/server";
@@ -30,7 +29,7 @@ export async function benchCalls() {
   const doctorSide: number[] = [];
   try {
     for (let i = 0; i < CALLS; i++) {
-      const room = await openConsultation(server.url, DEMO_DOCTORS[1 + i]!.email);
+      const room = await openConsultation(server.url);
       const patient = await openPage(browser, { session: { cookie: room.patient.cookie, baseURL: server.url } });
       const doctor = await openPage(browser, { session: { cookie: room.doctor.cookie, baseURL: server.url } });
       await patient.page.goto(`${server.url}/consult/${room.appointmentId}`);

@@ -3,8 +3,11 @@
  * also on a PostgreSQL server when DATABASE_URL is set (a scratch database is created and dropped).
  * `npm run bench -- surge` (or any of booking, calls, schedule, surge, capacity, notify, audit) runs only the benches
  * named; `SURGE_DOCTORS=10` makes the surge a tenth as large (20 patients a doctor), `SURGE_SCALE=3` three
- * times as large in the same minute, `SURGE_WORKERS=1` runs it on one worker.
+ * times as large in the same minute, `SURGE_WORKERS=1` runs it on one worker. `YZ_TEST_NOW=<ISO instant>`
+ * runs them at that time of day (tests/helpers/test-clock.mjs).
  */
+// First: with YZ_TEST_NOW the benches (and the servers they start) run on the tests' clock.
+import { passClockToChildren } from "../helpers/test-clock.mjs";
 import { createTestDatabase } from "../helpers/database";
 import { benchAudit } from "./audit.bench";
 import { benchBooking } from "./booking.bench";
@@ -13,6 +16,8 @@ import { benchCapacity } from "./capacity.bench";
 import { benchNotify } from "./notify.bench";
 import { benchSchedule } from "./schedule.bench";
 import { benchSurge } from "./surge.bench";
+
+passClockToChildren();
 
 const BENCHES = ["booking", "calls", "schedule", "surge", "capacity", "notify", "audit"] as const;
 const named = process.argv.slice(2);

@@ -3,9 +3,9 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
-import { openConsultation } from "../helpers/consult-e2e";
+import { boardOf, openConsultation } from "../helpers/consult-e2e";
 import { createScratchDatabase } from "../helpers/database";
 import { client } from "../helpers/http";
 import { startNginx } from "../helpers/nginx";
@@ -55,7 +55,7 @@ async function send(page: Page, text: string) {
 describe("two app instances behind nginx", () => {
   it("carry a call, its chat and the staff board through the death of one instance, losing nothing", async () => {
     const url = nginx.url;
-    const room = await openConsultation(url, DEMO_DOCTORS[8]!.email);
+    const room = await openConsultation(url);
     const staff = client(url);
     await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
     const patient = await openPage(browser, { session: { cookie: room.patient.cookie, baseURL: url } });
@@ -64,7 +64,7 @@ describe("two app instances behind nginx", () => {
 
     await doctor.page.goto(`${url}/consult/${room.appointmentId}`);
     await patient.page.goto(`${url}/consult/${room.appointmentId}`);
-    await board.page.goto(`${url}/clinic/schedule`);
+    await board.page.goto(`${url}${boardOf(room)}`);
     await patient.page.getByRole("button", { name: "Check in" }).click();
     await expect.poll(() => doctor.page.getByRole("button", { name: "Admit" }).count(), { timeout: 5000 }).toBe(1);
     await doctor.page.getByRole("button", { name: "Admit" }).click();

@@ -5,7 +5,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { DOCTOR_TITLES } from "~/features/directory/titles";
-import { openConsultation } from "../helpers/consult-e2e";
+import { CLINIC_ZONE, openConsultation } from "../helpers/consult-e2e";
 import { formTargets, fuzzForms } from "../helpers/form-fuzz";
 import { client, doctorSlotStarts } from "../helpers/http";
 import { demoAdmin } from "../helpers/second-factor";
@@ -58,8 +58,11 @@ afterAll(async () => {
  */
 const RECORDED_REFUSALS = ["note.viewed", "auth.sign_in_failed", "auth.password_change_failed"] as const;
 async function snapshot(tables: string[]): Promise<Record<string, string | number>> {
+  // An audit row's link into the chain (seq, prev_hash, hash) is written by the sealer a moment after its
+  // commit, whoever sends what: it is left out, the rest of the row is compared.
+  const row = (table: string) => (table === "audit_events" ? `(to_jsonb(r) - 'seq' - 'prev_hash' - 'hash')::text` : "r::text");
   const part = (label: string, table: string, where = "true") =>
-    `select '${label}' as name, count(*)::int as rows, md5(coalesce(string_agg(r::text, E'\\n' order by r::text), '')) as digest from "${table}" r where ${where}`;
+    `select '${label}' as name, count(*)::int as rows, md5(coalesce(string_agg(${row(table)}, E'\\n' order by ${row(table)}), '')) as digest from "${table}" r where ${where}`;
   const apart = RECORDED_REFUSALS.map((a) => `'${a}'`).join(", ");
   const rows = await db.unsafe<{ name: string; rows: number; digest: string }[]>(
     tables
@@ -78,7 +81,13 @@ async function snapshot(tables: string[]): Promise<Record<string, string | numbe
 describe("a refused form", () => {
   it("leaves every table as it was, whoever sends it and whatever it holds", async () => {
     const baseURL = app.url;
-    const room = await openConsultation(baseURL, DEMO_DOCTORS[11]!.email);
+    const room = await openConsultation(baseURL);
+    // Weekly hours of the room's own doctor too, for the forms that remove one.
+    const today = new Date().toLocaleDateString("en-CA", { timeZone: CLINIC_ZONE });
+    for (const weekday of ["1", "3", "5"]) {
+      const added = await room.doctor.post("/doctor/availability", { intent: "addRule", weekday, start: "09:00", end: "12:00", slotMinutes: "15", effectiveFrom: today });
+      expect(added.status).toBe(200);
+    }
     const stranger = client(baseURL);
     await stranger.register(`stranger-${randomBytes(3).toString("hex")}@test.example`);
     const otherDoctor = client(baseURL);
@@ -91,7 +100,6 @@ describe("a refused form", () => {
     expect(tables).toEqual(expect.arrayContaining(["appointments", "audit_events", "consult_notes", "sessions", "users", "passwords", "availability_rules"]));
     const ids = async (query: Promise<{ id: string }[]>) => (await query).map((r) => r.id);
     const freeSlots = await doctorSlotStarts(baseURL, room.doctorId);
-    const today = new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
     // Mostly valid values, each list with one that is not: whole forms then pass parsing often enough.
     const anywhere: Record<string, readonly string[]> = {
       email: [DEMO_ACCOUNTS.patient.email, room.patientEmail, "fuzz-new@test.example", " Fuzz-New@Test.example ", "no-at-sign"],

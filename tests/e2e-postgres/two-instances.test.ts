@@ -3,9 +3,9 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
-import { openConsultation } from "../helpers/consult-e2e";
+import { boardOf, openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
 import { startServer, type RunningServer } from "../helpers/server";
 import { framesDecoded } from "../helpers/page-probes";
@@ -35,9 +35,9 @@ afterAll(async () => {
 describe("a call across two app instances", () => {
   it("connects a patient on one instance with a doctor on another: live check-in, video both ways, chat", async () => {
     const [a, b] = instances as [RunningServer, RunningServer];
-    const room = await openConsultation(a.url, DEMO_DOCTORS[4]!.email);
+    const room = await openConsultation(a.url);
     const doctorOnB = client(b.url);
-    await doctorOnB.signIn(room.doctorEmail, DEMO_PASSWORD);
+    await doctorOnB.signIn(room.doctorEmail, room.doctorPassword);
     const patient = await openPage(browser, { session: { cookie: room.patient.cookie, baseURL: a.url } });
     const doctor = await openPage(browser, { session: { cookie: doctorOnB.cookie, baseURL: b.url }, viewport: { width: 1280, height: 900 } });
 
@@ -67,11 +67,11 @@ describe("a call across two app instances", () => {
 describe("the clinic schedule across two app instances", () => {
   it("shows a check-in made through one instance on the day view served by the other within 2 seconds", async () => {
     const [a, b] = instances as [RunningServer, RunningServer];
-    const room = await openConsultation(a.url, DEMO_DOCTORS[5]!.email);
+    const room = await openConsultation(a.url);
     const staff = client(b.url);
     await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
     const { page, context } = await openPage(browser, { session: { cookie: staff.cookie, baseURL: b.url }, viewport: { width: 1600, height: 1000 } });
-    await page.goto(`${b.url}/clinic/schedule`);
+    await page.goto(`${b.url}${boardOf(room)}`);
     const status = () => page
         .locator(`a.blk[href="/appointments/${room.appointmentId}"]`)
         .getAttribute("class", { timeout: 1000 })

@@ -73,7 +73,7 @@ const clients = {} as Record<Actor, ReturnType<typeof client>>;
 let appointmentId = "";
 
 beforeAll(async () => {
-  const room = await openConsultation(baseURL, DEMO_DOCTORS[9]!.email);
+  const room = await openConsultation(baseURL);
   appointmentId = room.appointmentId;
   clients.anonymous = client(baseURL);
   clients.patientA = room.patient;

@@ -1,6 +1,5 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DEMO_DOCTORS } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
 import { expectVideoFlowing } from "../helpers/page-probes";
@@ -58,7 +57,7 @@ const blurButton = (page: Page) => page.getByRole("button", { name: "Blur backgr
 
 describe("background blur in the consultation room", () => {
   it("blurs what the other side receives from the first frame, keeps the video going, remembers the choice, and turns off and on in the call", async () => {
-    const room = await openConsultation(baseURL, DEMO_DOCTORS[5]!.email);
+    const room = await openConsultation(baseURL);
     const patient = await openPage(browser, { session: { cookie: room.patient.cookie, baseURL } });
     const doctor = await openPage(browser, { session: { cookie: room.doctor.cookie, baseURL }, viewport: { width: 1280, height: 900 } });
     const patientUrls = watchOrigin(patient.context, patient.page);

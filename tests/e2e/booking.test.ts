@@ -21,7 +21,7 @@ async function doctorWithSlots(index: number) {
   const html = await (await fetch(`${baseURL}/doctors`)).text();
   const ids = [...new Set([...html.matchAll(/href="\/doctors\/([0-9a-f-]{36})"/g)].map((m) => m[1]!))];
   const doctorId = ids[index]!;
-  // Tomorrow and later: the consultation-room tests use the next minutes of the same doctors.
+  // Tomorrow and later: whatever the hour, none of these is inside the notice or taken by a room's test.
   return { doctorId, starts: (await doctorSlotStarts(baseURL, doctorId)).filter((s) => new Date(s).getTime() > Date.now() + 24 * 60 * 60_000) };
 }
 

@@ -1,8 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { launchBrowser, openPage } from "../helpers/browser";
-import { openConsultation } from "../helpers/consult-e2e";
+import { boardOf, CLINIC_ZONE, openConsultation } from "../helpers/consult-e2e";
 import { client, doctorSlotStarts } from "../helpers/http";
 import { blockStatus } from "../helpers/page-probes";
 
@@ -24,11 +24,11 @@ async function waitForStatus(page: Page, appointmentId: string, status: string) 
 
 describe("the clinic schedule", () => {
   it("shows a check-in and an admission on the open day view within 2 seconds, without a reload", async () => {
-    const room = await openConsultation(baseURL, DEMO_DOCTORS[6]!.email);
+    const room = await openConsultation(baseURL);
     const staff = client(baseURL);
     await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
     const { page, context, errors } = await openPage(browser, { session: { cookie: staff.cookie, baseURL }, viewport: { width: 1600, height: 1000 } });
-    await page.goto(`${baseURL}/clinic/schedule`);
+    await page.goto(`${baseURL}${boardOf(room)}`);
     expect(await blockStatus(page, room.appointmentId)).toBe("booked");
     await page.evaluate(() => ((window as { marker?: number }).marker = 1));
 
@@ -53,7 +53,7 @@ describe("the clinic schedule", () => {
     expect((await doctor.get("/clinic/schedule")).status).toBe(403);
     expect((await patient.get("/clinic/schedule/csv")).status).toBe(403);
 
-    const room = await openConsultation(baseURL, DEMO_DOCTORS[7]!.email);
+    const room = await openConsultation(baseURL);
     const staff = client(baseURL);
     await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
     expect((await staff.get(`/consult/${room.appointmentId}`)).status).toBe(403);
@@ -92,7 +92,7 @@ describe("markup typed by patients", () => {
       dialogs++;
       void dialog.dismiss();
     });
-    const day = new Date(start).toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
+    const day = new Date(start).toLocaleDateString("en-CA", { timeZone: CLINIC_ZONE });
     await page.goto(`${baseURL}/clinic/schedule?date=${day}`);
     await expect.poll(() => page.locator("a.blk", { hasText: "<img src=x" }).count()).toBe(1);
     expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();

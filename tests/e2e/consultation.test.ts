@@ -4,8 +4,8 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
-import { openConsultation } from "../helpers/consult-e2e";
-import { client, doctorSlotStarts } from "../helpers/http";
+import { addSession, bookFirstSlot, makeTestDoctor, openConsultation } from "../helpers/consult-e2e";
+import { client } from "../helpers/http";
 import { expectVideoFlowing } from "../helpers/page-probes";
 
 const baseURL = inject("baseURL");
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe("the consultation room in Chromium", () => {
   it("patient checks in, doctor admits, both see video, chat both ways, reload restores call and chat, signed note reaches the patient", async () => {
-    const room = await openConsultation(baseURL, DEMO_DOCTORS[1]!.email);
+    const room = await openConsultation(baseURL);
     const patient = await openPage(browser, { session: { cookie: room.patient.cookie, baseURL } });
     const doctor = await openPage(browser, { session: { cookie: room.doctor.cookie, baseURL }, viewport: { width: 1280, height: 900 } });
 
@@ -110,7 +110,7 @@ function socketStatus(appointmentId: string, cookie: string | null): Promise<num
 
 describe("who may join a call", () => {
   it("gives the token and the socket to the two participants inside the window, and 403 to everyone else", async () => {
-    const room = await openConsultation(baseURL, DEMO_DOCTORS[2]!.email);
+    const room = await openConsultation(baseURL);
     const stranger = client(baseURL);
     await stranger.register(`stranger-${crypto.randomUUID().slice(0, 8)}@test.example`);
     const otherDoctor = client(baseURL);
@@ -138,16 +138,10 @@ describe("who may join a call", () => {
   it("refuses the token and the socket outside the join window, even to the patient", async () => {
     const patient = client(baseURL);
     await patient.register(`later-${crypto.randomUUID().slice(0, 8)}@test.example`);
-    const directory = await (await fetch(`${baseURL}/doctors`)).text();
-    const doctorId = /href="\/doctors\/([0-9a-f-]{36})"/.exec(directory)![1]!;
-    const later = (await doctorSlotStarts(baseURL, doctorId))
-      .find((s) => new Date(s).getTime() > Date.now() + 3 * 60 * 60_000)!;
-    const booked = await patient.post(`/doctors/${doctorId}/book?start=${encodeURIComponent(later)}`, {
-      start: later,
-      reason: "Follow-up of a cough",
-      idempotencyKey: crypto.randomUUID(),
-    });
-    const appointmentId = booked.headers.get("Location")!.match(/appointments\/([0-9a-f-]{36})/)![1]!;
+    // A session three hours from now: its room opens 15 minutes before each start.
+    const doctor = await makeTestDoctor(baseURL);
+    await addSession(doctor.client, new Date(Date.now() + 3 * 60 * 60_000), 60);
+    const { appointmentId } = await bookFirstSlot(baseURL, patient, doctor.id, () => true, "Follow-up of a cough");
     expect((await patient.post(`/consult/${appointmentId}/token`, {})).status).toBe(403);
     expect(await socketStatus(appointmentId, patient.cookie)).toBe(403);
     const page = await (await patient.get(`/consult/${appointmentId}`)).text();

@@ -1,6 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
 import { WebSocket } from "ws";
-import { DEMO_DOCTORS } from "~db/demo-hospital";
 import { openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
 
@@ -42,7 +41,7 @@ const within = <T>(promise: Promise<T>, ms: number) =>
 
 describe("live connections and the session they belong to", () => {
   it("closes a patient's room socket within seconds of signing out elsewhere, and refuses it afterwards", async () => {
-    const room = await openConsultation(baseURL, DEMO_DOCTORS[9]!.email);
+    const room = await openConsultation(baseURL);
     const socket = await openRoomSocket(room.appointmentId, room.patient.cookie);
     // "Elsewhere": another tab of the same browser signs out.
     const signedOutAt = Date.now();
@@ -54,13 +53,13 @@ describe("live connections and the session they belong to", () => {
   });
 
   it("closes a doctor's room socket and Today's event stream when the doctor changes the password on another device", async () => {
-    const room = await openConsultation(baseURL, DEMO_DOCTORS[10]!.email);
+    const room = await openConsultation(baseURL);
     const socket = await openRoomSocket(room.appointmentId, room.doctor.cookie);
     const stream = await openStream(room.doctor.cookie);
     // Another device: the same doctor, signed in again, changes the password.
     const other = client(baseURL);
-    await other.signIn(room.doctorEmail, "yunzhen-demo-2026");
-    const changed = await other.post("/account/password", { currentPassword: "yunzhen-demo-2026", newPassword: "yunzhen-demo-2026" });
+    await other.signIn(room.doctorEmail, room.doctorPassword);
+    const changed = await other.post("/account/password", { currentPassword: room.doctorPassword, newPassword: room.doctorPassword });
     expect(changed.status).toBeLessThan(400);
     expect((await within(socket.closed, CLOSE_WITHIN_MS)).code).toBe(4401);
     await within(stream.ended, CLOSE_WITHIN_MS);

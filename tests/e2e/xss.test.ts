@@ -1,8 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
-import { openConsultation } from "../helpers/consult-e2e";
+import { boardOf, openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
 import { demoAdmin } from "../helpers/second-factor";
 
@@ -39,7 +39,7 @@ let admin: ReturnType<typeof client>;
 beforeAll(async () => {
   // Fake camera and microphone: the doctor's room page opens its device check.
   browser = await launchBrowser(CALL_ARGS);
-  room = await openConsultation(baseURL, DEMO_DOCTORS[8]!.email, { fullName: NAME, reason: REASON });
+  room = await openConsultation(baseURL, { fullName: NAME, reason: REASON });
   // Checked in, the patient is also listed in the doctor's waiting room.
   expect((await room.patient.post(`/consult/${room.appointmentId}`, { intent: "checkIn" })).status).toBe(302);
   await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
@@ -124,8 +124,7 @@ describe("markup in a patient's name and booking reason", () => {
     expect(await doctor.page.locator(".waiting-list").textContent()).toContain(REASON);
 
     const clinic = await openAs(staff);
-    const day = new Date(room.startsAt).toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
-    await visit(clinic, `/clinic/schedule?date=${day}`);
+    await visit(clinic, boardOf(room));
     await expectInert(clinic, [NAME]);
     expect(await clinic.page.locator(`a.blk[href="/appointments/${room.appointmentId}"]`).getAttribute("title")).toContain(NAME);
     await visit(clinic, `/appointments/${room.appointmentId}`);

@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { clockOffset, shiftDate } from "./test-clock.mjs";
 
 export const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -43,6 +44,9 @@ export async function openPage(
     timezoneId: options.timezoneId ?? "Asia/Shanghai",
     viewport: options.viewport ?? { width: 390, height: 844 },
   });
+  // On the run's clock (YZ_TEST_NOW), as the server is: countdowns, the schedule's line for now.
+  const offset = clockOffset();
+  if (offset !== null) await context.addInitScript(shiftDate, offset);
   if (options.session) {
     // As the server sets them: Secure (a `__Host-` cookie must be; Chromium counts localhost as secure),
     // for this host only and every path. Playwright's `url` form would make them not Secure.

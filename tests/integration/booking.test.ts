@@ -6,6 +6,7 @@ import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
 import { bookAppointment } from "~/features/booking/book-appointment.server";
 import { cancelAppointment, rescheduleAppointment } from "~/features/booking/change-appointment.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
+import { changedSince } from "~/features/clinic-schedule/schedule.server";
 import {
   appointmentsOutsideHours,
   removeRule,
@@ -50,6 +51,18 @@ describe("booking", () => {
     expect(result.created).toBe(true);
     const [row] = await db().select().from(appointments).where(eq(appointments.id, result.appointmentId));
     expect(row).toMatchObject({ status: "booked", startsAt: at("09:30"), endsAt: at("10:00"), sequence: 0 });
+  });
+
+  it("counts as a change since any page read before it, whatever the database server's clock says", async () => {
+    // NOW is years away from the database's own clock: the booking must be dated by the app, as the page.
+    const doctor = await makeDoctor(db());
+    await giveHours(db(), doctor.id);
+    const patient = await makeUser(db());
+    const pageRead = new Date(NOW.getTime() - 60_000);
+    expect(await changedSince(db(), pageRead, doctor.id)).toBe(false);
+    await bookAppointment(db(), request(patient.id, doctor.id, at("09:30")), NOW);
+    expect(await changedSince(db(), pageRead, doctor.id)).toBe(true);
+    expect(await changedSince(db(), new Date(NOW.getTime() + 60_000), doctor.id)).toBe(false);
   });
 
   it("gives 50 concurrent bookings of one slot exactly one winner; the others are told it was taken", async () => {

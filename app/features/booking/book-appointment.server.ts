@@ -73,6 +73,9 @@ export async function bookAppointment(
         reason: request.reason,
         symptoms: request.symptoms,
         idempotencyKey: request.idempotencyKey,
+        // The app's clock, as every later change of the row writes it: a live page compares `updatedAt` with
+        // the time it read its data (`changedSince`). `createdAt` stays the database's, as the audit row's.
+        updatedAt: now,
       })
       .onConflictDoNothing()
       .returning({ id: appointments.id });
