@@ -37,10 +37,11 @@ export type PassRole = "visitor" | "patient" | "staff";
 export type Thresholds = { busyUtilisation: number; busyDelayMs: number; busyHashes: number; freeUtilisation: number; freeDelayMs: number; freeHashes: number };
 export const DEFAULT_THRESHOLDS: Thresholds = {
   busyUtilisation: 0.9,
-  busyDelayMs: 100,
+  /** One GC pause or large render passes 100 ms: at that limit the line stalled a quiet server. */
+  busyDelayMs: 200,
   busyHashes: 12,
   freeUtilisation: 0.75,
-  freeDelayMs: 40,
+  freeDelayMs: 80,
   freeHashes: 6,
 };
 

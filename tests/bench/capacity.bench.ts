@@ -23,7 +23,7 @@ import { DEMO_ACCOUNTS, DEMO_DOCTORS } from "~db/demo-hospital";
 import { appointments, doctors, users } from "~db/schema";
 import { seedDemoHospital } from "~db/seed";
 import { hashPassword } from "~/features/auth/password.server";
-import { startSession } from "~/features/auth/session.server";
+import { sessionCookieName, startSession } from "~/features/auth/session.server";
 import { freeSlotsOf } from "~/features/booking/availability.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
 import { createScratchDatabase } from "../helpers/database";
@@ -68,22 +68,42 @@ request = function()
   if body ~= "" then headers["Content-Type"] = "application/x-www-form-urlencoded" else body = nil end
   return wrk.format(method, path, headers, body)
 end
+-- A redirect to the sign-in page is a refusal, not an answer (a session the server did not accept).
+refused = 0
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+response = function(status, headers, body)
+  local location = headers["Location"] or headers["location"]
+  if status >= 300 and status < 400 and location and location:find("/login", 1, true) then refused = refused + 1 end
+end
+done = function(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("refused") end
+  io.write("Refused by sign-in: " .. total .. "\\n")
+end
 `,
     );
     const out = execFileSync("wrk", ["-t1", "-c16", `-d${seconds}s`, "-s", path.join(dir, "targets.lua"), base, "--", path.join(dir, "targets.tsv")], { encoding: "utf8" });
     const requests = Number(/(\d+) requests in ([\d.]+)(m?s)/.exec(out)?.[1] ?? 0);
     const duration = /requests in ([\d.]+)(m?s)/.exec(out);
     const elapsed = duration ? Number(duration[1]) / (duration[2] === "ms" ? 1000 : 1) : seconds;
-    const failed = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: .*?timeout (\d+)/.exec(out)?.[1] ?? 0);
+    const failed =
+      Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) +
+      Number(/Socket errors: .*?timeout (\d+)/.exec(out)?.[1] ?? 0) +
+      Number(/Refused by sign-in: (\d+)/.exec(out)?.[1] ?? 0);
     return { label, perSecond: (requests - failed) / elapsed, failed };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** A session for a user, made directly (the bench measures pages, not argon2). */
+/**
+ * A session for a user, made directly (the bench measures pages, not argon2), under the cookie name the
+ * production server reads (`__Host-…`; this process is not in production and would name it otherwise).
+ */
 async function sessionCookie(db: Db, userId: string) {
-  return (await startSession(db, userId, null)).split(";")[0]!;
+  const pair = (await startSession(db, userId, null)).split(";")[0]!;
+  return `${sessionCookieName({ secure: true })}=${pair.slice(pair.indexOf("=") + 1)}`;
 }
 
 /** A new database: on a scratch database of the PostgreSQL server, or a PGlite directory. */
@@ -245,7 +265,7 @@ async function hotPages(label: string, base: string, db: Db, hash: string) {
     const share = rate.perSecond / login.perSecond;
     console.log(
       `    ${rate.label.padEnd(38)} ${rate.perSecond.toFixed(0).padStart(6)}/s   ×${share.toFixed(2)} of /login${share >= 0.4 ? "" : "  (< 0.40)"}` +
-        `${rate.failed ? `   (${rate.failed} answers not 2xx/3xx)` : ""}`,
+        `${rate.failed ? `   (${rate.failed} answers refused or not 2xx/3xx)` : ""}`,
     );
   }
 }
