@@ -16,15 +16,34 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
-/** Returns the translator for a locale: `t("nav.signIn")`, `t("home.doctorsCount", { count: 3 })`. */
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+/** `{count, plural, one {# doctor} other {# doctors}}`: the form the locale's plural rules pick, `#` the number. */
+const PLURAL = /\{(\w+), plural, ((?:[\w=]+ \{[^{}]*\}\s*)+)\}/g;
+const PLURAL_FORM = /([\w=]+) \{([^{}]*)\}/g;
+
+function plural(locale: Locale, value: number, forms: string): string {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  const chosen = new Map([...forms.matchAll(PLURAL_FORM)].map((m) => [m[1]!, m[2]!]));
+  const form = chosen.get(`=${value}`) ?? chosen.get(rules.select(value)) ?? chosen.get("other") ?? "";
+  return form.replace(/#/g, String(value));
+}
+
+/**
+ * Returns the translator for a locale: `t("nav.signIn")`, `t("home.doctorsCount", { count: 3 })`.
+ * A message may choose its words by a number's plural form (`{count, plural, one {…} other {…}}`).
+ */
 export function translator(locale: Locale): Translate {
   const dictionary = dictionaries[locale];
   return (key, params) => {
     const template = dictionary[key];
     if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in params ? String(params[name]) : whole,
-    );
+    return template
+      .replace(PLURAL, (whole, name: string, forms: string) => {
+        const value = Number(params[name]);
+        return name in params && Number.isFinite(value) ? plural(locale, value, forms) : whole;
+      })
+      .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
   };
 }
 

@@ -52,7 +52,7 @@ describe("dictionaries", () => {
   });
 
   it("use the same placeholders in both languages", () => {
-    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)(?:\}|, plural,)/g)].map((m) => m[1]).sort();
     for (const key of Object.keys(en) as (keyof typeof en)[]) {
       expect(placeholders(zhCN[key]), key).toEqual(placeholders(en[key]));
     }
@@ -61,12 +61,33 @@ describe("dictionaries", () => {
   it("fill placeholders and leave unknown ones visible", () => {
     expect(translator("en")("home.doctorsCount", { count: 3 })).toBe("3 doctors");
     expect(translator("zh-CN")("home.doctorsCount", { count: 3 })).toBe("3 位医生");
-    expect(translator("en")("home.doctorsCount")).toBe("{count} doctors");
+    expect(translator("en")("home.doctorsCount")).toBe(en["home.doctorsCount"]);
   });
 
   it("give the labels people rely on in English", () => {
     const t = translator("en");
     expect([t("auth.email"), t("auth.password"), t("auth.fullName")]).toEqual(["Email", "Password", "Full name"]);
     expect([t("auth.signIn"), t("auth.createAccount"), t("nav.signOut")]).toEqual(["Sign in", "Create account", "Sign out"]);
+  });
+});
+
+describe("numbers in messages", () => {
+  const t = translator("en");
+
+  it("take the plural form the language's rules pick: 1 doctor, 2 doctors, 0 doctors", () => {
+    expect(t("doctors.count", { count: 1 })).toBe("1 doctor");
+    expect(t("doctors.count", { count: 2 })).toBe("2 doctors");
+    expect(t("doctors.count", { count: 0 })).toBe("0 doctors");
+    expect(t("schedule.doctors", { count: 1, departments: 1 })).toBe("1 doctor in 1 department");
+    expect(t("error.rateLimited", { seconds: 1 })).toBe("Too many requests. Please try again in 1 second.");
+    expect(t("error.rateLimited", { seconds: "30" })).toBe("Too many requests. Please try again in 30 seconds.");
+  });
+
+  it("read the same in Chinese, which has one form", () => {
+    expect(translator("zh-CN")("doctors.count", { count: 1 })).toBe(zhCN["doctors.count"].replace("{count}", "1"));
+  });
+
+  it("leave a plural untouched when its number is missing", () => {
+    expect(t("doctors.count", {})).toBe(en["doctors.count"]);
   });
 });
