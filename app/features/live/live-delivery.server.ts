@@ -80,18 +80,17 @@ function createAudience() {
       put(byDoctor, stream.doctorId, entry);
       return () => drop(byDoctor, stream.doctorId, entry);
     },
-    *of(event: LiveEvent): Iterable<Entry> {
+    /** A copy: delivering may close a connection, and so change the indexes. */
+    of(event: LiveEvent): Entry[] {
       switch (event.kind) {
         case "appointment":
-          yield* [...(byDoctor.get(event.doctorId) ?? []), ...boards];
-          return;
+          return [...(byDoctor.get(event.doctorId) ?? []), ...boards];
         case "chat":
         case "signal":
         case "presence":
-          yield* [...(byAppointment.get(event.appointmentId) ?? [])];
-          return;
+          return [...(byAppointment.get(event.appointmentId) ?? [])];
         default:
-          return;
+          return [];
       }
     },
   };
@@ -100,18 +99,18 @@ function createAudience() {
 export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => number }): LiveDelivery {
   const { db, hub } = options;
   const now = options.now ?? Date.now;
-  const entries = new Set<Entry>();
+  /** Every open connection, with what takes it out of the audience's indexes. */
+  const entries = new Map<Entry, () => void>();
   const roomEntries = new Map<Entry, RoomSubscriber & LiveConnection>();
   const audience = createAudience();
-  /** What takes each entry out of the audience's indexes. */
-  const leave = new Map<Entry, () => void>();
   const eventListeners = new Set<(event: LiveEvent) => void>();
 
   const remove = (entry: Entry) => {
-    if (!entries.delete(entry)) return false;
+    const leaveAudience = entries.get(entry);
+    if (!leaveAudience) return false;
+    entries.delete(entry);
     roomEntries.delete(entry);
-    leave.get(entry)?.();
-    leave.delete(entry);
+    leaveAudience();
     return true;
   };
   const end = (entry: Entry, reason: CloseReason) => {
@@ -125,7 +124,7 @@ export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => 
 
   const unsubscribe = hub.subscribe((event) => {
     if (event.kind === "sessions-ended") {
-      for (const entry of entries) {
+      for (const entry of entries.keys()) {
         const ended =
           "sessionIds" in event ? event.sessionIds.includes(entry.sessionId) : entry.userId === event.userId && entry.sessionId !== event.except;
         if (ended) end(entry, "session-ended");
@@ -138,8 +137,8 @@ export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => 
   // Events (session ends among them) were lost while the database was away: pages read their state
   // again, and every connection's session is checked.
   const unResync = hub.onResync(() => {
-    for (const entry of entries) entry.resync();
-    void recheck([...entries]);
+    for (const entry of entries.keys()) entry.resync();
+    void recheck([...entries.keys()]);
   });
 
   /** Reads the sessions of these connections again: renewed ones live on, ended ones close. */
@@ -164,7 +163,7 @@ export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => 
   const sweep = setInterval(() => {
     const at = now();
     const due: Entry[] = [];
-    for (const entry of entries) {
+    for (const entry of entries.keys()) {
       if (entry.closesAt && entry.closesAt.getTime() <= at) end(entry, "window-closed");
       else if (entry.sessionEndsAt.getTime() <= at) due.push(entry);
     }
@@ -173,8 +172,7 @@ export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => 
   sweep.unref();
 
   const add = (entry: Entry, leaveAudience: () => void) => {
-    entries.add(entry);
-    leave.set(entry, leaveAudience);
+    entries.set(entry, leaveAudience);
     return () => void remove(entry);
   };
 
@@ -214,7 +212,7 @@ export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => 
       clearInterval(sweep);
       unsubscribe();
       unResync();
-      for (const entry of [...entries]) end(entry, "server-closing");
+      for (const entry of [...entries.keys()]) end(entry, "server-closing");
     },
   };
 }
