@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
@@ -70,12 +71,28 @@ async function openEventStream(url: string, cookie: string) {
   return { received: () => received, close: () => controller.abort() };
 }
 
+/** The patient's signalling socket in the room, with a ticket to join the call and every reply kept. */
+async function openSignalling(baseURL: string, room: Awaited<ReturnType<typeof openConsultation>>) {
+  const token = await room.patient.post(`/consult/${room.appointmentId}/token`, {});
+  expect(token.status).toBe(200);
+  const { token: ticket } = (await token.json()) as { token: string };
+  const ws = new WebSocket(`${baseURL.replace("http", "ws")}/ws/signal?appointment=${room.appointmentId}`, { headers: { Cookie: room.patient.cookie } });
+  await new Promise<void>((resolve, reject) => {
+    ws.on("open", () => resolve());
+    ws.on("error", reject);
+  });
+  const replies: string[] = [];
+  ws.on("message", (data) => replies.push(String(data)));
+  return { ws, replies, join: () => ws.send(JSON.stringify({ type: "join", ticket })) };
+}
+
 describe("a PostgreSQL restart under traffic", () => {
   it("gets friendly 503 pages while the database is down, and recovers without restarting the app", async () => {
     const room = await openConsultation(app.url);
     const staff = client(app.url);
     await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
     const stream = await openEventStream(`${app.url}/live/events?since=${encodeURIComponent(new Date().toISOString())}`, staff.cookie);
+    const socket = await openSignalling(app.url, room);
     const pid = app.process.pid;
 
     const load = traffic(app.url, room.patient.cookie, ["/appointments", `/appointments/${room.appointmentId}`, "/doctors", `/consult/${room.appointmentId}`]);
@@ -95,6 +112,11 @@ describe("a PostgreSQL restart under traffic", () => {
     const fromPage = await room.patient.post(`/consult/${room.appointmentId}?index&_data=${encodeURIComponent("routes/consult.$appointmentId._index")}`, { intent: "checkIn" });
     expect(fromPage.status).toBe(503);
     expect(await fromPage.json()).toMatchObject({ ok: false, formError: "error.serviceUnavailable" });
+    // Joining the call publishes the patient's presence, a NOTIFY that fails while the database is away:
+    // the socket is told, and the process lives on (an unhandled rejection would end it under Node 20).
+    socket.join();
+    await expect.poll(() => socket.replies.some((r) => r.includes("server error")), { timeout: 5000 }).toBe(true);
+    expect(socket.ws.readyState).toBe(WebSocket.OPEN);
 
     const outageEnd = Date.now();
     pg.start();
@@ -130,5 +152,9 @@ describe("a PostgreSQL restart under traffic", () => {
     expect(checkIn.status).toBeLessThan(400);
     await expect.poll(() => stream.received().includes(room.appointmentId), { timeout: 10_000 }).toBe(true);
     stream.close();
+    // The socket that saw the failed publish still carries the room's chat.
+    socket.ws.send(JSON.stringify({ type: "chat", body: "after the restart", clientId: crypto.randomUUID() }));
+    await expect.poll(() => socket.replies.some((r) => r.includes("after the restart")), { timeout: 5000 }).toBe(true);
+    socket.ws.close();
   });
 });
