@@ -15,7 +15,7 @@ import { DemoBanner } from "~/components/demo-banner";
 import { ErrorPage } from "~/components/error-page";
 import { SiteHeader } from "~/components/site-header";
 import { holdsDemoAccounts } from "~/features/accounts/demo-accounts.server";
-import { translator } from "~/i18n";
+import { DEFAULT_LOCALE, translator } from "~/i18n";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/utils/nonce";
 
@@ -60,7 +60,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
   return (
-    <html lang={data?.locale ?? "zh-CN"}>
+    <html lang={data?.locale ?? DEFAULT_LOCALE}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -70,7 +70,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         <a className="skip-link" href="#main">
-          {translator(data?.locale ?? "zh-CN")("app.skipToContent")}
+          {translator(data?.locale ?? DEFAULT_LOCALE)("app.skipToContent")}
         </a>
         {data?.demo ? <DemoBanner /> : null}
         {data ? <SiteHeader user={data.user} locale={data.locale} /> : null}

@@ -5,7 +5,13 @@ export type { MessageKey };
 import { LOCALES, type Locale } from "./locales";
 
 export { LOCALES, type Locale };
+/** For a browser that asks for neither language (a visitor from abroad): English. */
 export const DEFAULT_LOCALE: Locale = "en";
+/**
+ * Only where no page data exists yet (an error before the root loader ran). Everywhere else a viewer
+ * without a zone of their own sees the clinic's, which is a setting.
+ */
+export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, "zh-CN": zhCN };
 

@@ -1,11 +1,11 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import type { loader as rootLoader } from "~/root";
-import { DEFAULT_LOCALE, translator, type Locale } from "./index";
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, translator, type Locale } from "./index";
 
 /** The viewer's locale and time zone, as the root loader resolved them. */
 export function useViewer(): { locale: Locale; timeZone: string } {
   const data = useRouteLoaderData<typeof rootLoader>("root");
-  return { locale: data?.locale ?? DEFAULT_LOCALE, timeZone: data?.timeZone ?? "Asia/Shanghai" };
+  return { locale: data?.locale ?? DEFAULT_LOCALE, timeZone: data?.timeZone ?? DEFAULT_TIME_ZONE };
 }
 
 export function useT() {

@@ -4,7 +4,6 @@ import { isLocale, localeFromAcceptLanguage, type Locale } from "./index";
 
 export const LOCALE_COOKIE = "yz_lang";
 export const TIME_ZONE_COOKIE = "yz_tz";
-export const CLINIC_DEFAULT_TIME_ZONE = "Asia/Shanghai";
 
 function readCookie(header: string | null | undefined, name: string): string | null {
   if (!header) return null;
@@ -24,17 +23,18 @@ function readCookie(header: string | null | undefined, name: string): string | n
 /**
  * The language and time zone a page is shown in. Language: the switch's cookie, else the user's saved
  * preference, else Accept-Language. Time zone: the user's, else the browser's (a cookie the page sets),
- * else the clinic's.
+ * else the clinic's (its setting).
  */
 export function resolveViewer(
   headers: { cookie?: string | null; acceptLanguage?: string | null },
   user: SessionUser | null,
+  clinicTimeZone: string,
 ): { locale: Locale; timeZone: string } {
   const chosen = readCookie(headers.cookie, LOCALE_COOKIE);
   const locale = isLocale(chosen) ? chosen : (user?.locale ?? localeFromAcceptLanguage(headers.acceptLanguage ?? null));
   const browserZone = readCookie(headers.cookie, TIME_ZONE_COOKIE);
   const timeZone =
-    user?.timeZone ?? (browserZone && isTimeZone(browserZone) ? browserZone : CLINIC_DEFAULT_TIME_ZONE);
+    user?.timeZone ?? (browserZone && isTimeZone(browserZone) ? browserZone : clinicTimeZone);
   return { locale, timeZone };
 }
 

@@ -23,7 +23,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const t = translator(context.locale);
   const time = (d: Date | null) => (d ? formatDateTime(d, "en", clinic.timeZone, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) : "");
   let rows = 0;
-  let body = "\uFEFF" + csvLine([t("schedule.date"), t("schedule.department"), t("schedule.doctor"), t("appointment.time"), "end", t("schedule.status"), t("appointment.patient"), "checked_in", "admitted"]);
+  let body = "\uFEFF" + csvLine([
+    t("schedule.date"),
+    t("schedule.department"),
+    t("schedule.doctor"),
+    t("schedule.csv.start"),
+    t("schedule.csv.end"),
+    t("schedule.status"),
+    t("appointment.patient"),
+    t("schedule.csv.checkedIn"),
+    t("schedule.csv.admitted"),
+  ]);
   for (const group of day.departments) {
     for (const doctor of group.doctors) {
       for (const a of doctor.appointments) {

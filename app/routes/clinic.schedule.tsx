@@ -108,6 +108,10 @@ export default function ClinicSchedule() {
     return `/clinic/schedule?${params}`;
   };
   const step = data.view === "week" ? 7 : 1;
+  // The download holds what the filters show (the day's rows; the CSV has no week view).
+  const csv = new URLSearchParams(
+    Object.entries({ date, department: query.department, doctor: query.doctor, status: query.status }).filter((e): e is [string, string] => Boolean(e[1])),
+  );
   const heading = formatDateTime(`${data.week?.days[0] ?? date}T12:00:00Z`, locale, "UTC", { weekday: "long", year: "numeric", month: "long", day: "numeric" });
   const doctorsForPicker = data.day?.departments.flatMap((g) => g.doctors) ?? data.week?.doctors ?? [];
 
@@ -133,7 +137,7 @@ export default function ClinicSchedule() {
         <Link className="button button--small" to={link({ view: data.view === "week" ? "day" : "week" })}>
           {data.view === "week" ? t("schedule.day") : t("schedule.week")}
         </Link>
-        <a className="button button--small" href={`/clinic/schedule/csv?${new URLSearchParams({ date })}`} download>
+        <a className="button button--small" href={`/clinic/schedule/csv?${csv}`} download>
           {t("schedule.downloadCsv")}
         </a>
       </div>

@@ -15,7 +15,7 @@ import { openDatabase } from "~db/client.server";
 import { demoCredentialsText, ensureDemoConsultation, firstAdminHint, hasDemoHospital, seedDemoHospital } from "~db/seed";
 import { sealAuditTrail } from "~/features/audit/record-audit.server";
 import { authenticate, cacheSessions, deleteExpiredSessions, type Auth } from "~/features/auth/session.server";
-import { cacheClinicSettings } from "~/features/booking/clinic-settings.server";
+import { cacheClinicSettings, getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { createFreeSlotIndex } from "~/features/booking/free-slot-index.server";
 import { createSignaling } from "~/features/consultation/signaling.server";
 import { createLiveHub } from "~/features/live/hub.server";
@@ -27,6 +27,7 @@ import { staticFilesFromMemory } from "./static-files.server";
 import { createArrivalLine, linePage, PASS_COOKIE, TICKET_COOKIE, type ArrivalLine } from "./arrival-line.server";
 import { plainErrorPage, RETRY_AFTER_SECONDS, withDatabaseOutagePages } from "~/utils/database-outage.server";
 import { isDatabaseUnavailable, logError } from "~/utils/db-errors.server";
+import { DEFAULT_TIME_ZONE } from "~/i18n";
 import { resolveViewer } from "~/i18n/viewer.server";
 import { EnvError, type Env } from "~/utils/env.server";
 import { contentSecurityPolicy, isSameOrigin, securityHeaders } from "~/utils/security-headers.server";
@@ -173,9 +174,12 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
           databaseDown = error;
         }
         if (auth?.setCookie) res.append("Set-Cookie", auth.setCookie);
+        // The clinic's settings are held in memory; while the database is away, the zone before any setting.
+        const clinicTimeZone = await getClinicSettings(db).then((settings) => settings.timeZone, () => DEFAULT_TIME_ZONE);
         const viewer = resolveViewer(
           { cookie: req.headers.cookie, acceptLanguage: req.headers["accept-language"] },
           auth?.user ?? null,
+          clinicTimeZone,
         );
         const context = { db, live, slots, arrival, clientAddress: req.ip ?? "unknown", cspNonce: String(res.locals.cspNonce ?? ""), ...viewer };
         // While the database is away the session cannot be read: whichever loader or action asks for it

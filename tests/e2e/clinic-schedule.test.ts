@@ -66,6 +66,27 @@ describe("the clinic schedule", () => {
     expect(csv.headers.get("content-type")).toContain("text/csv");
     expect(await csv.text()).toContain(",");
   });
+
+  it("downloads the CSV the filters show, with its header in the reader's language", async () => {
+    const room = await openConsultation(baseURL);
+    const staff = client(baseURL);
+    await staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
+    const board = await (await staff.get(`${boardOf(room)}&doctor=${room.doctorId}&status=booked`)).text();
+    const href = /href="(\/clinic\/schedule\/csv\?[^"]*)"/.exec(board)![1]!.replaceAll("&amp;", "&");
+    const params = new URL(href, baseURL).searchParams;
+    expect(params.get("doctor")).toBe(room.doctorId);
+    expect(params.get("status")).toBe("booked");
+    expect(params.get("date")).toBe(new URL(boardOf(room), baseURL).searchParams.get("date"));
+
+    // (A byte-order mark leads the file for spreadsheets; text() reads past it.)
+    const english = (await (await staff.get(href)).text()).split("\r\n");
+    expect(english[0]).toBe("Date,Department,Doctor,Start,End,Status,Patient,Checked in,Admitted");
+    // Only the filtered doctor's appointment: the header and one row.
+    expect(english.filter(Boolean)).toHaveLength(2);
+    const chinese = client(baseURL, "zh-CN", staff.cookie);
+    const header = (await (await chinese.get(href)).text()).split("\r\n")[0];
+    expect(header).toBe("日期,科室,医生,开始,结束,状态,患者,签到时间,接诊时间");
+  });
 });
 
 describe("markup typed by patients", () => {

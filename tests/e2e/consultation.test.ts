@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
-import { addSession, bookFirstSlot, makeTestDoctor, openConsultation } from "../helpers/consult-e2e";
+import { addExtraHours, bookFirstSlot, makeTestDoctor, openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
 import { expectVideoFlowing } from "../helpers/page-probes";
 
@@ -140,7 +140,7 @@ describe("who may join a call", () => {
     await patient.register(`later-${crypto.randomUUID().slice(0, 8)}@test.example`);
     // A session three hours from now: its room opens 15 minutes before each start.
     const doctor = await makeTestDoctor(baseURL);
-    await addSession(doctor.client, new Date(Date.now() + 3 * 60 * 60_000), 60);
+    await addExtraHours(doctor.client, new Date(Date.now() + 3 * 60 * 60_000), 60);
     const { appointmentId } = await bookFirstSlot(baseURL, patient, doctor.id, () => true, "Follow-up of a cough");
     expect((await patient.post(`/consult/${appointmentId}/token`, {})).status).toBe(403);
     expect(await socketStatus(appointmentId, patient.cookie)).toBe(403);

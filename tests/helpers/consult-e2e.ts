@@ -46,8 +46,8 @@ export async function makeTestDoctor(baseURL: string) {
 /** The clinic schedule's day view of the day an appointment starts on, in the clinic (near midnight, not today). */
 export const boardOf = (room: { startsAt: string }) => `/clinic/schedule?date=${localDateOf(new Date(room.startsAt), CLINIC_ZONE)}`;
 
-/** An extra session of the signed-in doctor, in five-minute slots, from `start` for `minutes` (it may cross midnight). */
-export async function addSession(doctor: Client, start: Date, minutes: number) {
+/** Extra hours of the signed-in doctor, in five-minute slots, from `start` for `minutes` (it may cross midnight). */
+export async function addExtraHours(doctor: Client, start: Date, minutes: number) {
   const end = new Date(start.getTime() + minutes * 60_000);
   const response = await doctor.post("/doctor/availability", {
     intent: "addExtra",
@@ -103,7 +103,7 @@ export async function openConsultation(baseURL: string, newPatient: { fullName?:
 
   const doctor = await makeTestDoctor(baseURL);
   const step = 5 * 60_000;
-  await addSession(doctor.client, new Date(Math.floor(Date.now() / step) * step - step), 60);
+  await addExtraHours(doctor.client, new Date(Math.floor(Date.now() / step) * step - step), 60);
   const patientEmail = `room-${unique()}@test.example`;
   const patient = client(baseURL);
   await patient.register(patientEmail, undefined, newPatient.fullName);

@@ -25,21 +25,22 @@ describe("the viewer's language and time zone", () => {
   const patient = { id: "u", email: "e", displayName: "n", role: "patient" as const, locale: "en" as const, timeZone: "Europe/Berlin", secondFactorVerified: false };
 
   it("follows the language switch's cookie over the account and the browser", () => {
-    expect(resolveViewer({ cookie: "yz_lang=zh-CN", acceptLanguage: "en" }, patient).locale).toBe("zh-CN");
+    expect(resolveViewer({ cookie: "yz_lang=zh-CN", acceptLanguage: "en" }, patient, "Asia/Shanghai").locale).toBe("zh-CN");
   });
 
   it("uses the account's saved language when no switch was used on this device", () => {
-    expect(resolveViewer({ acceptLanguage: "zh-CN" }, patient).locale).toBe("en");
+    expect(resolveViewer({ acceptLanguage: "zh-CN" }, patient, "Asia/Shanghai").locale).toBe("en");
   });
 
   it("ignores an unknown language in the cookie", () => {
-    expect(resolveViewer({ cookie: "yz_lang=fr", acceptLanguage: "zh-CN" }, null).locale).toBe("zh-CN");
+    expect(resolveViewer({ cookie: "yz_lang=fr", acceptLanguage: "zh-CN" }, null, "Asia/Shanghai").locale).toBe("zh-CN");
   });
 
   it("shows times in the account's zone, else the browser's, else the clinic's", () => {
-    expect(resolveViewer({ cookie: "yz_tz=America%2FNew_York" }, patient).timeZone).toBe("Europe/Berlin");
-    expect(resolveViewer({ cookie: "yz_tz=America%2FNew_York" }, null).timeZone).toBe("America/New_York");
-    expect(resolveViewer({ cookie: "yz_tz=Mars%2FOlympus" }, null).timeZone).toBe("Asia/Shanghai");
+    expect(resolveViewer({ cookie: "yz_tz=America%2FNew_York" }, patient, "Asia/Shanghai").timeZone).toBe("Europe/Berlin");
+    expect(resolveViewer({ cookie: "yz_tz=America%2FNew_York" }, null, "Asia/Shanghai").timeZone).toBe("America/New_York");
+    expect(resolveViewer({ cookie: "yz_tz=Mars%2FOlympus" }, null, "Asia/Shanghai").timeZone).toBe("Asia/Shanghai");
+    expect(resolveViewer({}, null, "America/New_York").timeZone).toBe("America/New_York");
   });
 });
 

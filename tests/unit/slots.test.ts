@@ -66,7 +66,7 @@ describe("free slots from a weekly rule", () => {
     expect(localMinutesOf(slots[5]!.end, "Asia/Shanghai")).toBe(12 * 60);
   });
 
-  it("a session that is not a whole number of slots offers only whole slots", () => {
+  it("hours that are not a whole number of slots offers only whole slots", () => {
     const slots = computeFreeSlots(query({ rules: [rule({ endMinute: 10 * 60 + 50, slotMinutes: 20 })] }));
     expect(iso(slots)).toEqual([
       "2026-11-23T01:00:00.000Z",
@@ -136,7 +136,7 @@ describe("free slots from a weekly rule", () => {
     expect(slots).toEqual([]);
   });
 
-  it("an extra session adds slots on a day with no rule", () => {
+  it("extra hours add slots on a day with no rule", () => {
     // Tuesday 2026-11-24 14:00–15:00 Shanghai in 20-minute slots.
     const extra: AvailabilityException = {
       kind: "extra",
@@ -154,7 +154,7 @@ describe("free slots from a weekly rule", () => {
     for (const slot of slots.slice(6)) expect(slot.end.getTime() - slot.start.getTime()).toBe(20 * MINUTE);
   });
 
-  it("time off and bookings also remove slots of an extra session", () => {
+  it("time off and bookings also remove slots of extra hours", () => {
     const slots = computeFreeSlots(
       query({
         rules: [],
@@ -280,7 +280,7 @@ describe("slots across daylight-saving changes (clinic in Europe/Berlin)", () =>
   const berlin = (now: string, rules: AvailabilityRule[]) =>
     computeFreeSlots({ rules, exceptions: [], busy: [], now: at(now), minNoticeMinutes: 0, horizonDays: 3, timeZone: "Europe/Berlin" });
 
-  it("on the spring-forward Sunday a 01:00–04:00 session has only two real hours: four 30-minute slots from 00:00Z", () => {
+  it("on the spring-forward Sunday 01:00–04:00 hours have only two real hours: four 30-minute slots from 00:00Z", () => {
     const slots = berlin("2026-03-28T00:00:00Z", [sunday1to4]).filter((s) => localDateOf(s.start, "Europe/Berlin") === "2026-03-29");
     expect(iso(slots)).toEqual(["2026-03-29T00:00:00.000Z", "2026-03-29T00:30:00.000Z", "2026-03-29T01:00:00.000Z", "2026-03-29T01:30:00.000Z"]);
     for (const slot of slots) expect(slot.end.getTime() - slot.start.getTime()).toBe(30 * MINUTE);
@@ -288,7 +288,7 @@ describe("slots across daylight-saving changes (clinic in Europe/Berlin)", () =>
     expect(localMinutesOf(slots[3]!.end, "Europe/Berlin")).toBe(4 * 60);
   });
 
-  it("on the fall-back Sunday a 01:00–04:00 session has four real hours: eight 30-minute slots", () => {
+  it("on the fall-back Sunday 01:00–04:00 hours have four real hours: eight 30-minute slots", () => {
     const slots = berlin("2026-10-24T00:00:00Z", [sunday1to4]).filter((s) => localDateOf(s.start, "Europe/Berlin") === "2026-10-25");
     expect(slots).toHaveLength(8);
     expect(slots[0]!.start.toISOString()).toBe("2026-10-24T23:00:00.000Z");
@@ -534,7 +534,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
 
 type Occurrence = { start: number; end: number; slotMinutes: number; date: string | null };
 
-/** Every session a scenario's rules and extras hold around its window, by local date. */
+/** Every block of hours a scenario's rules and extras hold around its window, by local date. */
 function occurrencesOf(s: Scenario): Occurrence[] {
   const out: Occurrence[] = [];
   const last = localDateOf(s.now.getTime() + (s.horizonDays + 2) * DAY, s.timeZone);
@@ -604,7 +604,7 @@ describe("free slots for any clinic (property-based)", () => {
     );
   });
 
-  it("every free slot lies inside a rule's session on a matching, effective local day, or inside an extra session, on its slot grid", () => {
+  it("every free slot lies inside a rule's hours on a matching, effective local day, or inside extra hours, on its slot grid", () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         for (const slot of computeFreeSlots(s)) {
@@ -638,7 +638,7 @@ describe("free slots for any clinic (property-based)", () => {
     );
   });
 
-  it("free slots are sorted by start, never repeated, and each as long as some rule's or extra session's slot", () => {
+  it("free slots are sorted by start, never repeated, and each as long as some rule's or extra hours' slot", () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const slots = computeFreeSlots(s);

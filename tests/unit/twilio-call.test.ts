@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BackgroundBlur } from "~/features/consultation/client/background-blur";
-import type { CallState } from "~/features/consultation/client/call-session";
+import type { CallState } from "~/features/consultation/client/call";
 import { startTwilioCall, type TwilioRoom, type TwilioVideoApi } from "~/features/consultation/client/twilio-call";
 
 type Listener = (...args: unknown[]) => void;

@@ -5,7 +5,7 @@ import {
   saveBlurPreference,
   type BackgroundBlur,
 } from "~/features/consultation/client/background-blur";
-import type { CallSession, CallState, JoinCredentials } from "~/features/consultation/client/call-session";
+import type { Call, CallState, JoinCredentials } from "~/features/consultation/client/call";
 import {
   listDevices,
   LocalMediaError,
@@ -76,8 +76,8 @@ export function CallPanel({
   blurRef.current = blur;
   // The camera track shown in the local preview: the one the other side receives, blurred or not.
   const [preview, setPreview] = useState<MediaStreamTrack | null>(null);
-  const [session, setSession] = useState<CallSession | null>(null);
-  const sessionRef = useRef<CallSession | null>(null);
+  const [session, setSession] = useState<Call | null>(null);
+  const sessionRef = useRef<Call | null>(null);
   const localVideo = useRef<HTMLVideoElement>(null);
   const remoteVideo = useRef<HTMLVideoElement>(null);
 
@@ -174,7 +174,7 @@ export function CallPanel({
   useEffect(() => {
     if (!inCall || !socket || !local || !blurSettled) return;
     let stopped = false;
-    let session: CallSession | null = null;
+    let session: Call | null = null;
     setState("connecting");
     (async () => {
       const response = await fetch(`/consult/${appointmentId}/token`, { method: "POST", headers: { "X-Requested-With": "fetch" } });

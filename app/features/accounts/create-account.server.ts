@@ -3,6 +3,7 @@ import { doctors, passwords, users, type Bilingual, type DoctorTitle } from "~db
 import type { Locale } from "~/i18n";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import { hashPassword } from "~/features/auth/password.server";
+import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import type { Role } from "~/features/auth/roles";
 import { isUniqueViolation } from "~/utils/db-errors.server";
 
@@ -56,6 +57,8 @@ export async function createAccount(
     throw new Error("a doctor account needs a doctor profile, and only a doctor account has one");
   }
   const passwordHash = await hashPassword(account.password);
+  // Until the person picks one, their times are shown in the clinic's zone.
+  const timeZone = account.timeZone ?? (await getClinicSettings(db)).timeZone;
   try {
     return await db.transaction(async (tx) => {
       const [user] = await tx
@@ -65,7 +68,7 @@ export async function createAccount(
           displayName: account.displayName.trim(),
           role: account.role,
           locale: account.locale ?? null,
-          timeZone: account.timeZone ?? "Asia/Shanghai",
+          timeZone,
         })
         .returning({ id: users.id });
       if (!user) throw new Error("insert returned no user");

@@ -149,7 +149,7 @@ export async function removeException(db: Db, doctorId: string, exceptionId: str
 
 /**
  * Booked appointments ahead that the doctor's current hours no longer cover (outside every rule and
- * extra session, or inside time off). Nothing is cancelled on its own: they are listed for staff.
+ * extra hours, or inside time off). Nothing is cancelled on its own: they are listed for staff.
  */
 export async function appointmentsOutsideHours(db: Db, doctorId: string, now = new Date()) {
   const policy = await getBookingPolicy(db);

@@ -20,7 +20,7 @@ export type AvailabilityRule = {
   effectiveUntil: string | null;
 };
 
-/** Time off removes time; an extra session adds slots outside the weekly rules. */
+/** Time off removes time; extra hours add slots outside the weekly rules. */
 export type AvailabilityException =
   | { kind: "time_off"; startsAt: Date; endsAt: Date }
   | { kind: "extra"; startsAt: Date; endsAt: Date; slotMinutes: number };
@@ -47,9 +47,9 @@ export function overlaps(a: Interval, b: Interval): boolean {
 }
 
 /**
- * Every slot the rules and extra sessions offer in [from, until), before anything is taken away.
+ * Every slot the rules and extra hours offer in [from, until), before anything is taken away.
  * Slots step in real minutes from the rule's local start, so a daylight-saving change inside a rule
- * lengthens or shortens that day's session as the wall clock does.
+ * lengthens or shortens that day's hours as the wall clock does.
  */
 export function offeredSlots(
   rules: readonly AvailabilityRule[],
@@ -136,7 +136,7 @@ export function classifyRequestedStart(
 
 /**
  * Whether a booked interval still lies within the doctor's hours: inside one occurrence of a weekly rule
- * or an extra session, and clear of time off. Used to list appointments that an edit of the hours left
+ * or extra hours, and clear of time off. Used to list appointments that an edit of the hours left
  * stranded, so that staff can move or cancel them instead of losing them silently.
  */
 export function fitsAvailability(

@@ -57,7 +57,7 @@ export type LiveEvent =
       reply: boolean;
       socketId: string;
     }
-  /** A doctor's hours, time off or extra sessions changed: their free slots changed. */
+  /** A doctor's hours, time off or extra hours changed: their free slots changed. */
   | { kind: "availability"; doctorId: string }
   /** The clinic's settings changed (time zone, notice, horizon, join window). */
   | { kind: "settings" }

@@ -1,6 +1,6 @@
 import type { ServerMessage, SignalData } from "~/features/live/events";
 import type { BackgroundBlur, BlurredTrack } from "./background-blur";
-import type { CallCallbacks, CallSession, JoinCredentials } from "./call-session";
+import type { CallCallbacks, Call, JoinCredentials } from "./call";
 import type { RoomSocket } from "./room-socket";
 
 /**
@@ -16,7 +16,7 @@ export function startP2PCall(options: {
   callbacks: CallCallbacks;
   /** Blur the camera from the first frame sent. */
   blur?: BackgroundBlur | null;
-}): CallSession {
+}): Call {
   const { role, credentials, socket, local, callbacks } = options;
   let pc: RTCPeerConnection | null = null;
   let pending: RTCIceCandidateInit[] = [];

@@ -1,5 +1,5 @@
 import type { BackgroundBlur, ProcessableVideoTrack } from "./background-blur";
-import type { CallCallbacks, CallSession, JoinCredentials } from "./call-session";
+import type { CallCallbacks, Call, JoinCredentials } from "./call";
 
 /** The part of twilio-video this adapter uses, so that tests can hand it a fake. */
 export type TwilioVideoApi = {
@@ -47,7 +47,7 @@ export async function startTwilioCall(options: {
   /** Blur the camera from the first frame sent. */
   blur?: BackgroundBlur | null;
   video?: TwilioVideoApi;
-}): Promise<CallSession> {
+}): Promise<Call> {
   const { credentials, local, callbacks } = options;
   const Video = options.video ?? (await loadTwilioVideo());
   callbacks.onState("connecting");

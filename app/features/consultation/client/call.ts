@@ -13,7 +13,7 @@ export type CallCallbacks = {
   onLocalVideo(track: MediaStreamTrack | null): void;
 };
 
-export type CallSession = {
+export type Call = {
   /** Swap the camera or microphone without renegotiating (a blurred background stays blurred). */
   replaceTrack(track: MediaStreamTrack): Promise<void>;
   /** Blur the background of the camera the other side receives (null: send the camera as it is). */
