@@ -79,7 +79,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         idempotencyKey: parsed.data.idempotencyKey,
       },
       new Date(),
-      { clientAddress: context.clientAddress },
+      { clientAddress: context.clientAddress, slots: context.slots },
     );
     return redirect(`/appointments/${appointmentId}?booked=1`);
   } catch (error) {

@@ -16,6 +16,7 @@ import { demoCredentialsText, ensureDemoConsultation, firstAdminHint, hasDemoHos
 import { sealAuditTrail } from "~/features/audit/record-audit.server";
 import { authenticate, cacheSessions, deleteExpiredSessions, type Auth } from "~/features/auth/session.server";
 import { cacheClinicSettings, getClinicSettings } from "~/features/booking/clinic-settings.server";
+import { cacheDoctorHours } from "~/features/booking/doctor-hours.server";
 import { createFreeSlotIndex } from "~/features/booking/free-slot-index.server";
 import { createSignaling } from "~/features/consultation/signaling.server";
 import { createLiveHub } from "~/features/live/hub.server";
@@ -159,6 +160,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   const live = createLiveDelivery({ db, hub });
   const slots = createFreeSlotIndex(db, hub);
   const forgetSettings = cacheClinicSettings(db, hub);
+  const forgetHours = cacheDoctorHours(db, hub);
   const forgetSessions = cacheSessions(db, hub);
   const handlerFor = (serverBuild: ServerBuild) =>
     createRequestHandler({
@@ -288,6 +290,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
       line.close();
       gauge.close();
       forgetSettings();
+      forgetHours();
       forgetSessions();
       hub.close().catch(() => {});
       clearInterval(seal);

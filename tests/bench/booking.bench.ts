@@ -7,7 +7,10 @@ import type { DatabaseHandle } from "~db/client.server";
 import { appointments } from "~db/schema";
 import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
 import { bookAppointment } from "~/features/booking/book-appointment.server";
-import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
+import { cacheClinicSettings, getBookingPolicy } from "~/features/booking/clinic-settings.server";
+import { cacheDoctorHours } from "~/features/booking/doctor-hours.server";
+import { createFreeSlotIndex } from "~/features/booking/free-slot-index.server";
+import { createLiveHub } from "~/features/live/hub.server";
 import { giveHours } from "../helpers/booking";
 import { makeDepartment, makeDoctor } from "../helpers/factories";
 import { ms, percentile, time } from "./stats";
@@ -90,6 +93,11 @@ export async function benchBooking(handle: DatabaseHandle) {
   for (let weekday = 1; weekday <= 7; weekday++) {
     await giveHours(db, raceDoctor.id, { weekday, start: "00:00", end: "23:45", slotMinutes: 15, from: "2020-01-01" });
   }
+  // As in the server: the clinic's settings and doctors' hours kept in memory, told of changes by NOTIFY.
+  const hub = await createLiveHub(handle.listen);
+  const forgetSettings = cacheClinicSettings(db, hub);
+  const forgetHours = cacheDoctorHours(db, hub);
+  const slots = createFreeSlotIndex(db, hub);
   const policy = await getBookingPolicy(db);
   const raceSlots = (await freeSlotsOfDoctor(db, raceDoctor.id, policy, new Date())).slice(0, 40);
   const rounds = 10;
@@ -108,7 +116,7 @@ export async function benchBooking(handle: DatabaseHandle) {
             reason: "Benchmark race",
             symptoms: "",
             idempotencyKey: crypto.randomUUID(),
-          }).then(
+          }, new Date(), { slots }).then(
             () => true,
             (error: { status?: number }) => {
               if (error.status !== 409) throw error;
@@ -150,6 +158,10 @@ export async function benchBooking(handle: DatabaseHandle) {
       rawWins += results.filter(Boolean).length;
     }
   });
+  slots.close();
+  forgetHours();
+  forgetSettings();
+  await hub.close();
   const requests = rounds * patientIds.length;
   console.log(`  booking under 50-way concurrency (${rounds} races for one slot each, ${requests} requests)`);
   console.log(

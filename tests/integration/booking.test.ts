@@ -6,8 +6,13 @@ import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
 import { bookAppointment } from "~/features/booking/book-appointment.server";
 import { cancelAppointment, rescheduleAppointment } from "~/features/booking/change-appointment.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
+import { cacheDoctorHours } from "~/features/booking/doctor-hours.server";
+import { createFreeSlotIndex } from "~/features/booking/free-slot-index.server";
+import type { LiveEvent } from "~/features/live/events";
+import { createLiveHub } from "~/features/live/hub.server";
 import { changedSince } from "~/features/clinic-schedule/schedule.server";
 import {
+  addRule,
   appointmentsOutsideHours,
   removeRule,
   listAvailability,
@@ -324,5 +329,102 @@ describe("editing a doctor's hours", () => {
     const policy = await getBookingPolicy(db());
     const free = await freeSlotsOfDoctor(db(), doctor.id, policy, NOW, { until: at("23:00") });
     expect(free).toHaveLength(0);
+  });
+});
+
+describe("booking with the server's memory of doctors' hours", () => {
+  it("announces the booking once, at commit, and nothing for a refused one", async () => {
+    const hub = await createLiveHub(testDatabase.handle.listen);
+    const heard: LiveEvent[] = [];
+    const unsubscribe = hub.subscribe((event) => heard.push(event));
+    try {
+      const doctor = await makeDoctor(db());
+      await giveHours(db(), doctor.id);
+      const [first, second] = [await makeUser(db()), await makeUser(db())];
+      const { appointmentId } = await bookAppointment(db(), request(first.id, doctor.id, at("09:00")), NOW);
+      await expect(bookAppointment(db(), request(second.id, doctor.id, at("09:00")), NOW)).rejects.toBeInstanceOf(ConflictError);
+      await expect.poll(() => heard.length).toBe(1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heard).toEqual([
+        {
+          kind: "appointment",
+          appointmentId,
+          doctorId: doctor.id,
+          patientId: first.id,
+          status: "booked",
+          previous: null,
+          slotsChanged: true,
+          took: { startsAt: at("09:00").toISOString(), endsAt: at("09:30").toISOString() },
+        },
+      ]);
+    } finally {
+      unsubscribe();
+      await hub.close();
+    }
+  });
+
+  it("books new hours as soon as they are saved, on every instance", async () => {
+    const hub = await createLiveHub(testDatabase.handle.listen);
+    const forget = cacheDoctorHours(db(), hub);
+    try {
+      const doctor = await makeDoctor(db());
+      await giveHours(db(), doctor.id);
+      const patient = await makeUser(db());
+      // Read once, and kept: 14:00 is not one of the doctor's slots.
+      await expect(bookAppointment(db(), request(patient.id, doctor.id, at("14:00")), NOW)).rejects.toBeInstanceOf(InvalidRequestError);
+      await addRule(db(), doctor.id, { weekday: 1, startMinute: 14 * 60, endMinute: 16 * 60, slotMinutes: 30, effectiveFrom: "2031-01-01", effectiveUntil: null });
+      await expect
+        .poll(() => bookAppointment(db(), request(patient.id, doctor.id, at("14:00")), NOW).then((r) => r.created, () => false))
+        .toBe(true);
+    } finally {
+      forget();
+      await hub.close();
+    }
+  });
+
+  it("offers the same nearest free times from the server's free-slot index as from the database", async () => {
+    const hub = await createLiveHub(testDatabase.handle.listen);
+    const slots = createFreeSlotIndex(db(), hub);
+    try {
+      const doctor = await makeDoctor(db());
+      await giveHours(db(), doctor.id);
+      await giveHours(db(), doctor.id, { weekday: 2 });
+      const patients = await Promise.all(Array.from({ length: 12 }, () => makeUser(db())));
+      await bookAppointment(db(), request(patients[0]!.id, doctor.id, at("10:30")), NOW);
+      const refusals = await Promise.all(
+        patients.slice(1).map((p, i) => settle(bookAppointment(db(), request(p.id, doctor.id, at("10:00")), NOW, i % 2 ? { slots } : {}))),
+      );
+      expect(refusals.filter((r) => r.ok)).toHaveLength(1);
+      const offered = refusals.filter((r) => !r.ok).map((r) => JSON.stringify((r.error as ConflictError).detail?.alternatives));
+      // 09:30 and 11:00 are nearest to 10:00 apart from 10:00 itself (now held) and 10:30 (booked before).
+      expect(new Set(offered).size).toBe(1);
+      expect(JSON.parse(offered[0]!).map((a: { start: string }) => a.start)).toEqual(
+        [at("09:00"), at("09:30"), at("11:00"), at("11:30")].map((d) => d.toISOString()),
+      );
+    } finally {
+      slots.close();
+      await hub.close();
+    }
+  });
+
+  it("drops a new booking's slot from the free-slot index as soon as it is announced, and frees it again on cancel", async () => {
+    const hub = await createLiveHub(testDatabase.handle.listen);
+    const slots = createFreeSlotIndex(db(), hub);
+    try {
+      const doctor = await makeDoctor(db());
+      await giveHours(db(), doctor.id);
+      const patient = await makeUser(db());
+      const policy = await getBookingPolicy(db());
+      const starts = async () => (await slots.slotsOf(doctor.id, policy, NOW)).map((s) => s.start.toISOString());
+      expect(await starts()).toContain(at("09:00").toISOString());
+      const { appointmentId } = await bookAppointment(db(), request(patient.id, doctor.id, at("09:00")), NOW);
+      await expect.poll(starts).not.toContain(at("09:00").toISOString());
+      expect(await starts()).toContain(at("09:30").toISOString());
+      await cancelAppointment(db(), { id: patient.id, role: "patient" }, { appointmentId, reason: "Feeling better now" }, NOW);
+      await expect.poll(starts).toContain(at("09:00").toISOString());
+    } finally {
+      slots.close();
+      await hub.close();
+    }
   });
 });

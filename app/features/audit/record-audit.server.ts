@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "~db/client.server";
 import { appointments, auditEvents, users } from "~db/schema";
 import type { Role } from "~/features/auth/roles";
@@ -50,16 +50,28 @@ function roleOf(entry: AuditEntry) {
  * chain (its position and hash) just after it commits, by `sealAuditTrail`.
  */
 export async function recordAudit(db: Db, entry: AuditEntry) {
-  await db.insert(auditEvents).values({
-    actorId: entry.actorId,
-    actorRole: roleOf(entry),
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId,
-    patientId: patientOf(entry),
-    clientAddress: entry.clientAddress ?? null,
-    detail: entry.detail ?? {},
-  });
+  await db.execute(auditInsert(entry));
+}
+
+/**
+ * The INSERT of one audit event. With `onlyIf` (a statement's CTE name), the row is written once per row
+ * that CTE yields: a write, its audit event and its live event as one statement, whose audit row exists
+ * exactly when the write happened.
+ */
+export function auditInsert(entry: AuditEntry, onlyIf?: SQL): SQL {
+  const columns: [string, unknown, string][] = [
+    [auditEvents.actorId.name, entry.actorId, "uuid"],
+    [auditEvents.actorRole.name, roleOf(entry), "text"],
+    [auditEvents.action.name, entry.action, "text"],
+    [auditEvents.entityType.name, entry.entityType, "text"],
+    [auditEvents.entityId.name, entry.entityId, "text"],
+    [auditEvents.patientId.name, patientOf(entry), "uuid"],
+    [auditEvents.clientAddress.name, entry.clientAddress ?? null, "text"],
+    [auditEvents.detail.name, JSON.stringify(entry.detail ?? {}), "jsonb"],
+  ];
+  const names = sql.join(columns.map(([name]) => sql.identifier(name)), sql`, `);
+  const values = sql.join(columns.map(([, value, type]) => sql`${value}::${sql.raw(type)}`), sql`, `);
+  return sql`insert into ${auditEvents} (${names}) select ${values}${onlyIf ? sql` from ${onlyIf}` : sql``}`;
 }
 
 /**

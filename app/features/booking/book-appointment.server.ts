@@ -1,11 +1,14 @@
 import { and, eq, ne, sql } from "drizzle-orm";
-import type { Db } from "~db/client.server";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import { rowsOf, type Db } from "~db/client.server";
 import { appointments, doctors } from "~db/schema";
-import { recordAudit } from "~/features/audit/record-audit.server";
-import { publish } from "~/features/live/publish.server";
+import { auditInsert } from "~/features/audit/record-audit.server";
+import { notification } from "~/features/live/publish.server";
 import { ConflictError, InvalidRequestError, NotFoundError } from "~/utils/errors";
 import { bookingWindow, loadSchedules, type DoctorSchedule } from "./availability.server";
 import { getBookingPolicy, type BookingPolicy } from "./clinic-settings.server";
+import { doctorHours } from "./doctor-hours.server";
+import type { FreeSlotIndex } from "./free-slot-index.server";
 import { classifyRequestedStart, computeFreeSlots, nearestSlots, type Interval } from "./slots";
 
 const DAY = 24 * 60 * 60_000;
@@ -27,99 +30,110 @@ export type BookingResult = { appointmentId: string; created: boolean };
 type SlotView = { start: string; end: string };
 
 /**
- * Books a slot for a patient. The database's exclusion constraints decide races: the insert is a single
- * `INSERT … ON CONFLICT DO NOTHING`, so of any number of concurrent requests for overlapping times exactly
- * one wins and the others learn it from an empty RETURNING (no deadlock, no check-then-insert). A retried
- * form (same idempotency key) returns the appointment it already made. The winner's insert, its live
- * event and its audit row are one transaction.
+ * Books a slot for a patient. One statement inserts the appointment, its audit row and its live event
+ * (NOTIFY, sent at commit), or nothing: the database's exclusion constraints decide races, so of any
+ * number of concurrent requests for overlapping times exactly one wins (no check-then-insert, no
+ * deadlock). A refused booking asks one more small question: was it a retry of this very form (then that
+ * booking is the answer), or does the patient hold an overlapping time? Otherwise someone else took it.
+ * Whether the time is one of the doctor's slots is asked of the doctor's hours, and the times offered
+ * instead of a taken one come from the free-slot index, both kept in memory by the server.
  */
 export async function bookAppointment(
   db: Db,
   request: BookingRequest,
   now = new Date(),
-  context: { clientAddress?: string | null } = {},
+  context: { clientAddress?: string | null; slots?: FreeSlotIndex } = {},
 ): Promise<BookingResult> {
-  const previous = await findByIdempotencyKey(db, request.patientId, request.idempotencyKey);
-  if (previous) return { appointmentId: previous, created: false };
-
   const policy = await getBookingPolicy(db);
   const window = bookingWindow(policy, now);
-  if (request.startsAt < window.from || request.startsAt >= window.until) {
-    throw new InvalidRequestError("booking.outsideWindow");
-  }
-  // One read of the doctor's schedule around the requested time serves both the check and, when the time
-  // is gone, the nearest alternatives.
-  const around = aroundWindow(request.startsAt);
-  const schedule = (await loadSchedules(db, [request.doctorId], around.from, around.until)).get(request.doctorId)!;
-  const requested = classifyRequestedStart({ ...schedule, timeZone: policy.timeZone }, request.startsAt);
-  if (requested.kind === "unavailable") {
+  const hours = await doctorHours(db, request.doctorId, now);
+  const requested = classifyRequestedStart({ ...hours, busy: [], timeZone: policy.timeZone }, request.startsAt);
+  if (requested.kind !== "free" || request.startsAt < window.from || request.startsAt >= window.until) {
+    // A retry of a form that already booked answers with that booking, whatever the time is now.
+    const previous = await findByIdempotencyKey(db, request.patientId, request.idempotencyKey);
+    if (previous) return { appointmentId: previous, created: false };
+    if (request.startsAt < window.from || request.startsAt >= window.until) throw new InvalidRequestError("booking.outsideWindow");
     const [doctor] = await db.select({ id: doctors.id }).from(doctors).where(eq(doctors.id, request.doctorId));
     if (!doctor) throw new NotFoundError("error.doctorNotFound");
     throw new InvalidRequestError("booking.notASlot");
   }
-  // Whoever holds the slot now, it is not free: leave it out of the alternatives.
-  const alternatives = () =>
-    nearestFree({ ...schedule, busy: [...schedule.busy, requested.slot] }, policy, now, request.startsAt);
-  if (requested.kind === "taken") return explainRefusal(db, request, requested.slot, alternatives);
+  const slot = requested.slot;
+  const appointmentId = crypto.randomUUID();
+  const booked = rowsOf<{ id: string }>(await db.execute(bookingStatement(request, appointmentId, slot, now, context.clientAddress)));
+  if (booked.length > 0) return { appointmentId, created: true };
 
-  const inserted = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(appointments)
-      .values({
-        patientId: request.patientId,
-        doctorId: request.doctorId,
-        startsAt: requested.slot.start,
-        endsAt: requested.slot.end,
-        reason: request.reason,
-        symptoms: request.symptoms,
-        idempotencyKey: request.idempotencyKey,
-        // The app's clock, as every later change of the row writes it: a live page compares `updatedAt` with
-        // the time it read its data (`changedSince`). `createdAt` stays the database's, as the audit row's.
-        updatedAt: now,
-      })
-      .onConflictDoNothing()
-      .returning({ id: appointments.id });
-    if (!row) return null;
-    await publish(tx, {
-      kind: "appointment",
-      appointmentId: row.id,
-      doctorId: request.doctorId,
-      patientId: request.patientId,
-      status: "booked",
-      previous: null,
-      slotsChanged: true,
-    });
-    await recordAudit(tx, {
+  // Refused. This second statement sees the row that won (the first waited for it to commit).
+  const why = await whyRefused(db, request, slot);
+  if (why.previous) return { appointmentId: why.previous, created: false };
+  if (why.patientBusy) throw new ConflictError("booking.patientBusy");
+  // Whoever holds the slot now, it is not free: it is left out of the alternatives.
+  const alternatives = context.slots
+    ? await context.slots.nearest(request.doctorId, policy, now, request.startsAt, { count: ALTERNATIVES_COUNT, withinMs: ALTERNATIVES_DAYS * DAY, taken: slot })
+    : await nearestFreeFromDatabase(db, { ...request, slot }, policy, now);
+  throw new ConflictError("booking.slotTaken", { alternatives: alternatives.map(slotView) });
+}
+
+/** A refused booking: the same form's earlier booking, or whether the patient holds an overlapping time. */
+async function whyRefused(db: Db, request: BookingRequest, slot: Interval) {
+  const [row] = rowsOf<{ previous: string | null; patient_busy: boolean }>(
+    await db.execute(sql`select
+      (select ${appointments.id} from ${appointments} where ${appointments.patientId} = ${request.patientId} and ${appointments.idempotencyKey} = ${request.idempotencyKey}) as previous,
+      exists (select 1 from ${appointments} where ${appointments.patientId} = ${request.patientId} and ${appointments.status} <> 'cancelled' and ${overlaps(slot)}) as patient_busy`),
+  );
+  return { previous: row?.previous ?? null, patientBusy: Boolean(row?.patient_busy) };
+}
+
+/** The insert, its audit row and its NOTIFY as one statement; a row back means it was booked. */
+function bookingStatement(request: BookingRequest, appointmentId: string, slot: Interval, now: Date, clientAddress?: string | null) {
+  const values: [PgColumn, unknown, string][] = [
+    [appointments.id, appointmentId, "uuid"],
+    [appointments.patientId, request.patientId, "uuid"],
+    [appointments.doctorId, request.doctorId, "uuid"],
+    [appointments.startsAt, slot.start.toISOString(), "timestamptz"],
+    [appointments.endsAt, slot.end.toISOString(), "timestamptz"],
+    [appointments.reason, request.reason, "text"],
+    [appointments.symptoms, request.symptoms, "text"],
+    [appointments.idempotencyKey, request.idempotencyKey, "text"],
+    // The app's clock, as every later change of the row writes it: a live page compares `updatedAt` with
+    // the time it read its data (`changedSince`). `createdAt` stays the database's, as the audit row's.
+    [appointments.updatedAt, now.toISOString(), "timestamptz"],
+  ];
+  const names = sql.join(values.map(([column]) => sql.identifier(column.name)), sql`, `);
+  const given = sql.join(values.map(([, value, type]) => sql`${value}::${sql.raw(type)}`), sql`, `);
+  const audit = auditInsert(
+    {
       actorId: request.patientId,
       actorRole: "patient",
       action: "appointment.booked",
       entityType: "appointment",
-      entityId: row.id,
+      entityId: appointmentId,
       patientId: request.patientId,
-      clientAddress: context.clientAddress,
-      detail: { doctorId: request.doctorId, startsAt: requested.slot.start.toISOString() },
-    });
-    return row;
-  });
-  if (inserted) return { appointmentId: inserted.id, created: true };
-  return explainRefusal(db, request, requested.slot, alternatives);
+      clientAddress,
+      detail: { doctorId: request.doctorId, startsAt: slot.start.toISOString() },
+    },
+    sql`booked`,
+  );
+  const notify = notification({
+    kind: "appointment",
+    appointmentId,
+    doctorId: request.doctorId,
+    patientId: request.patientId,
+    status: "booked",
+    previous: null,
+    slotsChanged: true,
+    took: { startsAt: slot.start.toISOString(), endsAt: slot.end.toISOString() },
+  })!;
+  // DO NOTHING names no constraint, so every one (both exclusion constraints and the form's key) arbitrates:
+  // a loser waits for the winner and inserts nothing, rather than failing or deadlocking.
+  return sql`with booked as (
+      insert into ${appointments} (${names}) values (${given})
+      on conflict do nothing
+      returning ${sql.identifier(appointments.id.name)}
+    ), audited as (${audit})
+    select id, ${notify} from booked`;
 }
 
-/**
- * The time is held: by a retry of this very form (then that booking is the answer), by the patient's own
- * other appointment, or by someone else a moment ago.
- */
-async function explainRefusal(
-  db: Db,
-  request: BookingRequest,
-  slot: Interval,
-  alternatives: () => SlotView[],
-): Promise<BookingResult> {
-  const again = await findByIdempotencyKey(db, request.patientId, request.idempotencyKey);
-  if (again) return { appointmentId: again, created: false };
-  if (await patientIsBusy(db, request.patientId, slot)) throw new ConflictError("booking.patientBusy");
-  throw new ConflictError("booking.slotTaken", { alternatives: alternatives() });
-}
+const slotView = (s: Interval): SlotView => ({ start: s.start.toISOString(), end: s.end.toISOString() });
 
 async function findByIdempotencyKey(db: Db, patientId: string, key: string): Promise<string | null> {
   const [row] = await db
@@ -138,12 +152,16 @@ export async function patientIsBusy(db: Db, patientId: string, slot: Interval, e
         eq(appointments.patientId, patientId),
         ne(appointments.status, "cancelled"),
         exceptId ? ne(appointments.id, exceptId) : undefined,
-        sql`tstzrange(${appointments.startsAt}, ${appointments.endsAt}, '[)') && tstzrange(${slot.start.toISOString()}::timestamptz, ${slot.end.toISOString()}::timestamptz, '[)')`,
+        overlaps(slot),
       ),
     )
     .limit(1);
   return Boolean(row);
 }
+
+/** An appointment's time overlaps `slot` (half-open intervals, as the exclusion constraints read them). */
+const overlaps = (slot: Interval) =>
+  sql`tstzrange(${appointments.startsAt}, ${appointments.endsAt}, '[)') && tstzrange(${slot.start.toISOString()}::timestamptz, ${slot.end.toISOString()}::timestamptz, '[)')`;
 
 function aroundWindow(target: Date) {
   return {
@@ -153,7 +171,7 @@ function aroundWindow(target: Date) {
 }
 
 /** The free slots nearest to `target` in the days around it. */
-function nearestFree(schedule: DoctorSchedule, policy: BookingPolicy, now: Date, target: Date): SlotView[] {
+function nearestFree(schedule: DoctorSchedule, policy: BookingPolicy, now: Date, target: Date): Interval[] {
   const free = computeFreeSlots({
     ...schedule,
     now,
@@ -162,18 +180,22 @@ function nearestFree(schedule: DoctorSchedule, policy: BookingPolicy, now: Date,
     horizonDays: policy.bookingHorizonDays,
     ...aroundWindow(target),
   });
-  return nearestSlots(free, target, ALTERNATIVES_COUNT).map((s) => ({
-    start: s.start.toISOString(),
-    end: s.end.toISOString(),
-  }));
+  return nearestSlots(free, target, ALTERNATIVES_COUNT);
+}
+
+/** Without the server's free-slot index (scripts, tests): the nearest free slots read from the database. */
+async function nearestFreeFromDatabase(db: Db, request: { doctorId: string; startsAt: Date; slot?: Interval }, policy: BookingPolicy, now: Date) {
+  const around = aroundWindow(request.startsAt);
+  const schedule = (await loadSchedules(db, [request.doctorId], around.from, around.until)).get(request.doctorId)!;
+  // Whoever holds the requested slot now, it is not free.
+  const busy = request.slot ? [...schedule.busy, request.slot] : schedule.busy;
+  return nearestFree({ ...schedule, busy }, policy, now, request.startsAt);
 }
 
 /** The 409 for a slot someone else holds, carrying the nearest free slots to offer instead. */
 export async function slotTaken(db: Db, request: { doctorId: string; startsAt: Date }, now: Date) {
   const policy = await getBookingPolicy(db);
-  const around = aroundWindow(request.startsAt);
-  const schedule = (await loadSchedules(db, [request.doctorId], around.from, around.until)).get(request.doctorId)!;
   return new ConflictError("booking.slotTaken", {
-    alternatives: nearestFree(schedule, policy, now, request.startsAt),
+    alternatives: (await nearestFreeFromDatabase(db, request, policy, now)).map(slotView),
   });
 }

@@ -2,9 +2,10 @@
  * Free slots kept in memory per doctor, so that the directory (each doctor's next free time) and a
  * doctor's profile do not recompute a doctor's whole booking horizon on every request. A doctor's slots
  * are computed over the horizon once and then read, with the slots whose notice has passed left out; the
- * copy is dropped when anything that frees or takes that doctor's time happens on any app instance
- * (booking, reschedule, cancellation, hours — NOTIFY through the hub), when the clinic's settings
- * change, after a lost database connection, and in any case after a minute (new days enter the horizon).
+ * copy loses the slots a new booking takes, and is dropped when anything else that frees or moves that
+ * doctor's time happens on any app instance (reschedule, cancellation, hours — NOTIFY through the hub),
+ * when the clinic's settings change, after a lost database connection, and in any case after a minute
+ * (new days enter the horizon).
  *
  * A slot shown from here may have been taken a moment ago on another instance: booking it gives the
  * usual 409 with the nearest free slots, since the database's constraint, not this copy, decides.
@@ -33,11 +34,18 @@ export type FreeSlotIndex = {
   slotsOf(doctorId: string, policy: BookingPolicy, now: Date, until?: Date): Promise<Interval[]>;
   /** Each doctor's first free slot that may be booked now, or null when none in the horizon. */
   nextFree(doctorIds: readonly string[], policy: BookingPolicy, now: Date): Promise<Map<string, Date | null>>;
+  /**
+   * Up to `count` free slots of a doctor nearest to `target` and within `withinMs` of it, in time order,
+   * leaving out any that overlaps `taken` (the time a booking just found held).
+   */
+  nearest(doctorId: string, policy: BookingPolicy, now: Date, target: Date, options: { count: number; withinMs: number; taken: Interval }): Promise<Interval[]>;
   close(): void;
 };
 
 export function createFreeSlotIndex(db: Db, hub: LiveHub): FreeSlotIndex {
   const entries = new Map<string, Entry>();
+  /** Computations under way, by doctor: a crowd asking at once for a doctor's slots waits for one. */
+  const computing = new Map<string, { generation: number; epoch: number; policyKey: string; entry: Promise<Entry> }>();
   /** Bumped by every event about a doctor: a computation that started before it is not kept. */
   const generations = new Map<string, number>();
   let epoch = 0;
@@ -49,9 +57,27 @@ export function createFreeSlotIndex(db: Db, hub: LiveHub): FreeSlotIndex {
     entries.clear();
     epoch++;
   };
+  /** A new booking: its slots leave the kept copy, which stays (computations already under way do not). */
+  const take = (doctorId: string, took: { startsAt: string; endsAt: string }) => {
+    generations.set(doctorId, (generations.get(doctorId) ?? 0) + 1);
+    const entry = entries.get(doctorId);
+    if (!entry) return;
+    const [start, end] = [Date.parse(took.startsAt), Date.parse(took.endsAt)];
+    const keep: number[] = [];
+    for (let i = 0; i < entry.starts.length; i++) if (!(entry.starts[i]! < end && start < entry.ends[i]!)) keep.push(i);
+    if (keep.length === entry.starts.length) return;
+    entries.set(doctorId, {
+      ...entry,
+      starts: Float64Array.from(keep, (i) => entry.starts[i]!),
+      ends: Float64Array.from(keep, (i) => entry.ends[i]!),
+    });
+  };
   const unsubscribe = hub.subscribe((event) => {
-    if (event.kind === "availability" || (event.kind === "appointment" && event.slotsChanged)) forget(event.doctorId);
-    else if (event.kind === "settings") forgetAll();
+    if (event.kind === "availability") forget(event.doctorId);
+    else if (event.kind === "appointment" && event.slotsChanged) {
+      if (event.took) take(event.doctorId, event.took);
+      else forget(event.doctorId);
+    } else if (event.kind === "settings") forgetAll();
   });
   const unResync = hub.onResync(forgetAll);
 
@@ -71,22 +97,40 @@ export function createFreeSlotIndex(db: Db, hub: LiveHub): FreeSlotIndex {
     if (missing.length === 0) return found;
     const startedEpoch = epoch;
     const started = new Map(missing.map((id) => [id, generations.get(id) ?? 0]));
-    const computed = await freeSlotsOf(db, missing, policy, now);
-    for (const id of missing) {
-      const slots = computed.get(id) ?? [];
-      const entry: Entry = {
-        computedAt: now.getTime(),
-        policyKey,
-        starts: Float64Array.from(slots, (s) => s.start.getTime()),
-        ends: Float64Array.from(slots, (s) => s.end.getTime()),
-      };
-      found.set(id, entry);
-      // Something changed while computing: answer this request, but do not keep it.
-      if (epoch !== startedEpoch || (generations.get(id) ?? 0) !== started.get(id)) continue;
-      entries.delete(id);
-      entries.set(id, entry);
-      if (entries.size > MAX_DOCTORS) entries.delete(entries.keys().next().value!);
+    const toCompute = missing.filter((id) => {
+      const running = computing.get(id);
+      return !(running && running.epoch === startedEpoch && running.generation === started.get(id) && running.policyKey === policyKey);
+    });
+    if (toCompute.length > 0) {
+      const computed = freeSlotsOf(db, toCompute, policy, now);
+      for (const id of toCompute) {
+        const entry = computed.then((all) => {
+          const slots = all.get(id) ?? [];
+          return {
+            computedAt: now.getTime(),
+            policyKey,
+            starts: Float64Array.from(slots, (s) => s.start.getTime()),
+            ends: Float64Array.from(slots, (s) => s.end.getTime()),
+          };
+        });
+        const running = { generation: started.get(id)!, epoch: startedEpoch, policyKey, entry };
+        computing.set(id, running);
+        const done = () => {
+          if (computing.get(id) === running) computing.delete(id);
+        };
+        entry.then((value) => {
+          done();
+          // Something changed while computing: answer the requests that waited, but do not keep it.
+          if (epoch !== startedEpoch || (generations.get(id) ?? 0) !== running.generation) return;
+          entries.delete(id);
+          entries.set(id, value);
+          if (entries.size > MAX_DOCTORS) entries.delete(entries.keys().next().value!);
+        }, done);
+      }
     }
+    // Every missing doctor has a computation under way now (this request's or an earlier one's).
+    const waited = await Promise.all(missing.map((id) => computing.get(id)!.entry));
+    missing.forEach((id, i) => found.set(id, waited[i]!));
     return found;
   }
 
@@ -123,6 +167,33 @@ export function createFreeSlotIndex(db: Db, hub: LiveHub): FreeSlotIndex {
         result.set(id, i < entry.starts.length && entry.starts[i]! < until ? new Date(entry.starts[i]!) : null);
       }
       return result;
+    },
+    async nearest(doctorId, policy, now, target, { count, withinMs, taken }) {
+      const entry = (await entriesOf([doctorId], policy, now)).get(doctorId)!;
+      const first = firstBookable(entry, policy, now);
+      const until = bookingWindow(policy, now).until.getTime();
+      const t = target.getTime();
+      const usable = (i: number) =>
+        entry.starts[i]! < until && Math.abs(entry.starts[i]! - t) <= withinMs && !(entry.starts[i]! < taken.end.getTime() && taken.start.getTime() < entry.ends[i]!);
+      // Walk out from the target both ways, taking the nearer slot each step.
+      let low = first;
+      let high = entry.starts.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (entry.starts[mid]! < t) low = mid + 1;
+        else high = mid;
+      }
+      let right = low;
+      let left = low - 1;
+      const picked: number[] = [];
+      while (picked.length < count && (left >= first || right < entry.starts.length)) {
+        const leftGap = left >= first ? t - entry.starts[left]! : Infinity;
+        const rightGap = right < entry.starts.length ? entry.starts[right]! - t : Infinity;
+        if (Math.min(leftGap, rightGap) > withinMs) break;
+        const i = leftGap <= rightGap ? left-- : right++;
+        if (usable(i)) picked.push(i);
+      }
+      return picked.sort((a, b) => a - b).map((i) => ({ start: new Date(entry.starts[i]!), end: new Date(entry.ends[i]!) }));
     },
     close() {
       unsubscribe();

@@ -41,6 +41,11 @@ export type AppointmentEvent = {
   queue?: DoctorQueue;
   /** True when the change moved or freed time (booking, reschedule, cancellation): free slots changed. */
   slotsChanged?: boolean;
+  /**
+   * The time a new booking took, when that is the whole change to free slots: free-slot indexes drop the
+   * slots it overlaps instead of computing the doctor's horizon again (at 9 am, after every booking).
+   */
+  took?: { startsAt: string; endsAt: string };
 };
 
 /** What travels between app instances over PostgreSQL NOTIFY. */

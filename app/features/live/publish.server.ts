@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import type { LiveEvent } from "./events";
 
@@ -11,8 +11,18 @@ export const MAX_NOTIFY_BYTES = 7900;
  * delivered at commit, and not at all on rollback: listeners never hear of a change that did not happen.
  */
 export async function publish(db: Db, event: LiveEvent): Promise<boolean> {
-  const payload = JSON.stringify(event);
-  if (Buffer.byteLength(payload) > MAX_NOTIFY_BYTES) return false;
-  await db.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${payload})`);
+  const notify = notification(event);
+  if (!notify) return false;
+  await db.execute(sql`select ${notify}`);
   return true;
+}
+
+/**
+ * The `pg_notify(…)` call that publishes `event`, as an expression to place inside a larger statement
+ * (a write and its event in one round trip); null when the event is too large to send.
+ */
+export function notification(event: LiveEvent): SQL | null {
+  const payload = JSON.stringify(event);
+  if (Buffer.byteLength(payload) > MAX_NOTIFY_BYTES) return null;
+  return sql`pg_notify(${LIVE_CHANNEL}, ${payload})`;
 }
