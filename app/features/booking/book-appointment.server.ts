@@ -168,12 +168,15 @@ function nearestFree(schedule: DoctorSchedule, policy: BookingPolicy, now: Date,
   }));
 }
 
-/** The 409 for a slot someone else holds, carrying the nearest free slots to offer instead. */
-export async function slotTaken(db: Db, request: { doctorId: string; startsAt: Date }, now: Date) {
+/** The free slots nearest to a time the doctor cannot give (to offer instead), from the days around it. */
+export async function alternativeSlots(db: Db, request: { doctorId: string; startsAt: Date }, now: Date): Promise<SlotView[]> {
   const policy = await getBookingPolicy(db);
   const around = aroundWindow(request.startsAt);
   const schedule = (await loadSchedules(db, [request.doctorId], around.from, around.until)).get(request.doctorId)!;
-  return new ConflictError("booking.slotTaken", {
-    alternatives: nearestFree(schedule, policy, now, request.startsAt),
-  });
+  return nearestFree(schedule, policy, now, request.startsAt);
+}
+
+/** The 409 for a slot someone else holds, carrying the nearest free slots to offer instead. */
+export async function slotTaken(db: Db, request: { doctorId: string; startsAt: Date }, now: Date) {
+  return new ConflictError("booking.slotTaken", { alternatives: await alternativeSlots(db, request, now) });
 }
