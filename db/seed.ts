@@ -8,6 +8,7 @@ import { and, eq, gt, inArray, lt } from "drizzle-orm";
 import { createAccount } from "~/features/accounts/create-account.server";
 import { countActiveAdmins } from "~/features/accounts/create-admin.server";
 import { countDemoAccounts } from "~/features/accounts/demo-accounts.server";
+import { ACTIVE_STATUSES } from "~/features/booking/appointment-policy";
 import { readEnv } from "~/utils/env.server";
 import { openDatabase, type Db } from "./client.server";
 import { DatabaseInUseError } from "./data-directory-lock";
@@ -112,7 +113,7 @@ export async function ensureDemoConsultation(db: Db, now = new Date()): Promise<
       and(
         eq(appointments.patientId, patient.id),
         eq(appointments.doctorId, doctor.id),
-        inArray(appointments.status, ["booked", "checked_in", "in_consultation"]),
+        inArray(appointments.status, [...ACTIVE_STATUSES]),
         gt(appointments.endsAt, new Date(now.getTime() + 10 * 60_000)),
         lt(appointments.startsAt, new Date(now.getTime() + 10 * 60_000)),
       ),

@@ -7,9 +7,9 @@ import { FormError, TextArea } from "~/components/field";
 import { requireUser } from "~/features/auth/guards.server";
 import { readAppointment } from "~/features/booking/appointment-access.server";
 import { cancelAppointment } from "~/features/booking/change-appointment.server";
-import { getBookingPolicy, getClinicSettings } from "~/features/booking/clinic-settings.server";
+import { changeDeadline, mayCancelOrReschedule, mayJoin, mayTakeStep } from "~/features/booking/appointment-policy";
+import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { noteStatus, visitSummary } from "~/features/consult-notes/notes.server";
-import { isInside, joinWindow, NO_SHOW_AFTER_MINUTES } from "~/features/consultation/join-window";
 import { changeRoomState } from "~/features/consultation/room.server";
 import { cancelForm, uuidParam } from "~/features/booking/schemas.server";
 import type { MessageKey } from "~/i18n";
@@ -27,19 +27,15 @@ function appointmentId(params: { appointmentId?: string }) {
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = requireUser(request, context);
   const appointment = await orErrorPage(readAppointment(context.db, user, appointmentId(params), { clientAddress: context.clientAddress }));
-  const policy = await getBookingPolicy(context.db);
-  const deadline = new Date(appointment.startsAt.getTime() - policy.cancellationCutoffMinutes * 60_000);
+  const settings = await getClinicSettings(context.db);
+  const now = new Date();
   const isStaff = user.role === "staff" || user.role === "admin";
-  const isOwner = user.role === "patient" && appointment.patient.id === user.id;
-  const window = joinWindow(appointment, await getClinicSettings(context.db));
-  const participant = isOwner || (user.role === "doctor" && appointment.doctor.userId === user.id);
   const [summary, note] = await Promise.all([
     user.role === "patient" ? visitSummary(context.db, appointment.id) : null,
     isStaff ? noteStatus(context.db, appointment.id) : null,
   ]);
-  const changeable = isStaff
-    ? ["booked", "checked_in"].includes(appointment.status)
-    : isOwner && appointment.status === "booked" && deadline.getTime() > Date.now();
+  const change = mayCancelOrReschedule(appointment, user, settings, now);
+  const join = mayJoin(appointment, user, settings, now);
   return json(
     {
       appointment: {
@@ -55,18 +51,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         department: appointment.department,
         patientName: appointment.patient.displayName,
       },
-      clinicTimeZone: policy.timeZone,
-      deadline: deadline.toISOString(),
-      changeable,
-      tooLate: isOwner && appointment.status === "booked" && !changeable,
+      clinicTimeZone: settings.timeZone,
+      deadline: changeDeadline(appointment, settings).toISOString(),
+      changeable: change.allowed,
+      tooLate: !change.allowed && change.reason === "pastCutoff",
       viewerRole: user.role,
-      join: participant && ["booked", "checked_in", "in_consultation"].includes(appointment.status)
-        ? { open: isInside(window, new Date()), opensAt: window.opensAt.toISOString() }
-        : null,
+      // Its patient and its doctor are shown the way in: open inside the join window, or when it opens.
+      join: join.allowed
+        ? { open: true as const }
+        : join.reason === "outsideJoinWindow" && now < join.opensAt
+          ? { open: false as const, opensAt: join.opensAt.toISOString() }
+          : null,
       summary,
       note,
-      canMarkNoShow:
-        isStaff && appointment.status === "booked" && Date.now() >= appointment.startsAt.getTime() + NO_SHOW_AFTER_MINUTES * 60_000,
+      canMarkNoShow: mayTakeStep("noShow", appointment, user, settings, now).allowed,
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );

@@ -8,19 +8,17 @@ import { ChatPanel } from "~/components/consultation/chat-panel";
 import { NotesPanel } from "~/components/consultation/notes-panel";
 import { FormError } from "~/components/field";
 import { requireUser } from "~/features/auth/guards.server";
+import { isActive, mayTakeStep, type ConsultationStep } from "~/features/booking/appointment-policy";
 import { uuidParam } from "~/features/booking/schemas.server";
 import { openNote } from "~/features/consult-notes/notes.server";
 import { roomAction } from "~/features/consult-notes/schemas.server";
 import { listChat } from "~/features/consultation/chat.server";
 import { openRoomSocket, type RoomSocket } from "~/features/consultation/client/room-socket";
-import { NO_SHOW_AFTER_MINUTES } from "~/features/consultation/join-window";
 import { changeRoomState, getRoomAccess, listWaiting, queueState } from "~/features/consultation/room.server";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { failure, orErrorPage } from "~/utils/domain-response.server";
 import { formatDateTime, pick } from "~/utils/format";
-
-const ACTIVE = ["booked", "checked_in", "in_consultation"];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = requireUser(request, context);
@@ -35,9 +33,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     access.role === "doctor" ? listWaiting(context.db, a.doctorId) : [],
     access.role === "doctor" ? openNote(context.db, user, a.id, { clientAddress: context.clientAddress }) : null,
   ]);
+  const may = (step: ConsultationStep) => mayTakeStep(step, a, user, access.settings, now).allowed;
   return json(
     {
       role: access.role,
+      // The steps this user may take now (the page offers these buttons only).
+      steps: { checkIn: may("checkIn"), admit: may("admit"), end: may("end"), noShow: may("noShow") },
       now: now.toISOString(),
       window: { opensAt: access.window.opensAt.toISOString(), closesAt: access.window.closesAt.toISOString() },
       inWindow: access.inWindow,
@@ -180,12 +181,11 @@ export default function ConsultationRoom() {
   const actionData = useActionData<typeof action>() as { formError?: MessageKey } | undefined;
   const busy = useNavigation().state !== "idle";
   const { appointment: a, role } = data;
-  const active = ACTIVE.includes(a.status);
+  const active = isActive(a.status);
   const { socket, queue, waiting } = useRoomSocket(a.id, data.inWindow && active, a.status, { queue: data.queue, waiting: data.waiting, chatCount: data.chat.length });
   const doctorName = `${pick(locale, a.doctor.nameZh, a.doctor.nameEn)} ${t(`title.${a.doctor.title}`)}`;
   const time = (iso: string) => formatDateTime(iso, locale, timeZone, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   const inCall = a.status === "in_consultation" && data.inWindow;
-  const noShowAllowed = a.status === "booked" && new Date(data.now).getTime() >= new Date(a.startsAt).getTime() + NO_SHOW_AFTER_MINUTES * 60_000;
 
   const intent = (value: string, label: string, className = "button") => (
     <Form method="post" replace>
@@ -222,7 +222,7 @@ export default function ConsultationRoom() {
 
       <div className="consult__layout">
         <div className="consult__main">
-          {role === "patient" && data.inWindow && a.status === "booked" ? (
+          {data.steps.checkIn ? (
             <section className="card">
               <p>{t("consult.checkInLead")}</p>
               {intent("checkIn", t("consult.checkIn"), "button button--primary button--block")}
@@ -249,9 +249,9 @@ export default function ConsultationRoom() {
               {a.symptoms ? <p className="prewrap muted">{a.symptoms}</p> : null}
               {a.status === "booked" && data.inWindow ? <p className="muted">{t("consult.notCheckedIn", { name: a.patientName })}</p> : null}
               <div className="actions">
-                {a.status === "checked_in" && data.inWindow ? intent("admit", t("consult.admit"), "button button--primary") : null}
-                {a.status === "in_consultation" ? intent("end", t("consult.endConsultation"), "button button--danger") : null}
-                {noShowAllowed ? intent("noShow", t("consult.markNoShow"), "button") : null}
+                {data.steps.admit ? intent("admit", t("consult.admit"), "button button--primary") : null}
+                {data.steps.end ? intent("end", t("consult.endConsultation"), "button button--danger") : null}
+                {data.steps.noShow ? intent("noShow", t("consult.markNoShow"), "button") : null}
               </div>
             </section>
           ) : null}

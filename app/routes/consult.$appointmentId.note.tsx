@@ -30,12 +30,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await signNote(context.db, user, id.data, input.baseVersion, { ...ctx, now });
         return json({ signedAt: now.toISOString() });
       }
-      case "addendum": {
-        await addAddendum(context.db, user, id.data, input.body, ctx);
-        return json({
-          addendum: { id: crypto.randomUUID(), authorName: user.displayName, body: input.body, createdAt: new Date().toISOString() },
-        });
-      }
+      case "addendum":
+        return json({ addendum: await addAddendum(context.db, user, id.data, input.body, ctx) });
     }
   } catch (error) {
     if (error instanceof DomainError) {

@@ -7,7 +7,7 @@ import { AlternativeSlots } from "~/components/slot-list";
 import { requireRole } from "~/features/auth/guards.server";
 import { consumeLimit, LIMITS } from "~/features/auth/rate-limit.server";
 import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
-import { bookAppointment, slotTaken } from "~/features/booking/book-appointment.server";
+import { alternativeSlots, bookAppointment } from "~/features/booking/book-appointment.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
 import { bookingForm, instantField, uuidParam } from "~/features/booking/schemas.server";
 import { getDoctorProfile } from "~/features/directory/doctor-profile.server";
@@ -38,8 +38,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
   let unavailable: { formError: MessageKey; alternatives: Alternative[] } | null = null;
   if (!slot || slot.start.getTime() !== start.data.getTime()) {
-    const taken = await slotTaken(context.db, { doctorId: doctor.id, startsAt: start.data }, now);
-    unavailable = { formError: "booking.slotTaken", alternatives: taken.detail?.alternatives as Alternative[] };
+    const alternatives = await alternativeSlots(context.db, { doctorId: doctor.id, startsAt: start.data }, now);
+    unavailable = { formError: "booking.slotTaken", alternatives };
   }
   return json({
     doctor,

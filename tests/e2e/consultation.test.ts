@@ -77,6 +77,12 @@ describe("the consultation room in Chromium", () => {
     doctor.page.once("dialog", (dialog) => void dialog.accept());
     await doctor.page.getByRole("button", { name: "Sign note" }).click();
     await expect.poll(() => doctor.page.getByText(/^Signed on/).count(), { timeout: 5000 }).toBe(1);
+    // An addendum is answered as stored: the note read again shows the same id and time.
+    const amended = await room.doctor.post(`/consult/${room.appointmentId}/note`, { intent: "addendum", body: "Phoned the next day: better." });
+    expect(amended.status).toBe(200);
+    const { addendum } = (await amended.json()) as { addendum: { id: string; createdAt: string } };
+    const reread = await room.doctor.get(`/consult/${room.appointmentId}?_data=${encodeURIComponent("routes/consult.$appointmentId._index")}`);
+    expect(((await reread.json()) as { note: { addenda: unknown[] } }).note.addenda).toEqual([addendum]);
     await doctor.page.getByRole("button", { name: "End consultation" }).click();
     await expect.poll(() => doctor.page.getByText("This consultation has ended.").count()).toBe(1);
 

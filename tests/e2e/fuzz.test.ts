@@ -43,7 +43,7 @@ describe("arbitrary input", () => {
     expect((await fetch(`${baseURL}/healthz`)).status).toBe(200);
   });
 
-  it("to the signalling socket is dropped or refused, and the socket stays usable", async () => {
+  it("to the signalling socket is answered message by message with an error, and the socket stays open and usable", async () => {
     const ws = new WebSocket(`${baseURL.replace("http", "ws")}/ws/signal?appointment=${room.appointmentId}`, { headers: { Cookie: room.patient.cookie } });
     const replies: string[] = [];
     await new Promise<void>((resolve, reject) => {
@@ -51,6 +51,19 @@ describe("arbitrary input", () => {
       ws.on("error", reject);
     });
     ws.on("message", (data) => replies.push(String(data)));
+    /** The next error the server sends on this socket (live pushes such as heartbeats pass by). */
+    const nextError = () =>
+      new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no answer within 2 s")), 2000);
+        const listener = (data: WebSocket.RawData) => {
+          const reply = JSON.parse(String(data)) as { type: string };
+          if (reply.type !== "error") return;
+          clearTimeout(timer);
+          ws.off("message", listener);
+          resolve(reply);
+        };
+        ws.on("message", listener);
+      });
     const message = fc.oneof(
       fc.json(),
       fc.string({ maxLength: 200 }),
@@ -58,12 +71,17 @@ describe("arbitrary input", () => {
     );
     await fc.assert(
       fc.asyncProperty(message, async (m) => {
+        const answer = nextError();
         ws.send(m);
+        // Malformed, or well formed but refused (a join with a made-up ticket, a signal outside a call);
+        // never a server error, never silence.
+        expect(await answer).toEqual({ type: "error", reason: expect.stringMatching(/^(invalid message|invalid ticket|not in a call)$/) });
+        expect(ws.readyState).toBe(WebSocket.OPEN);
+        // One message per refill of the flood allowance (20 a second): none is dropped unanswered.
+        await new Promise((r) => setTimeout(r, 50));
       }),
       { numRuns: 150 },
     );
-    // Let the flood allowance refill: the fuzz itself may have used it up.
-    await new Promise((r) => setTimeout(r, 1500));
     ws.send(JSON.stringify({ type: "chat", body: "still here after the fuzz", clientId: crypto.randomUUID() }));
     await expect.poll(() => replies.some((r) => r.includes("still here after the fuzz")), { timeout: 5000 }).toBe(true);
     expect(ws.readyState).toBe(WebSocket.OPEN);

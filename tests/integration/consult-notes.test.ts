@@ -198,6 +198,20 @@ describe("addenda", () => {
     // The signed text itself is untouched by addenda.
     expect(view).toMatchObject({ fields: FIRST, version: 1 });
   });
+
+  it("answer with the addendum as stored: the database row's id and time, as the note shows it when read again", async () => {
+    const { appointment, asDoctor } = await makeConsultation(db());
+    await save(asDoctor, appointment.id, FIRST, 0);
+    await signNote(db(), asDoctor, appointment.id, 1, { now: NOW });
+
+    const answered = await addAddendum(db(), asDoctor, appointment.id, ADDENDUM);
+
+    const [row] = await db().select().from(noteAddenda).where(eq(noteAddenda.appointmentId, appointment.id));
+    expect(answered.id).toBe(row!.id);
+    expect(answered.createdAt).toBe(row!.createdAt.toISOString());
+    expect(answered.body).toBe(row!.body);
+    expect((await openNote(db(), asDoctor, appointment.id)).addenda).toEqual([answered]);
+  });
 });
 
 describe("what the patient and the clinic see", () => {

@@ -1,12 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents, recoveryCodes, secondFactors, sessions } from "~db/schema";
-import { newTotpSecret, totpCodeAt } from "~/features/auth/second-factor-codes.server";
+import { newTotpSecret } from "~/features/auth/second-factor-codes.server";
 import { disableSecondFactor, enableSecondFactor, finishSignIn, resetSecondFactor } from "~/features/auth/second-factor.server";
 import { authenticate, SECOND_FACTOR_STEP_MS, SESSION_COOKIE, startSession } from "~/features/auth/session.server";
 import { signIn } from "~/features/auth/sign-in.server";
 import { useTestDatabase } from "../helpers/database";
 import { makeDoctor, makeUser, TEST_PASSWORD } from "../helpers/factories";
+import { codeAt } from "../helpers/second-factor";
 
 const testDatabase = useTestDatabase();
 const db = () => testDatabase.handle.db;
@@ -22,7 +23,7 @@ async function enrolledDoctor(now = new Date()) {
   const result = await enableSecondFactor(
     db(),
     { id: doctor.userId, role: "doctor", sessionId: auth.sessionId! },
-    { secret, code: totpCodeAt(secret, now.getTime()) },
+    { secret, code: codeAt(secret, now.getTime()) },
     "10.0.0.1",
     now,
   );
@@ -50,11 +51,11 @@ describe("turning on a second factor", () => {
     const sessionId = (await authenticate(db(), here)).sessionId!;
     const secret = newTotpSecret();
     const user = { id: doctor.userId, role: "doctor" as const, sessionId };
-    const wrong = String((Number(totpCodeAt(secret, Date.now())) + 1) % 1_000_000).padStart(6, "0");
+    const wrong = String((Number(codeAt(secret, Date.now())) + 1) % 1_000_000).padStart(6, "0");
     expect(await enableSecondFactor(db(), user, { secret, code: wrong }, null)).toEqual({ ok: false, reason: "wrong_code" });
     expect(await db().select().from(secondFactors)).toHaveLength(0);
 
-    const result = await enableSecondFactor(db(), user, { secret, code: totpCodeAt(secret, Date.now()) }, null);
+    const result = await enableSecondFactor(db(), user, { secret, code: codeAt(secret, Date.now()) }, null);
     expect(result.ok).toBe(true);
     const codes = result.ok ? result.recoveryCodes : [];
     expect(codes).toHaveLength(10);
@@ -70,7 +71,7 @@ describe("turning on a second factor", () => {
   it("is refused to staff and patients", async () => {
     const staff = await makeUser(db(), "staff");
     const secret = newTotpSecret();
-    const result = await enableSecondFactor(db(), { id: staff.id, role: "staff", sessionId: "x" }, { secret, code: totpCodeAt(secret, Date.now()) }, null);
+    const result = await enableSecondFactor(db(), { id: staff.id, role: "staff", sessionId: "x" }, { secret, code: codeAt(secret, Date.now()) }, null);
     expect(result).toEqual({ ok: false, reason: "not_allowed" });
   });
 });
@@ -87,7 +88,7 @@ describe("signing in with a second factor", () => {
   it("accepts the right code, then replaces the pending session by a new signed-in one", async () => {
     const doctor = await enrolledDoctor(new Date(Date.now() - 60_000));
     const pending = await passwordStep(doctor.email);
-    const result = await finishSignIn(db(), { userId: doctor.userId }, { code: totpCodeAt(doctor.secret, Date.now()), cookieHeader: pending, clientAddress: null });
+    const result = await finishSignIn(db(), { userId: doctor.userId }, { code: codeAt(doctor.secret, Date.now()), cookieHeader: pending, clientAddress: null });
     expect(result).toMatchObject({ ok: true, role: "doctor" });
     if (!result.ok) return;
     expect(cookieOf(result.setCookie)).not.toBe(pending);
@@ -97,7 +98,7 @@ describe("signing in with a second factor", () => {
 
   it("accepts a code once: the same code at once again, even from four requests at the same moment, signs in once", async () => {
     const doctor = await enrolledDoctor(new Date(Date.now() - 60_000));
-    const code = totpCodeAt(doctor.secret, Date.now());
+    const code = codeAt(doctor.secret, Date.now());
     const pendings = await Promise.all(Array.from({ length: 4 }, () => passwordStep(doctor.email)));
     const results = await Promise.all(
       pendings.map((cookieHeader) => finishSignIn(db(), { userId: doctor.userId }, { code, cookieHeader, clientAddress: null })),
@@ -110,7 +111,7 @@ describe("signing in with a second factor", () => {
     const now = new Date();
     const doctor = await enrolledDoctor(now);
     const pending = await passwordStep(doctor.email);
-    const again = await finishSignIn(db(), { userId: doctor.userId }, { code: totpCodeAt(doctor.secret, now.getTime()), cookieHeader: pending, clientAddress: null }, now);
+    const again = await finishSignIn(db(), { userId: doctor.userId }, { code: codeAt(doctor.secret, now.getTime()), cookieHeader: pending, clientAddress: null }, now);
     expect(again).toEqual({ ok: false, reason: "wrong_code" });
   });
 
@@ -137,13 +138,13 @@ describe("signing in with a second factor", () => {
       Array.from({ length: 5 }, () => finishSignIn(db(), { userId: doctor.userId }, { code: "000000", cookieHeader: pending, clientAddress: null })),
     );
     expect(tries.every((t) => !t.ok && t.reason === "wrong_code")).toBe(true);
-    const right = await finishSignIn(db(), { userId: doctor.userId }, { code: totpCodeAt(doctor.secret, Date.now()), cookieHeader: pending, clientAddress: null });
+    const right = await finishSignIn(db(), { userId: doctor.userId }, { code: codeAt(doctor.secret, Date.now()), cookieHeader: pending, clientAddress: null });
     expect(right).toMatchObject({ ok: false, reason: "rate_limited" });
 
     const other = await enrolledDoctor(new Date(Date.now() - 60_000));
     const otherPending = await passwordStep(other.email);
     for (let i = 0; i < 4; i++) await finishSignIn(db(), { userId: other.userId }, { code: "000000", cookieHeader: otherPending, clientAddress: null });
-    expect((await finishSignIn(db(), { userId: other.userId }, { code: totpCodeAt(other.secret, Date.now()), cookieHeader: otherPending, clientAddress: null })).ok).toBe(true);
+    expect((await finishSignIn(db(), { userId: other.userId }, { code: codeAt(other.secret, Date.now()), cookieHeader: otherPending, clientAddress: null })).ok).toBe(true);
     const next = await passwordStep(other.email);
     expect(await finishSignIn(db(), { userId: other.userId }, { code: "000000", cookieHeader: next, clientAddress: null })).toEqual({ ok: false, reason: "wrong_code" });
   });

@@ -34,11 +34,6 @@ export function totpStep(nowMs: number): number {
   return Math.floor(nowMs / 1000 / TOTP_PERIOD_SECONDS);
 }
 
-/** The code an authenticator shows at an instant (for tests and the enrolment check). */
-export function totpCodeAt(secret: string, nowMs: number): string {
-  return totp(secret).generate({ timestamp: nowMs });
-}
-
 export type TotpCheck = { ok: true; step: number } | { ok: false; reason: "malformed" | "wrong" | "replayed" };
 
 /**

@@ -4,6 +4,7 @@ import { appointments, consultations, departments, doctors, users } from "~db/sc
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { Role } from "~/features/auth/roles";
 import { NotFoundError } from "~/utils/errors";
+import { ACTIVE_STATUSES, FINISHED_STATUSES } from "./appointment-policy";
 
 /** Whoever is acting: every query about appointments is scoped to them. */
 export type Actor = { id: string; role: Role };
@@ -20,10 +21,12 @@ const detailColumns = {
   updatedAt: appointments.updatedAt,
   cancelledAt: appointments.cancelledAt,
   cancellationReason: appointments.cancellationReason,
-  patient: { id: users.id, displayName: users.displayName, email: users.email },
+  // Whose it is, as the appointment policy reads it.
+  patientId: appointments.patientId,
+  doctorUserId: doctors.userId,
+  patient: { displayName: users.displayName, email: users.email },
   doctor: {
     id: doctors.id,
-    userId: doctors.userId,
     nameZh: doctors.nameZh,
     nameEn: doctors.nameEn,
     title: doctors.title,
@@ -80,7 +83,7 @@ export async function readAppointment(db: Db, actor: Actor, appointmentId: strin
       action: "appointment.details_viewed",
       entityType: "appointment",
       entityId: appointment.id,
-      patientId: appointment.patient.id,
+      patientId: appointment.patientId,
       clientAddress: context.clientAddress,
       detail: { fields: appointment.symptoms ? ["reason", "symptoms"] : ["reason"] },
     });
@@ -88,23 +91,18 @@ export async function readAppointment(db: Db, actor: Actor, appointmentId: strin
   return appointment;
 }
 
-const ACTIVE = ["booked", "checked_in", "in_consultation"] as const;
-
 /** A patient's appointments: what is still ahead (soonest first) and what is past (latest first). */
 export async function listPatientAppointments(db: Db, patientId: string, now = new Date()) {
   const mine = eq(appointments.patientId, patientId);
   const [upcoming, past] = await Promise.all([
     baseQuery(db)
-      .where(and(mine, inArray(appointments.status, [...ACTIVE]), gt(appointments.endsAt, now)))
+      .where(and(mine, inArray(appointments.status, [...ACTIVE_STATUSES]), gt(appointments.endsAt, now)))
       .orderBy(asc(appointments.startsAt)),
     baseQuery(db)
       .where(
         and(
           mine,
-          or(
-            inArray(appointments.status, ["completed", "cancelled", "no_show"]),
-            lte(appointments.endsAt, now),
-          ),
+          or(inArray(appointments.status, [...FINISHED_STATUSES]), lte(appointments.endsAt, now)),
         ),
       )
       .orderBy(desc(appointments.startsAt))

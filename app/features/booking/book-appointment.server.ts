@@ -192,10 +192,13 @@ async function nearestFreeFromDatabase(db: Db, request: { doctorId: string; star
   return nearestFree({ ...schedule, busy }, policy, now, request.startsAt);
 }
 
+/** The free slots nearest to a time the doctor cannot give (to offer instead), from the days around it. */
+export async function alternativeSlots(db: Db, request: { doctorId: string; startsAt: Date }, now: Date): Promise<SlotView[]> {
+  const policy = await getBookingPolicy(db);
+  return (await nearestFreeFromDatabase(db, request, policy, now)).map(slotView);
+}
+
 /** The 409 for a slot someone else holds, carrying the nearest free slots to offer instead. */
 export async function slotTaken(db: Db, request: { doctorId: string; startsAt: Date }, now: Date) {
-  const policy = await getBookingPolicy(db);
-  return new ConflictError("booking.slotTaken", {
-    alternatives: (await nearestFreeFromDatabase(db, request, policy, now)).map(slotView),
-  });
+  return new ConflictError("booking.slotTaken", { alternatives: await alternativeSlots(db, request, now) });
 }

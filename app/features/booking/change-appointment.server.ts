@@ -5,34 +5,15 @@ import { recordAudit } from "~/features/audit/record-audit.server";
 import type { AppointmentEntry } from "~/features/live/events";
 import { publish } from "~/features/live/publish.server";
 import { sqlState } from "~/utils/db-errors.server";
-import { ConflictError, ForbiddenError, InvalidRequestError } from "~/utils/errors";
+import { ConflictError, InvalidRequestError } from "~/utils/errors";
 import { getAppointment, type Actor } from "./appointment-access.server";
+import { assertAllowed, mayCancelOrReschedule } from "./appointment-policy";
 import { bookingWindow, loadSchedules } from "./availability.server";
 import { slotTaken, patientIsBusy } from "./book-appointment.server";
-import { getBookingPolicy, type BookingPolicy } from "./clinic-settings.server";
+import { getBookingPolicy } from "./clinic-settings.server";
 import { classifyRequestedStart } from "./slots";
 
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
-const STAFF = new Set(["staff", "admin"]);
-
-/** Patients may change an appointment only while it is booked and before the clinic's cutoff. */
-function assertChangeable(
-  actor: Actor,
-  appointment: { status: string; startsAt: Date; patient: { id: string } },
-  policy: BookingPolicy,
-  now: Date,
-) {
-  if (STAFF.has(actor.role)) {
-    if (!["booked", "checked_in"].includes(appointment.status)) throw new ConflictError("booking.notChangeable");
-    return;
-  }
-  if (actor.role !== "patient" || appointment.patient.id !== actor.id) throw new ForbiddenError();
-  if (appointment.status !== "booked") throw new ConflictError("booking.notChangeable");
-  if (appointment.startsAt.getTime() - policy.cancellationCutoffMinutes * MINUTE <= now.getTime()) {
-    throw new ConflictError("booking.pastCutoff", { cutoffMinutes: policy.cancellationCutoffMinutes });
-  }
-}
+const DAY = 24 * 60 * 60_000;
 
 /** Locks the row (after checking the actor may see it) and reads it fresh under the lock. */
 async function lockAppointment(tx: Db, actor: Actor, appointmentId: string) {
@@ -58,7 +39,7 @@ export async function rescheduleAppointment(
   try {
     return await db.transaction(async (tx) => {
       const current = await lockAppointment(tx, actor, input.appointmentId);
-      assertChangeable(actor, current, policy, now);
+      assertAllowed(mayCancelOrReschedule(current, actor, policy, now));
       const window = bookingWindow(policy, now);
       if (input.startsAt < window.from || input.startsAt >= window.until) {
         throw new InvalidRequestError("booking.outsideWindow");
@@ -73,7 +54,7 @@ export async function rescheduleAppointment(
       const requested = classifyRequestedStart({ ...schedule, busy, timeZone: policy.timeZone }, input.startsAt);
       if (requested.kind === "unavailable") throw new InvalidRequestError("booking.notASlot");
       if (requested.kind === "taken") throw await slotTaken(tx, { doctorId: current.doctor.id, startsAt: input.startsAt }, now);
-      if (await patientIsBusy(tx, current.patient.id, requested.slot, current.id)) {
+      if (await patientIsBusy(tx, current.patientId, requested.slot, current.id)) {
         throw new ConflictError("booking.patientBusy");
       }
       await tx
@@ -89,7 +70,7 @@ export async function rescheduleAppointment(
         kind: "appointment",
         appointmentId: current.id,
         doctorId: current.doctor.id,
-        patientId: current.patient.id,
+        patientId: current.patientId,
         status: current.status,
         previous: current.status,
         entry: entryOf(current, requested.slot),
@@ -101,7 +82,7 @@ export async function rescheduleAppointment(
         action: "appointment.rescheduled",
         entityType: "appointment",
         entityId: current.id,
-        patientId: current.patient.id,
+        patientId: current.patientId,
         clientAddress: context.clientAddress,
         detail: { from: current.startsAt.toISOString(), to: requested.slot.start.toISOString() },
       });
@@ -129,7 +110,7 @@ export async function cancelAppointment(
   const policy = await getBookingPolicy(db);
   return db.transaction(async (tx) => {
     const current = await lockAppointment(tx, actor, input.appointmentId);
-    assertChangeable(actor, current, policy, now);
+    assertAllowed(mayCancelOrReschedule(current, actor, policy, now));
     await tx
       .update(appointments)
       .set({
@@ -145,7 +126,7 @@ export async function cancelAppointment(
       kind: "appointment",
       appointmentId: current.id,
       doctorId: current.doctor.id,
-      patientId: current.patient.id,
+      patientId: current.patientId,
       status: "cancelled",
       previous: current.status,
       entry: entryOf(current, { start: current.startsAt, end: current.endsAt }),
@@ -158,7 +139,7 @@ export async function cancelAppointment(
       action: "appointment.cancelled",
       entityType: "appointment",
       entityId: current.id,
-      patientId: current.patient.id,
+      patientId: current.patientId,
       clientAddress: context.clientAddress,
     });
     return { appointmentId: current.id };

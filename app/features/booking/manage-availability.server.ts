@@ -5,6 +5,7 @@ import { publish } from "~/features/live/publish.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { formatTimeOfDay, zonedToInstant } from "~/utils/zoned-time";
 import type { Actor } from "./appointment-access.server";
+import { STAFF_CHANGEABLE_STATUSES } from "./appointment-policy";
 import { loadSchedules } from "./availability.server";
 import { getBookingPolicy } from "./clinic-settings.server";
 import { uuidParam } from "./schemas.server";
@@ -148,8 +149,9 @@ export async function removeException(db: Db, doctorId: string, exceptionId: str
 }
 
 /**
- * Booked appointments ahead that the doctor's current hours no longer cover (outside every rule and
- * extra hours, or inside time off). Nothing is cancelled on its own: they are listed for staff.
+ * Appointments ahead that the doctor's current hours no longer cover (outside every rule and extra
+ * hours, or inside time off) and that staff may still move or cancel. Nothing is cancelled on its own:
+ * they are listed for staff.
  */
 export async function appointmentsOutsideHours(db: Db, doctorId: string, now = new Date()) {
   const policy = await getBookingPolicy(db);
@@ -165,7 +167,7 @@ export async function appointmentsOutsideHours(db: Db, doctorId: string, now = n
     .where(
       and(
         eq(appointments.doctorId, doctorId),
-        inArray(appointments.status, ["booked", "checked_in"]),
+        inArray(appointments.status, [...STAFF_CHANGEABLE_STATUSES]),
         gt(appointments.startsAt, now),
       ),
     )

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, consultNotes, doctors, noteAddenda, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
@@ -33,21 +33,26 @@ function fieldsOf(row: NoteFields | undefined): NoteFields {
   return Object.fromEntries(NOTE_FIELDS.map((f) => [f, row[f]])) as NoteFields;
 }
 
+type AddendumView = NoteView["addenda"][number];
+
+/** Addenda with their author's name, as the note shows them. */
+async function readAddenda(db: Db, which: SQL): Promise<AddendumView[]> {
+  const rows = await db
+    .select({ id: noteAddenda.id, authorName: users.displayName, body: noteAddenda.body, createdAt: noteAddenda.createdAt })
+    .from(noteAddenda)
+    .innerJoin(users, eq(users.id, noteAddenda.authorId))
+    .where(which)
+    .orderBy(asc(noteAddenda.createdAt));
+  return rows.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }));
+}
+
 async function readNote(db: Db, appointmentId: string): Promise<NoteView> {
   const [note] = await db.select().from(consultNotes).where(eq(consultNotes.appointmentId, appointmentId));
-  const addenda = note
-    ? await db
-        .select({ id: noteAddenda.id, authorName: users.displayName, body: noteAddenda.body, createdAt: noteAddenda.createdAt })
-        .from(noteAddenda)
-        .innerJoin(users, eq(users.id, noteAddenda.authorId))
-        .where(eq(noteAddenda.appointmentId, appointmentId))
-        .orderBy(asc(noteAddenda.createdAt))
-    : [];
   return {
     fields: fieldsOf(note),
     version: note?.version ?? 0,
     signedAt: note?.signedAt?.toISOString() ?? null,
-    addenda: addenda.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+    addenda: note ? await readAddenda(db, eq(noteAddenda.appointmentId, appointmentId)) : [],
   };
 }
 
@@ -140,16 +145,29 @@ export async function signNote(db: Db, actor: Actor, appointmentId: string, base
   });
 }
 
-/** After signing, the note only grows by addenda: author, time, text. */
-export async function addAddendum(db: Db, actor: Actor, appointmentId: string, body: string, context: Context = {}) {
+/**
+ * After signing, the note only grows by addenda: author, time, text. Answers the addendum as stored (its
+ * id, and the time the database gave it), exactly as the note will show it when read again.
+ */
+export async function addAddendum(
+  db: Db,
+  actor: Actor,
+  appointmentId: string,
+  body: string,
+  context: Context = {},
+): Promise<AddendumView> {
   await assertNoteAuthor(db, actor, appointmentId);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [current] = await tx
       .select({ signedAt: consultNotes.signedAt })
       .from(consultNotes)
       .where(eq(consultNotes.appointmentId, appointmentId));
     if (!current?.signedAt) throw new ConflictError("notes.notSigned");
-    await tx.insert(noteAddenda).values({ appointmentId, authorId: actor.id, body });
+    const [inserted] = await tx
+      .insert(noteAddenda)
+      .values({ appointmentId, authorId: actor.id, body })
+      .returning({ id: noteAddenda.id });
+    const [stored] = await readAddenda(tx, eq(noteAddenda.id, inserted!.id));
     await recordAudit(tx, {
       actorId: actor.id,
       actorRole: actor.role,
@@ -158,6 +176,7 @@ export async function addAddendum(db: Db, actor: Actor, appointmentId: string, b
       entityId: appointmentId,
       clientAddress: context.clientAddress,
     });
+    return stored!;
   });
 }
 

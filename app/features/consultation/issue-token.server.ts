@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import type { Db } from "~db/client.server";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { SessionUser } from "~/features/auth/session.server";
+import { mayJoin } from "~/features/booking/appointment-policy";
 import { ForbiddenError } from "~/utils/errors";
 import { ensureRoomName, getRoomAccess } from "./room.server";
 import { videoProvider, type JoinCredentials, type VideoProvider } from "./video/provider.server";
@@ -25,9 +26,7 @@ export async function issueJoinCredentials(
 ): Promise<JoinCredentials> {
   const now = context.now ?? new Date();
   const access = await getRoomAccess(db, user, appointmentId, now).catch(() => null);
-  if (!access || !access.inWindow) throw new ForbiddenError("consult.tokenRefused");
-  const status = access.appointment.status;
-  if (status === "cancelled" || status === "completed" || status === "no_show") {
+  if (!access || !mayJoin(access.appointment, user, access.settings, now).allowed) {
     throw new ForbiddenError("consult.tokenRefused");
   }
   const roomName = await ensureRoomName(db, appointmentId);

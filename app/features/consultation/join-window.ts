@@ -13,6 +13,3 @@ export function joinWindow(appointment: { startsAt: Date; endsAt: Date }, settin
 export function isInside(window: { opensAt: Date; closesAt: Date }, now: Date) {
   return now >= window.opensAt && now < window.closesAt;
 }
-
-/** The doctor may mark a no-show this long after the start if the patient never checked in. */
-export const NO_SHOW_AFTER_MINUTES = 10;

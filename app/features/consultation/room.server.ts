@@ -5,13 +5,13 @@ import { appointments, consultations, departments, doctors, users } from "~db/sc
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { AuditAction } from "~/features/audit/audit-actions";
 import type { SessionUser } from "~/features/auth/session.server";
+import { assertAllowed, CONSULTATION_STEPS, mayTakeStep, type ConsultationStep } from "~/features/booking/appointment-policy";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { uuidParam } from "~/features/booking/schemas.server";
-import type { AppointmentStatus } from "~/features/booking/statuses";
 import type { AppointmentEvent, DoctorQueue, Participant } from "~/features/live/events";
 import { LIVE_CHANNEL, MAX_NOTIFY_BYTES } from "~/features/live/publish.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
-import { isInside, joinWindow, NO_SHOW_AFTER_MINUTES } from "./join-window";
+import { isInside, joinWindow, type JoinWindowSettings } from "./join-window";
 
 const appointmentQuery = reusableQuery((db) =>
   db
@@ -56,6 +56,8 @@ export type RoomAppointment = NonNullable<Awaited<ReturnType<typeof loadAppointm
 export type RoomAccess = {
   appointment: RoomAppointment;
   role: Participant;
+  /** The clinic's settings the join window was judged by. */
+  settings: JoinWindowSettings;
   window: { opensAt: Date; closesAt: Date };
   inWindow: boolean;
 };
@@ -80,32 +82,26 @@ export async function getRoomAccess(
     if (user.role === "staff" || user.role === "admin") throw new ForbiddenError("consult.participantsOnly");
     throw new NotFoundError("error.appointmentNotFound");
   }
-  const window = joinWindow(appointment, await getClinicSettings(db));
-  return { appointment, role, window, inWindow: isInside(window, now) };
+  const settings = await getClinicSettings(db);
+  const window = joinWindow(appointment, settings);
+  return { appointment, role, settings, window, inWindow: isInside(window, now) };
 }
 
-type Transition = {
-  action: AuditAction;
-  by: Participant | "staff";
-  from: AppointmentStatus[];
-  to: AppointmentStatus;
-  stamp?: "checkedInAt" | "admittedAt" | "endedAt";
+/** What each step writes besides the status: its audit action and the consultation's time it stamps. */
+const STEP_RECORDS: Record<RoomAction, { action: AuditAction; stamp?: "checkedInAt" | "admittedAt" | "endedAt" }> = {
+  checkIn: { action: "appointment.checked_in", stamp: "checkedInAt" },
+  admit: { action: "appointment.admitted", stamp: "admittedAt" },
+  end: { action: "appointment.ended", stamp: "endedAt" },
+  noShow: { action: "appointment.no_show" },
 };
 
-const TRANSITIONS = {
-  checkIn: { action: "appointment.checked_in", by: "patient", from: ["booked"], to: "checked_in", stamp: "checkedInAt" },
-  admit: { action: "appointment.admitted", by: "doctor", from: ["checked_in"], to: "in_consultation", stamp: "admittedAt" },
-  end: { action: "appointment.ended", by: "doctor", from: ["in_consultation"], to: "completed", stamp: "endedAt" },
-  noShow: { action: "appointment.no_show", by: "doctor", from: ["booked"], to: "no_show" },
-} satisfies Record<string, Transition>;
-
-export type RoomAction = keyof typeof TRANSITIONS;
+export type RoomAction = ConsultationStep;
 
 /**
- * Moves an appointment through the consultation: check in (patient, inside the join window), admit and
- * end (its doctor), no-show (its doctor or clinic staff, from ten minutes after the start if the patient
- * never checked in). One transaction writes the status, the consultation's timestamps, the audit event
- * and the live event for every app instance.
+ * Moves an appointment through the consultation (`CONSULTATION_STEPS`): check in (patient, inside the
+ * join window), admit and end (its doctor), no-show (its doctor or clinic staff, some minutes after the
+ * start if the patient never checked in). One transaction writes the status, the consultation's
+ * timestamps, the audit event and the live event for every app instance.
  */
 export async function changeRoomState(
   db: Db,
@@ -115,33 +111,31 @@ export async function changeRoomState(
   context: { now?: Date; clientAddress?: string | null } = {},
 ) {
   const now = context.now ?? new Date();
-  const transition: Transition = TRANSITIONS[action];
-  const staff = user.role === "staff" || user.role === "admin";
-  let access: RoomAccess;
-  if (staff && action === "noShow") {
-    const appointment = await loadAppointment(db, appointmentId);
-    if (!appointment) throw new NotFoundError("error.appointmentNotFound");
-    access = { appointment, role: "doctor", window: joinWindow(appointment, await getClinicSettings(db)), inWindow: true };
+  const step = CONSULTATION_STEPS[action];
+  const record = STEP_RECORDS[action];
+  let appointment: RoomAppointment;
+  let settings: JoinWindowSettings;
+  // Staff know every appointment exists; their only step (no-show) needs no seat in the room.
+  if ((user.role === "staff" || user.role === "admin") && action === "noShow") {
+    const found = await loadAppointment(db, appointmentId);
+    if (!found) throw new NotFoundError("error.appointmentNotFound");
+    appointment = found;
+    settings = await getClinicSettings(db);
   } else {
-    access = await getRoomAccess(db, user, appointmentId, now);
-    if (access.role !== transition.by) throw new ForbiddenError();
+    ({ appointment, settings } = await getRoomAccess(db, user, appointmentId, now));
   }
-  const { appointment } = access;
-  if ((action === "checkIn" || action === "admit") && !access.inWindow) throw new ConflictError("consult.outsideWindow");
-  if (action === "noShow" && now.getTime() < appointment.startsAt.getTime() + NO_SHOW_AFTER_MINUTES * 60_000) {
-    throw new ConflictError("consult.noShowTooEarly");
-  }
+  assertAllowed(mayTakeStep(action, appointment, user, settings, now));
 
   await db.transaction(async (tx) => {
     // One statement: take this doctor's queue lock (one change at a time per doctor, so that the queue
     // each change announces is the queue after it, in commit order), move the status if it still is one
     // this change starts from, and stamp the consultation's time.
-    const stamp = transition.stamp ? sql.raw(consultations[transition.stamp].name) : null;
+    const stamp = record.stamp ? sql.raw(consultations[record.stamp].name) : null;
     const [stamps] = rowsOf<{ checked_in_at: string | Date | null; admitted_at: string | Date | null }>(
       await tx.execute(sql`
         with changed as (
-          update ${appointments} set status = ${transition.to}, updated_at = ${now.toISOString()}::timestamptz
-          where id = ${appointment.id} and status in ${transition.from}
+          update ${appointments} set status = ${step.to}, updated_at = ${now.toISOString()}::timestamptz
+          where id = ${appointment.id} and status = ${step.from}
             and (select pg_advisory_xact_lock(${QUEUE_LOCK_NAMESPACE}, hashtext(${appointment.doctorId}::text))) is not null
           returning id
         )
@@ -157,7 +151,7 @@ export async function changeRoomState(
       appointmentId: appointment.id,
       doctorId: appointment.doctorId,
       patientId: appointment.patientId,
-      status: transition.to,
+      status: step.to,
       previous: appointment.status,
       entry: {
         startsAt: appointment.startsAt.toISOString(),
@@ -171,14 +165,14 @@ export async function changeRoomState(
     await recordAudit(tx, {
       actorId: user.id,
       actorRole: user.role,
-      action: transition.action,
+      action: record.action,
       entityType: "appointment",
       entityId: appointment.id,
       patientId: appointment.patientId,
       clientAddress: context.clientAddress,
     });
   });
-  return { status: transition.to };
+  return { status: step.to };
 }
 
 /**

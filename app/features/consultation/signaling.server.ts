@@ -16,7 +16,7 @@ import type { Db } from "~db/client.server";
 import { appointments } from "~db/schema";
 import { consumeLimit, LIMITS, RateLimitedError } from "~/features/auth/rate-limit.server";
 import { authenticate, type SessionUser } from "~/features/auth/session.server";
-import type { AppointmentStatus } from "~/features/booking/statuses";
+import { isActive, mayJoin } from "~/features/booking/appointment-policy";
 import { queueMessage, type RoomSubscriber } from "~/features/live/delivery-rules.server";
 import type { Participant, ServerMessage } from "~/features/live/events";
 import type { LiveHub } from "~/features/live/hub.server";
@@ -66,8 +66,6 @@ type Peer = RoomSubscriber &
     lastRefill: number;
     dropped: number;
   };
-
-const ACTIVE: AppointmentStatus[] = ["booked", "checked_in", "in_consultation"];
 
 /** WebSocket close codes the browser tells apart: the session ended (sign in again), the window closed. */
 export const CLOSE_CODES = { "session-ended": 4401, "window-closed": 4410, "server-closing": 1001 } as const;
@@ -171,7 +169,7 @@ export async function createSignaling(options: { db: Db; delivery: LiveDelivery;
         return;
       }
       case "chat": {
-        if (!ACTIVE.includes(peer.status)) return send(peer, { type: "error", reason: "consultation closed" });
+        if (!isActive(peer.status)) return send(peer, { type: "error", reason: "consultation closed" });
         await sendChat(db, { id: peer.user.id, displayName: peer.user.displayName, role: peer.role }, peer.appointmentId, parsed.body, parsed.clientId);
         return;
       }
@@ -201,8 +199,9 @@ export async function createSignaling(options: { db: Db; delivery: LiveDelivery;
         return refuse(socket, 503, "Service Unavailable");
       }
       const appointmentId = url.searchParams.get("appointment") ?? "";
-      const access = await getRoomAccess(db, auth.user, appointmentId).catch(() => null);
-      if (!access || !access.inWindow || !ACTIVE.includes(access.appointment.status)) {
+      const now = new Date();
+      const access = await getRoomAccess(db, auth.user, appointmentId, now).catch(() => null);
+      if (!access || !mayJoin(access.appointment, auth.user, access.settings, now).allowed) {
         return refuse(socket, 403, "Forbidden");
       }
       // The page says how many chat messages it was read with: it reloads only if more came since.
