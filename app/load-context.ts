@@ -2,7 +2,7 @@ import type { Db } from "~db/client.server";
 import type { Auth } from "~/features/auth/session.server";
 import type { FreeSlotIndex } from "~/features/booking/free-slot-index.server";
 import type { LiveDelivery } from "~/features/live/live-delivery.server";
-import type { Locale } from "~/i18n";
+import type { Locale } from "~/domain/vocabulary";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {

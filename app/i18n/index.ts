@@ -2,9 +2,8 @@ import { en, type MessageKey } from "./en";
 import { zhCN } from "./zh-CN";
 
 export type { MessageKey };
-import { LOCALES, type Locale } from "./locales";
+import { LOCALES, type Locale } from "~/domain/vocabulary";
 
-export { LOCALES, type Locale };
 export const DEFAULT_LOCALE: Locale = "en";
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, "zh-CN": zhCN };

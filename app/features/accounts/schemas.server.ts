@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DOCTOR_TITLES } from "~/features/directory/titles";
+import { DOCTOR_TITLES } from "~/domain/vocabulary";
 import type { MessageKey } from "~/i18n";
 import { isTimeZone } from "~/utils/time-zones";
 

@@ -4,13 +4,14 @@
  */
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
+import type { Role } from "~/domain/vocabulary";
 import { passwords, recoveryCodes, secondFactors, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import { mayResetSecondFactor, type AccountActor } from "~/features/accounts/account-rules";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { verifyPassword } from "./password.server";
 import { consumeLimit, RateLimitedError, settleLimits, type Limit } from "./rate-limit.server";
-import { mayUseSecondFactor, type Role } from "./roles";
+import { mayUseSecondFactor } from "./roles";
 import {
   canonicalRecoveryCode,
   checkTotp,

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
+import type { Role } from "~/domain/vocabulary";
 import { passwords, secondFactors, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import { verifyPassword } from "./password.server";
-import type { Role } from "./roles";
 import { consumeLimits, LIMITS, RateLimitedError, settleLimits } from "./rate-limit.server";
 
 export type SignInResult =

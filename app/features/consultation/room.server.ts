@@ -7,7 +7,7 @@ import type { AuditAction } from "~/features/audit/audit-actions";
 import type { SessionUser } from "~/features/auth/session.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { uuidParam } from "~/features/booking/schemas.server";
-import type { AppointmentStatus } from "~/features/booking/statuses";
+import type { AppointmentStatus } from "~/domain/vocabulary";
 import type { AppointmentEvent, DoctorQueue, Participant } from "~/features/live/events";
 import { LIVE_CHANNEL, MAX_NOTIFY_BYTES } from "~/features/live/publish.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";

@@ -16,7 +16,7 @@ import type { Db } from "~db/client.server";
 import { appointments } from "~db/schema";
 import { consumeLimit, LIMITS, RateLimitedError } from "~/features/auth/rate-limit.server";
 import { authenticate, type SessionUser } from "~/features/auth/session.server";
-import type { AppointmentStatus } from "~/features/booking/statuses";
+import type { AppointmentStatus } from "~/domain/vocabulary";
 import { queueMessage, type RoomSubscriber } from "~/features/live/delivery-rules.server";
 import type { Participant, ServerMessage } from "~/features/live/events";
 import type { LiveHub } from "~/features/live/hub.server";
