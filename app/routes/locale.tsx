@@ -18,6 +18,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { locale, redirectTo } = parsed.data;
   if (context.auth.user) await savePreferredLocale(context.db, context.auth.user.id, locale);
   return redirect(safeRedirect(redirectTo), {
-    headers: { "Set-Cookie": localeCookie(locale, process.env.NODE_ENV === "production") },
+    headers: { "Set-Cookie": localeCookie(locale, context.secureCookies) },
   });
 }
