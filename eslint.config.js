@@ -55,6 +55,17 @@ export default tseslint.config(
     },
   },
   {
+    // The environment is read and checked once, at start (server.ts → utils/env.server.ts), and handed down.
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/utils/env.server.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Take it from the load context or an argument: server.ts reads the environment once (readEnv)." },
+      ],
+    },
+  },
+  {
     files: ["db/**/*.ts"],
     // db's commands are entry points, like server.ts: they run the features' use cases (the seed creates
     // accounts as an admin would), so they sit above the features rather than below them.
