@@ -77,6 +77,9 @@ export function Layout({ children }: { children: ReactNode }) {
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
+        {/* Not the environment: the compiler writes its build mode here (`remix dev`: development), in the
+            server's and the browser's bundle alike. Only a development build has a live-reload server. */}
+        {/* eslint-disable-next-line no-restricted-properties -- the build mode, replaced at compile time */}
         {process.env.NODE_ENV === "development" ? <LiveReload nonce={nonce} /> : null}
       </body>
     </html>

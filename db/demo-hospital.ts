@@ -1,4 +1,5 @@
-import type { Bilingual, DoctorTitle } from "./schema";
+import type { DoctorTitle } from "~/domain/vocabulary";
+import type { Bilingual } from "./schema";
 
 /** Everyone in the demo hospital signs in with this password. */
 export const DEMO_PASSWORD = "yunzhen-demo-2026";

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { AppointmentStatus } from "~/features/booking/statuses";
+import type { AppointmentStatus } from "~/domain/vocabulary";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDateTime, pick } from "~/utils/format";
 

@@ -1,5 +1,6 @@
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
-import { translator, type Locale, type MessageKey } from "~/i18n";
+import type { Locale } from "~/domain/vocabulary";
+import { translator, type MessageKey } from "~/i18n";
 
 type Kind = 403 | 404 | 500 | 503 | "other";
 

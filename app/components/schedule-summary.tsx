@@ -1,5 +1,5 @@
 import type { DaySummary } from "~/features/clinic-schedule/day-summary";
-import { APPOINTMENT_STATUSES } from "~/features/booking/statuses";
+import { APPOINTMENT_STATUSES } from "~/domain/vocabulary";
 import { useT } from "~/i18n/use-t";
 
 export type SummaryRow = { key: string; label: string; summary: DaySummary };

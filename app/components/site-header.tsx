@@ -1,6 +1,6 @@
 import { Form, NavLink, useLocation } from "@remix-run/react";
-import type { Role } from "~/features/auth/roles";
-import type { Locale, MessageKey } from "~/i18n";
+import type { Locale, Role } from "~/domain/vocabulary";
+import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 
 export type HeaderUser = { displayName: string; role: Role };

@@ -2,9 +2,8 @@ import { en, type MessageKey } from "./en";
 import { zhCN } from "./zh-CN";
 
 export type { MessageKey };
-import { LOCALES, type Locale } from "./locales";
+import { LOCALES, type Locale } from "~/domain/vocabulary";
 
-export { LOCALES, type Locale };
 /** For a browser that asks for neither language (a visitor from abroad): English. */
 export const DEFAULT_LOCALE: Locale = "en";
 /**

@@ -1,6 +1,7 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import type { loader as rootLoader } from "~/root";
-import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, translator, type Locale } from "./index";
+import type { Locale } from "~/domain/vocabulary";
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, translator } from "./index";
 
 /** The viewer's locale and time zone, as the root loader resolved them. */
 export function useViewer(): { locale: Locale; timeZone: string } {

@@ -1,6 +1,7 @@
 import type { SessionUser } from "~/features/auth/session.server";
 import { isTimeZone } from "~/utils/time-zones";
-import { isLocale, localeFromAcceptLanguage, type Locale } from "./index";
+import type { Locale } from "~/domain/vocabulary";
+import { isLocale, localeFromAcceptLanguage } from "./index";
 
 export const LOCALE_COOKIE = "yz_lang";
 export const TIME_ZONE_COOKIE = "yz_tz";

@@ -5,7 +5,7 @@ import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, type AuditAction, type AuditEntityTy
 import { filterFromQuery, listAuditEvents } from "~/features/audit/list-audit.server";
 import { auditQuery, formatCursor } from "~/features/audit/schemas.server";
 import { requireRole } from "~/features/auth/guards.server";
-import { ROLES, type Role } from "~/features/auth/roles";
+import { ROLES, type Role } from "~/domain/vocabulary";
 import { translator, type MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDateTime } from "~/utils/format";

@@ -12,7 +12,7 @@ import { requireRole } from "~/features/auth/guards.server";
 import { HOSPITAL_ROLES, mayUseSecondFactor } from "~/features/auth/roles";
 import { resetSecondFactor } from "~/features/auth/second-factor.server";
 import { listDepartments } from "~/features/directory/list-doctors.server";
-import { DOCTOR_TITLES } from "~/features/directory/titles";
+import { DOCTOR_TITLES } from "~/domain/vocabulary";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDateTime, pick } from "~/utils/format";

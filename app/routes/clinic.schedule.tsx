@@ -7,7 +7,7 @@ import { useDelegatedLinks } from "~/components/use-delegated-links";
 import { useLiveState } from "~/components/use-live-stream";
 import { requireRole } from "~/features/auth/guards.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
-import { APPOINTMENT_STATUSES } from "~/features/booking/statuses";
+import { APPOINTMENT_STATUSES } from "~/domain/vocabulary";
 import { loadClinicDay, loadClinicWeek } from "~/features/clinic-schedule/schedule.server";
 import { scheduleQuery } from "~/features/clinic-schedule/schemas.server";
 import { listDepartments } from "~/features/directory/list-doctors.server";

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { consumeLimit, LIMITS, RateLimitedError } from "~/features/auth/rate-limit.server";
+import { consumeLimit, RateLimitedError } from "~/features/auth/rate-limit.server";
 import { issueJoinCredentials } from "~/features/consultation/issue-token.server";
 import { DomainError } from "~/utils/errors";
 
@@ -12,8 +12,9 @@ export async function action({ params, context }: ActionFunctionArgs) {
   const user = context.auth.user;
   if (!user) return json({ error: "consult.tokenRefused" }, { status: 403 });
   try {
-    await consumeLimit(context.db, LIMITS.token(user.id));
+    await consumeLimit(context.db, context.limits.token(user.id));
     const credentials = await issueJoinCredentials(context.db, user, params.appointmentId ?? "", {
+      provider: context.video,
       clientAddress: context.clientAddress,
     });
     return json(credentials, { headers: { "Cache-Control": "no-store" } });

@@ -5,7 +5,7 @@ import { FormError, TextArea } from "~/components/field";
 import { AlternativeSlots } from "~/components/slot-list";
 
 import { requireRole } from "~/features/auth/guards.server";
-import { consumeLimit, LIMITS } from "~/features/auth/rate-limit.server";
+import { consumeLimit } from "~/features/auth/rate-limit.server";
 import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
 import { alternativeSlots, bookAppointment } from "~/features/booking/book-appointment.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
@@ -67,7 +67,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, bookingForm);
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors, values }, { status: 400 });
   try {
-    await consumeLimit(context.db, LIMITS.book(user.id));
+    await consumeLimit(context.db, context.limits.book(user.id));
     const { appointmentId } = await bookAppointment(
       context.db,
       {

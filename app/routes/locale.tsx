@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { z } from "zod";
 import { savePreferredLocale } from "~/features/accounts/preferences.server";
 import { safeRedirect } from "~/features/auth/guards.server";
-import { LOCALES } from "~/i18n";
+import { LOCALES } from "~/domain/vocabulary";
 import { localeCookie } from "~/i18n/viewer.server";
 
 const localeForm = z.object({ locale: z.enum(LOCALES), redirectTo: z.string().optional() });
@@ -18,6 +18,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { locale, redirectTo } = parsed.data;
   if (context.auth.user) await savePreferredLocale(context.db, context.auth.user.id, locale);
   return redirect(safeRedirect(redirectTo), {
-    headers: { "Set-Cookie": localeCookie(locale, process.env.NODE_ENV === "production") },
+    headers: { "Set-Cookie": localeCookie(locale, context.secureCookies) },
   });
 }

@@ -35,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, signInForm);
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors }, { status: 400 });
 
-  const result = await signIn(context.db, { ...parsed.data, clientAddress: context.clientAddress });
+  const result = await signIn(context.db, { ...parsed.data, clientAddress: context.clientAddress }, context.limits);
   if (!result.ok && result.reason === "rate_limited") {
     return json<ActionData>(
       { errors: {}, formError: "error.tooManyAttempts", retryAfterSeconds: result.retryAfterSeconds },
@@ -57,11 +57,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   headers.append("Set-Cookie", context.arrival.passCookie(result.role === "patient" ? "patient" : "staff"));
   if (result.secondFactor) {
     // The password was right; the code comes next, on a page of its own. Nobody is signed in yet.
-    headers.append("Set-Cookie", await startSession(context.db, result.userId, cookie, "awaiting_second_factor", { clientAddress: context.clientAddress }));
+    headers.append("Set-Cookie", await startSession(context.db, result.userId, cookie, "awaiting_second_factor", { clientAddress: context.clientAddress, secureCookies: context.secureCookies }));
     const query = parsed.data.redirectTo ? `?${new URLSearchParams({ redirectTo: parsed.data.redirectTo })}` : "";
     return redirect(`/login/code${query}`, { headers });
   }
-  headers.append("Set-Cookie", await startSession(context.db, result.userId, cookie, "password", { clientAddress: context.clientAddress }));
+  headers.append("Set-Cookie", await startSession(context.db, result.userId, cookie, "password", { clientAddress: context.clientAddress, secureCookies: context.secureCookies }));
   return redirect(safeRedirect(parsed.data.redirectTo, homeFor(result.role)), { headers });
 }
 

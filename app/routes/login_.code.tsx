@@ -36,6 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     code: parsed.data.code,
     cookieHeader: request.headers.get("Cookie"),
     clientAddress: context.clientAddress,
+    secureCookies: context.secureCookies,
   });
   if (!result.ok && result.reason === "rate_limited") {
     return json<ActionData>(

@@ -8,6 +8,6 @@ export async function loader() {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const setCookie = await endSession(context.db, request.headers.get("Cookie"), { clientAddress: context.clientAddress });
+  const setCookie = await endSession(context.db, request.headers.get("Cookie"), { clientAddress: context.clientAddress, secureCookies: context.secureCookies });
   return redirect("/login?signedOut=1", { headers: { "Set-Cookie": setCookie } });
 }

@@ -6,7 +6,7 @@ import { Field, FormError } from "~/components/field";
 import { createAccount, EmailTakenError } from "~/features/accounts/create-account.server";
 import { registerForm } from "~/features/accounts/schemas.server";
 import { requireAnonymous } from "~/features/auth/guards.server";
-import { consumeLimit, LIMITS, RateLimitedError } from "~/features/auth/rate-limit.server";
+import { consumeLimit, RateLimitedError } from "~/features/auth/rate-limit.server";
 import { startSession } from "~/features/auth/session.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
@@ -29,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return json<ActionData>({ errors: { form: "error.form", ...parsed.errors } }, { status: 400 });
   const { email, password, fullName, timeZone } = parsed.data;
   try {
-    await consumeLimit(context.db, LIMITS.register(context.clientAddress));
+    await consumeLimit(context.db, context.limits.register(context.clientAddress));
     const { userId } = await createAccount(
       context.db,
       { email, password, displayName: fullName, role: "patient", timeZone: timeZone ?? context.timeZone },
@@ -37,7 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { actorId: "self", clientAddress: context.clientAddress, via: "registration" },
     );
     const headers = new Headers();
-    headers.append("Set-Cookie", await startSession(context.db, userId, cookie, "password", { clientAddress: context.clientAddress }));
+    headers.append("Set-Cookie", await startSession(context.db, userId, cookie, "password", { clientAddress: context.clientAddress, secureCookies: context.secureCookies }));
     headers.append("Set-Cookie", context.arrival.passCookie("patient"));
     return redirect("/doctors", { headers });
   } catch (error) {

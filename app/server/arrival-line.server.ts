@@ -13,7 +13,8 @@
  * instance keeps its own mark; they move alike, since they judge the same kind of load.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { LOCALES, translator } from "~/i18n";
+import { LOCALES } from "~/domain/vocabulary";
+import { translator } from "~/i18n";
 import type { LoadReading } from "~/utils/load-gauge.server";
 
 export const TICKET_COOKIE = "yz_line";

@@ -14,11 +14,15 @@ import express from "express";
 import { openDatabase } from "~db/client.server";
 import { demoCredentialsText, ensureDemoConsultation, firstAdminHint, hasDemoHospital, seedDemoHospital } from "~db/seed";
 import { sealAuditTrail } from "~/features/audit/record-audit.server";
+import { scaledLimits } from "~/features/auth/rate-limit.server";
 import { authenticate, cacheSessions, deleteExpiredSessions, type Auth } from "~/features/auth/session.server";
 import { cacheClinicSettings, getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { cacheDoctorHours } from "~/features/booking/doctor-hours.server";
 import { createFreeSlotIndex } from "~/features/booking/free-slot-index.server";
 import { createSignaling } from "~/features/consultation/signaling.server";
+import { joinTickets } from "~/features/consultation/video/p2p.server";
+import { videoProvider } from "~/features/consultation/video/provider.server";
+import { twilioCredentials } from "~/features/consultation/video/twilio.server";
 import { createLiveHub } from "~/features/live/hub.server";
 import { createLiveDelivery } from "~/features/live/live-delivery.server";
 import { localeFromAcceptLanguage, isLocale } from "~/i18n";
@@ -149,12 +153,21 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     next();
   });
 
-  // The arrival line: new arrivals wait on a page from memory while this process is past capacity.
+  // Production marks every cookie Secure (and names the session's `__Host-`): the session's, the
+  // language's and the arrival line's alike.
   const secureCookies = env.NODE_ENV === "production";
+  // The arrival line: new arrivals wait on a page from memory while this process is past capacity.
   const gauge = createLoadGauge(500);
   const line = createArrivalLine({ secret: arrivalSecret(env), load: gauge.read, thresholds: lineThresholds(env) });
   const arrival = { passCookie: (role: "patient" | "staff") => line.passCookie(role, secureCookies) };
   if (env.ARRIVAL_LINE !== "off") app.use(lineMiddleware(line, secureCookies));
+
+  // The features' configuration, from the checked environment (nothing below reads process.env): the
+  // rate limits at their scale, and the video provider with the secret of its join tickets, which the
+  // signalling socket checks.
+  const limits = scaledLimits(env.RATE_LIMIT_SCALE);
+  const tickets = joinTickets(joinTicketSecret(env));
+  const video = videoProvider({ twilio: twilioCredentials(env), tickets, iceServers: env.ICE_SERVERS ?? [] });
 
   const hub = await createLiveHub(database.listen);
   const live = createLiveDelivery({ db, hub });
@@ -170,7 +183,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
         let auth: Auth | null = null;
         let databaseDown: unknown = null;
         try {
-          auth = await authenticate(db, req.headers.cookie, { renew: !LIVE_PATHS.has(req.path) });
+          auth = await authenticate(db, req.headers.cookie, { renew: !LIVE_PATHS.has(req.path), secureCookies });
         } catch (error) {
           if (!isDatabaseUnavailable(error)) throw error;
           databaseDown = error;
@@ -183,7 +196,12 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
           auth?.user ?? null,
           clinicTimeZone,
         );
-        const context = { db, live, slots, arrival, clientAddress: req.ip ?? "unknown", cspNonce: String(res.locals.cspNonce ?? ""), ...viewer };
+        const context = {
+          db, live, slots, arrival, secureCookies, limits, video,
+          clientAddress: req.ip ?? "unknown",
+          cspNonce: String(res.locals.cspNonce ?? ""),
+          ...viewer,
+        };
         // While the database is away the session cannot be read: whichever loader or action asks for it
         // gets the database's error, inside Remix, where it becomes the 503 page or the form's message.
         return Object.defineProperty(context, "auth", {
@@ -232,7 +250,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1_000;
 
-  const signaling = await createSignaling({ db, delivery: live, hub });
+  const signaling = await createSignaling({ db, delivery: live, hub, tickets, limits, secureCookies });
   server.on("upgrade", (request: IncomingMessage, socket, head) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     if (url.pathname !== "/ws/signal") {
@@ -311,6 +329,11 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
 /** The secret that signs arrival tickets and passes: shared by the workers (from the primary) or configured. */
 function arrivalSecret(env: Env): string {
   return env.ARRIVAL_SECRET ?? randomBytes(32).toString("hex");
+}
+
+/** The secret that signs peer-to-peer join tickets: configured, or shared by the workers (from the primary). */
+function joinTicketSecret(env: Env): string {
+  return env.JOIN_TICKET_SECRET ?? randomBytes(32).toString("hex");
 }
 
 /** `ARRIVAL_LINE_UTILISATION` moves the line's threshold (tests lower it to see the line at work). */

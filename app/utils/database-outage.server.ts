@@ -1,5 +1,6 @@
 import { json, type ServerBuild } from "@remix-run/node";
-import { translator, LOCALES, type MessageKey } from "~/i18n";
+import { LOCALES } from "~/domain/vocabulary";
+import { translator, type MessageKey } from "~/i18n";
 import { isDatabaseUnavailable, isUnstorableText } from "./db-errors.server";
 
 /** Seconds a client is asked to wait before trying again while the database is away. */

@@ -1,4 +1,4 @@
-import type { Locale } from "~/i18n";
+import type { Locale } from "~/domain/vocabulary";
 
 /**
  * Building an `Intl.DateTimeFormat` costs far more than formatting with one (a doctor's profile formats

@@ -1,5 +1,7 @@
 import type { z } from "zod";
-import { fieldErrors, type FieldErrors } from "~/features/accounts/schemas.server";
+import type { MessageKey } from "~/i18n";
+
+type FieldErrors = Partial<Record<string, MessageKey>>;
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
@@ -12,4 +14,14 @@ export async function parseForm<S extends z.ZodType>(request: Request, schema: S
   }
   const result = schema.safeParse(values);
   return result.success ? { ok: true, data: result.data } : { ok: false, errors: fieldErrors(result.error) };
+}
+
+/** The first error of each field, as a dictionary key (the schemas' messages are keys). */
+function fieldErrors(error: z.ZodError): FieldErrors {
+  const result: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    result[field] ??= issue.message as MessageKey;
+  }
+  return result;
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { APPOINTMENT_STATUSES } from "../../app/features/booking/statuses";
+import { APPOINTMENT_STATUSES } from "../../app/domain/vocabulary";
 import { id, instant, timestamps } from "./_columns";
 import { doctors } from "./doctors";
 import { users } from "./users";

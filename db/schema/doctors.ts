@@ -1,11 +1,10 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgEnum, pgTable, text, uuid } from "drizzle-orm/pg-core";
-import { DOCTOR_TITLES } from "../../app/features/directory/titles";
+import { DOCTOR_TITLES } from "../../app/domain/vocabulary";
 import { id, timestamps } from "./_columns";
 import { departments } from "./departments";
 import { users } from "./users";
 
-export type { DoctorTitle } from "../../app/features/directory/titles";
 export const doctorTitleEnum = pgEnum("doctor_title", DOCTOR_TITLES);
 
 /** A text written in both of the product's languages. */

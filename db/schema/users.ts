@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { ROLES } from "../../app/features/auth/roles";
-import { LOCALES } from "../../app/i18n/locales";
+import { LOCALES, ROLES } from "../../app/domain/vocabulary";
 import { id, instant, timestamps } from "./_columns";
 
 export const roleEnum = pgEnum("role", ROLES);

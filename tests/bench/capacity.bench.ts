@@ -23,7 +23,7 @@ import { DEMO_ACCOUNTS, DEMO_DOCTORS } from "~db/demo-hospital";
 import { appointments, doctors, users } from "~db/schema";
 import { seedDemoHospital } from "~db/seed";
 import { hashPassword } from "~/features/auth/password.server";
-import { sessionCookieName, startSession } from "~/features/auth/session.server";
+import { startSession } from "~/features/auth/session.server";
 import { freeSlotsOf } from "~/features/booking/availability.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
 import { createScratchDatabase } from "../helpers/database";
@@ -98,12 +98,11 @@ end
 }
 
 /**
- * A session for a user, made directly (the bench measures pages, not argon2), under the cookie name the
- * production server reads (`__Host-…`; this process is not in production and would name it otherwise).
+ * A session for a user, made directly (the bench measures pages, not argon2), as the production server
+ * writes it (Secure, under the `__Host-…` name it reads).
  */
 async function sessionCookie(db: Db, userId: string) {
-  const pair = (await startSession(db, userId, null)).split(";")[0]!;
-  return `${sessionCookieName({ secure: true })}=${pair.slice(pair.indexOf("=") + 1)}`;
+  return (await startSession(db, userId, null, "password", { secureCookies: true })).split(";")[0]!;
 }
 
 /** A new database: on a scratch database of the PostgreSQL server, or a PGlite directory. */

@@ -4,7 +4,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
-import { DOCTOR_TITLES } from "~/features/directory/titles";
+import { DOCTOR_TITLES } from "~/domain/vocabulary";
 import { CLINIC_ZONE, openConsultation } from "../helpers/consult-e2e";
 import { formTargets, fuzzForms } from "../helpers/form-fuzz";
 import { client, doctorSlotStarts } from "../helpers/http";

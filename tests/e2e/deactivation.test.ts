@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { SESSION_COOKIE } from "~/features/auth/session.server";
 import { launchBrowser, openPage } from "../helpers/browser";
 import { demoAdmin } from "../helpers/second-factor";
+import { SESSION_COOKIE } from "../helpers/server";
 
 const baseURL = inject("baseURL");
 const PASSWORD = "a good long password";

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, auditEvents } from "~db/schema";
-import type { Role } from "~/features/auth/roles";
+import type { Role } from "~/domain/vocabulary";
 import { at } from "./booking";
 import { makeDoctor, makeUser } from "./factories";
 

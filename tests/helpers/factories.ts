@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { departments } from "~db/schema";
 import { createAccount } from "~/features/accounts/create-account.server";
-import type { Role } from "~/features/auth/roles";
+import type { Role } from "~/domain/vocabulary";
 
 export const TEST_PASSWORD = "correct horse battery";
 

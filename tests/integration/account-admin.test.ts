@@ -6,9 +6,10 @@ import { setAccountActive } from "~/features/accounts/activation.server";
 import { createAccount } from "~/features/accounts/create-account.server";
 import { createAdminAccount } from "~/features/accounts/create-admin.server";
 import { forgetDemoAccounts, holdsDemoAccounts } from "~/features/accounts/demo-accounts.server";
-import { authenticate, SESSION_COOKIE, startSession } from "~/features/auth/session.server";
+import { authenticate, startSession } from "~/features/auth/session.server";
 import { signIn } from "~/features/auth/sign-in.server";
 import { ForbiddenError } from "~/utils/errors";
+import { LIMITS, PLAIN_COOKIES, SESSION_COOKIE } from "../helpers/config";
 import { useTestDatabase } from "../helpers/database";
 import { makeDoctor, makeUser, TEST_PASSWORD } from "../helpers/factories";
 
@@ -53,7 +54,7 @@ describe("npm run create-admin", () => {
     if (!first.ok) return;
     const [event] = await eventsAbout(first.userId);
     expect(event).toMatchObject({ actorId: null, action: "account.created", detail: { role: "admin", via: "create_admin" } });
-    expect(await signIn(db(), { email: "head.it@hospital.example", password: TEST_PASSWORD, clientAddress: "10.0.0.1" })).toMatchObject({ ok: true, role: "admin", secondFactor: false });
+    expect(await signIn(db(), { email: "head.it@hospital.example", password: TEST_PASSWORD, clientAddress: "10.0.0.1" }, LIMITS)).toMatchObject({ ok: true, role: "admin", secondFactor: false });
 
     expect(await createAdminAccount(db(), { email: "deputy@hospital.example", fullName: "Deputy", password: TEST_PASSWORD }, { force: false })).toEqual({ ok: false, reason: "admin_exists" });
     expect((await createAdminAccount(db(), { email: "deputy@hospital.example", fullName: "Deputy", password: TEST_PASSWORD }, { force: true })).ok).toBe(true);
@@ -76,13 +77,13 @@ describe("deactivating an account", () => {
       .insert(appointments)
       .values({ patientId: patient.id, doctorId: doctor.id, startsAt: new Date("2031-03-03T01:00:00Z"), endsAt: new Date("2031-03-03T01:15:00Z"), reason: "Cough for three days", idempotencyKey: "k" })
       .returning();
-    const laptop = cookieOf(await startSession(db(), doctor.userId, null));
-    const phone = cookieOf(await startSession(db(), doctor.userId, null));
+    const laptop = cookieOf(await startSession(db(), doctor.userId, null, "password", PLAIN_COOKIES));
+    const phone = cookieOf(await startSession(db(), doctor.userId, null, "password", PLAIN_COOKIES));
 
     expect(await setAccountActive(db(), actor, { userId: doctor.userId, active: false }, "10.1.1.1")).toBe(true);
     expect(await db().select().from(sessions).where(eq(sessions.userId, doctor.userId))).toHaveLength(0);
-    expect((await authenticate(db(), laptop)).user).toBeNull();
-    expect((await authenticate(db(), phone)).user).toBeNull();
+    expect((await authenticate(db(), laptop, PLAIN_COOKIES)).user).toBeNull();
+    expect((await authenticate(db(), phone, PLAIN_COOKIES)).user).toBeNull();
     expect((await db().select().from(appointments).where(eq(appointments.id, appointment!.id)))[0]).toEqual(appointment);
     const [event] = await eventsAbout(doctor.userId);
     expect(event).toMatchObject({ actorId: actor.id, action: "account.deactivated", entityType: "user", detail: { role: "doctor" } });
@@ -93,11 +94,11 @@ describe("deactivating an account", () => {
     const actor = await admin();
     const staff = await makeUser(db(), "staff");
     await setAccountActive(db(), actor, { userId: staff.id, active: false }, null);
-    expect(await signIn(db(), { email: staff.email, password: "not the password", clientAddress: "10.0.0.1" })).toEqual({ ok: false, reason: "invalid" });
-    expect(await signIn(db(), { email: staff.email, password: TEST_PASSWORD, clientAddress: "10.0.0.1" })).toEqual({ ok: false, reason: "deactivated" });
+    expect(await signIn(db(), { email: staff.email, password: "not the password", clientAddress: "10.0.0.1" }, LIMITS)).toEqual({ ok: false, reason: "invalid" });
+    expect(await signIn(db(), { email: staff.email, password: TEST_PASSWORD, clientAddress: "10.0.0.1" }, LIMITS)).toEqual({ ok: false, reason: "deactivated" });
 
     await setAccountActive(db(), actor, { userId: staff.id, active: true }, null);
-    expect(await signIn(db(), { email: staff.email, password: TEST_PASSWORD, clientAddress: "10.0.0.1" })).toMatchObject({ ok: true });
+    expect(await signIn(db(), { email: staff.email, password: TEST_PASSWORD, clientAddress: "10.0.0.1" }, LIMITS)).toMatchObject({ ok: true });
     expect((await eventsAbout(staff.id)).map((e) => e.action)).toEqual(["account.deactivated", "account.reactivated"]);
   });
 
@@ -106,8 +107,8 @@ describe("deactivating an account", () => {
     const staff = await makeUser(db(), "staff");
     await setAccountActive(db(), actor, { userId: staff.id, active: false }, null);
     // A sign-in that had checked the password just before: its session lands after the deactivation.
-    const late = cookieOf(await startSession(db(), staff.id, null));
-    const auth = await authenticate(db(), late);
+    const late = cookieOf(await startSession(db(), staff.id, null, "password", PLAIN_COOKIES));
+    const auth = await authenticate(db(), late, PLAIN_COOKIES);
     expect(auth.user).toBeNull();
     expect(auth.setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=;`));
   });

@@ -10,10 +10,10 @@ import {
   authenticate,
   endSession,
   hashToken,
-  SESSION_COOKIE,
   startSession,
 } from "~/features/auth/session.server";
 import { signIn } from "~/features/auth/sign-in.server";
+import { LIMITS, PLAIN_COOKIES, SESSION_COOKIE } from "../helpers/config";
 import { useTestDatabase } from "../helpers/database";
 import { makeUser, TEST_PASSWORD } from "../helpers/factories";
 
@@ -59,14 +59,14 @@ describe("accounts", () => {
 describe("sign-in", () => {
   it("accepts the right password whatever the email's letter case", async () => {
     const user = await makeUser(db(), "patient", "li.na@test.example");
-    const result = await signIn(db(), { email: "LI.NA@test.example", password: TEST_PASSWORD, clientAddress: "10.0.0.1" });
+    const result = await signIn(db(), { email: "LI.NA@test.example", password: TEST_PASSWORD, clientAddress: "10.0.0.1" }, LIMITS);
     expect(result).toEqual({ ok: true, userId: user.id, role: "patient", secondFactor: false });
   });
 
   it("answers the same for a wrong password and an unknown email", async () => {
     const user = await makeUser(db());
-    const wrong = await signIn(db(), { email: user.email, password: "wrong password", clientAddress: "10.0.0.2" });
-    const unknown = await signIn(db(), { email: "nobody@test.example", password: "x", clientAddress: "10.0.0.3" });
+    const wrong = await signIn(db(), { email: user.email, password: "wrong password", clientAddress: "10.0.0.2" }, LIMITS);
+    const unknown = await signIn(db(), { email: "nobody@test.example", password: "x", clientAddress: "10.0.0.3" }, LIMITS);
     expect(wrong).toEqual({ ok: false, reason: "invalid" });
     expect(unknown).toEqual({ ok: false, reason: "invalid" });
   });
@@ -74,10 +74,10 @@ describe("sign-in", () => {
   it("locks an account for the rest of the minute after ten failed sign-ins, even with the right password", async () => {
     const user = await makeUser(db());
     for (let i = 0; i < 10; i++) {
-      const result = await signIn(db(), { email: user.email, password: `wrong ${i}`, clientAddress: `10.1.0.${i}` });
+      const result = await signIn(db(), { email: user.email, password: `wrong ${i}`, clientAddress: `10.1.0.${i}` }, LIMITS);
       expect(result).toEqual({ ok: false, reason: "invalid" });
     }
-    const eleventh = await signIn(db(), { email: user.email, password: TEST_PASSWORD, clientAddress: "10.1.1.1" });
+    const eleventh = await signIn(db(), { email: user.email, password: TEST_PASSWORD, clientAddress: "10.1.1.1" }, LIMITS);
     expect(eleventh.ok).toBe(false);
     expect(eleventh).toMatchObject({ reason: "rate_limited" });
     if (!eleventh.ok && eleventh.reason === "rate_limited") {
@@ -90,10 +90,10 @@ describe("sign-in", () => {
     const user = await makeUser(db());
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        signIn(db(), { email: user.email, password: `wrong ${i}`, clientAddress: "10.2.0.1" }),
+        signIn(db(), { email: user.email, password: `wrong ${i}`, clientAddress: "10.2.0.1" }, LIMITS),
       ),
     );
-    const next = await signIn(db(), { email: user.email, password: "wrong", clientAddress: "10.2.0.2" });
+    const next = await signIn(db(), { email: user.email, password: "wrong", clientAddress: "10.2.0.2" }, LIMITS);
     expect(next).toMatchObject({ ok: false, reason: "rate_limited" });
   });
 });
@@ -102,18 +102,18 @@ describe("the sign-in limit under concurrency", () => {
   it("judges at most ten of 100 concurrent wrong passwords for one account; the other 90 are refused before any password is checked", async () => {
     const user = await makeUser(db());
     const results = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => signIn(db(), { email: user.email, password: `wrong ${i}`, clientAddress: `10.4.${i >> 8}.${i & 255}` })),
+      Array.from({ length: 100 }, (_, i) => signIn(db(), { email: user.email, password: `wrong ${i}`, clientAddress: `10.4.${i >> 8}.${i & 255}` }, LIMITS)),
     );
     const judged = results.filter((r) => !r.ok && r.reason === "invalid").length;
     const refused = results.filter((r) => !r.ok && r.reason === "rate_limited").length;
     expect({ judged, refused }).toEqual({ judged: 10, refused: 90 });
     // The allowance is used up: the right password waits for the next window too.
-    expect(await signIn(db(), { email: user.email, password: TEST_PASSWORD, clientAddress: "10.4.9.9" })).toMatchObject({ reason: "rate_limited" });
+    expect(await signIn(db(), { email: user.email, password: TEST_PASSWORD, clientAddress: "10.4.9.9" }, LIMITS)).toMatchObject({ reason: "rate_limited" });
   });
 
   it("judges at most fifty of 100 concurrent sign-ins from one address to 100 accounts", async () => {
     const results = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => signIn(db(), { email: `nobody-${i}@test.example`, password: "guess", clientAddress: "10.5.0.1" })),
+      Array.from({ length: 100 }, (_, i) => signIn(db(), { email: `nobody-${i}@test.example`, password: "guess", clientAddress: "10.5.0.1" }, LIMITS)),
     );
     expect(results.filter((r) => !r.ok && r.reason === "invalid").length).toBe(50);
     expect(results.filter((r) => !r.ok && r.reason === "rate_limited").length).toBe(50);
@@ -121,9 +121,9 @@ describe("the sign-in limit under concurrency", () => {
 
   it("clears the account's count after a success: ten more tries, then refused", async () => {
     const user = await makeUser(db());
-    for (let i = 0; i < 9; i++) await signIn(db(), { email: user.email, password: `wrong ${i}`, clientAddress: "10.6.0.1" });
-    expect((await signIn(db(), { email: user.email, password: TEST_PASSWORD, clientAddress: "10.6.0.1" })).ok).toBe(true);
-    const again = await Promise.all(Array.from({ length: 11 }, (_, i) => signIn(db(), { email: user.email, password: `wrong again ${i}`, clientAddress: "10.6.0.2" })));
+    for (let i = 0; i < 9; i++) await signIn(db(), { email: user.email, password: `wrong ${i}`, clientAddress: "10.6.0.1" }, LIMITS);
+    expect((await signIn(db(), { email: user.email, password: TEST_PASSWORD, clientAddress: "10.6.0.1" }, LIMITS)).ok).toBe(true);
+    const again = await Promise.all(Array.from({ length: 11 }, (_, i) => signIn(db(), { email: user.email, password: `wrong again ${i}`, clientAddress: "10.6.0.2" }, LIMITS)));
     expect(again.filter((r) => !r.ok && r.reason === "invalid").length).toBe(10);
     expect(again.filter((r) => !r.ok && r.reason === "rate_limited").length).toBe(1);
   });
@@ -131,7 +131,7 @@ describe("the sign-in limit under concurrency", () => {
   it("does not hold successful sign-ins against their address", async () => {
     const people = await Promise.all(Array.from({ length: 60 }, () => makeUser(db())));
     for (const person of people) {
-      expect((await signIn(db(), { email: person.email, password: TEST_PASSWORD, clientAddress: "10.7.0.1" })).ok).toBe(true);
+      expect((await signIn(db(), { email: person.email, password: TEST_PASSWORD, clientAddress: "10.7.0.1" }, LIMITS)).ok).toBe(true);
     }
   });
 });
@@ -156,14 +156,14 @@ describe("the password change limit", () => {
   it("shares the account's allowance with sign-in: guesses through either door count together", async () => {
     const user = await makeUser(db());
     for (let i = 0; i < 10; i++) expect(await changeWith(user, `wrong ${i}`)).toBe("wrong_password");
-    expect(await signIn(db(), { email: user.email, password: TEST_PASSWORD, clientAddress: "10.8.0.1" })).toMatchObject({ reason: "rate_limited" });
+    expect(await signIn(db(), { email: user.email, password: TEST_PASSWORD, clientAddress: "10.8.0.1" }, LIMITS)).toMatchObject({ reason: "rate_limited" });
   });
 });
 
 describe("sessions", () => {
   it("keeps only the SHA-256 of the cookie's token in the database", async () => {
     const user = await makeUser(db());
-    const setCookie = await startSession(db(), user.id, null);
+    const setCookie = await startSession(db(), user.id, null, "password", PLAIN_COOKIES);
     const token = tokenOf(setCookie);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const rows = await db().select().from(sessions);
@@ -176,59 +176,59 @@ describe("sessions", () => {
 
   it("resolves the signed-in user from the cookie and nobody from a forged one", async () => {
     const user = await makeUser(db());
-    const setCookie = await startSession(db(), user.id, null);
-    const auth = await authenticate(db(), cookieHeader(setCookie));
+    const setCookie = await startSession(db(), user.id, null, "password", PLAIN_COOKIES);
+    const auth = await authenticate(db(), cookieHeader(setCookie), PLAIN_COOKIES);
     expect(auth.user?.id).toBe(user.id);
-    const forged = await authenticate(db(), `${SESSION_COOKIE}=${"A".repeat(43)}`);
+    const forged = await authenticate(db(), `${SESSION_COOKIE}=${"A".repeat(43)}`, PLAIN_COOKIES);
     expect(forged.user).toBeNull();
     // The session id itself (the hash) does not work as a cookie.
     const [row] = await db().select().from(sessions);
-    const byHash = await authenticate(db(), `${SESSION_COOKIE}=${row!.id}`);
+    const byHash = await authenticate(db(), `${SESSION_COOKIE}=${row!.id}`, PLAIN_COOKIES);
     expect(byHash.user).toBeNull();
   });
 
   it("starts a new session at sign-in and ends the one the browser carried before", async () => {
     const user = await makeUser(db());
-    const planted = await startSession(db(), user.id, null);
-    const fresh = await startSession(db(), user.id, cookieHeader(planted));
+    const planted = await startSession(db(), user.id, null, "password", PLAIN_COOKIES);
+    const fresh = await startSession(db(), user.id, cookieHeader(planted), "password", PLAIN_COOKIES);
     expect(tokenOf(fresh)).not.toBe(tokenOf(planted));
-    expect((await authenticate(db(), cookieHeader(planted))).user).toBeNull();
-    expect((await authenticate(db(), cookieHeader(fresh))).user?.id).toBe(user.id);
+    expect((await authenticate(db(), cookieHeader(planted), PLAIN_COOKIES)).user).toBeNull();
+    expect((await authenticate(db(), cookieHeader(fresh), PLAIN_COOKIES)).user?.id).toBe(user.id);
   });
 
   it("deletes the session on the server at sign-out", async () => {
     const user = await makeUser(db());
-    const setCookie = await startSession(db(), user.id, null);
-    const cleared = await endSession(db(), cookieHeader(setCookie));
+    const setCookie = await startSession(db(), user.id, null, "password", PLAIN_COOKIES);
+    const cleared = await endSession(db(), cookieHeader(setCookie), PLAIN_COOKIES);
     expect(cleared).toMatch(new RegExp(`^${SESSION_COOKIE}=;`));
     expect(await db().select().from(sessions)).toHaveLength(0);
-    expect((await authenticate(db(), cookieHeader(setCookie))).user).toBeNull();
+    expect((await authenticate(db(), cookieHeader(setCookie), PLAIN_COOKIES)).user).toBeNull();
   });
 
   it("ends a session that was idle past its expiry", async () => {
     const user = await makeUser(db());
-    const setCookie = await startSession(db(), user.id, null);
+    const setCookie = await startSession(db(), user.id, null, "password", PLAIN_COOKIES);
     await db().update(sessions).set({ expiresAt: new Date(Date.now() - 1000) });
-    expect((await authenticate(db(), cookieHeader(setCookie))).user).toBeNull();
+    expect((await authenticate(db(), cookieHeader(setCookie), PLAIN_COOKIES)).user).toBeNull();
   });
 
   it("ends a session older than its absolute lifetime, however active", async () => {
     const user = await makeUser(db());
-    const setCookie = await startSession(db(), user.id, null);
+    const setCookie = await startSession(db(), user.id, null, "password", PLAIN_COOKIES);
     await db()
       .update(sessions)
       .set({ createdAt: new Date(Date.now() - ABSOLUTE_LIFETIME_MS - 1000), expiresAt: new Date(Date.now() + 3600_000) });
-    const auth = await authenticate(db(), cookieHeader(setCookie));
+    const auth = await authenticate(db(), cookieHeader(setCookie), PLAIN_COOKIES);
     expect(auth.user).toBeNull();
     expect(await db().select().from(sessions)).toHaveLength(0);
   });
 
   it("renews a session that has used half of its idle time", async () => {
     const user = await makeUser(db());
-    const setCookie = await startSession(db(), user.id, null);
+    const setCookie = await startSession(db(), user.id, null, "password", PLAIN_COOKIES);
     const soon = new Date(Date.now() + 30 * 60 * 1000);
     await db().update(sessions).set({ expiresAt: soon });
-    const auth = await authenticate(db(), cookieHeader(setCookie));
+    const auth = await authenticate(db(), cookieHeader(setCookie), PLAIN_COOKIES);
     expect(auth.setCookie).toContain(tokenOf(setCookie));
     const [row] = await db().select().from(sessions);
     expect(row!.expiresAt.getTime()).toBeGreaterThan(soon.getTime());
@@ -236,10 +236,10 @@ describe("sessions", () => {
 
   it("never renews a session for a live connection (a socket left open does not keep it alive)", async () => {
     const user = await makeUser(db());
-    const setCookie = await startSession(db(), user.id, null);
+    const setCookie = await startSession(db(), user.id, null, "password", PLAIN_COOKIES);
     const soon = new Date(Date.now() + 30 * 60 * 1000);
     await db().update(sessions).set({ expiresAt: soon });
-    const auth = await authenticate(db(), cookieHeader(setCookie), { renew: false });
+    const auth = await authenticate(db(), cookieHeader(setCookie), { ...PLAIN_COOKIES, renew: false });
     expect(auth.user?.id).toBe(user.id);
     expect(auth.setCookie).toBeNull();
     expect(auth.sessionEndsAt?.getTime()).toBe(soon.getTime());
@@ -249,30 +249,30 @@ describe("sessions", () => {
 
   it("ends the user's other sessions when the password changes, and keeps this one", async () => {
     const user = await makeUser(db());
-    const here = await startSession(db(), user.id, null);
-    const elsewhere = await startSession(db(), user.id, null);
-    const hereAuth = await authenticate(db(), cookieHeader(here));
+    const here = await startSession(db(), user.id, null, "password", PLAIN_COOKIES);
+    const elsewhere = await startSession(db(), user.id, null, "password", PLAIN_COOKIES);
+    const hereAuth = await authenticate(db(), cookieHeader(here), PLAIN_COOKIES);
     const outcome = await changePassword(
       db(),
       { id: user.id, email: user.email, sessionId: hereAuth.sessionId },
       { currentPassword: TEST_PASSWORD, newPassword: "a brand new password" },
     );
     expect(outcome).toBe("changed");
-    expect((await authenticate(db(), cookieHeader(here))).user?.id).toBe(user.id);
-    expect((await authenticate(db(), cookieHeader(elsewhere))).user).toBeNull();
-    const result = await signIn(db(), { email: user.email, password: "a brand new password", clientAddress: "10.3.0.1" });
+    expect((await authenticate(db(), cookieHeader(here), PLAIN_COOKIES)).user?.id).toBe(user.id);
+    expect((await authenticate(db(), cookieHeader(elsewhere), PLAIN_COOKIES)).user).toBeNull();
+    const result = await signIn(db(), { email: user.email, password: "a brand new password", clientAddress: "10.3.0.1" }, LIMITS);
     expect(result.ok).toBe(true);
   });
 
   it("refuses a password change with the wrong current password and changes nothing", async () => {
     const user = await makeUser(db());
-    const other = await startSession(db(), user.id, null);
+    const other = await startSession(db(), user.id, null, "password", PLAIN_COOKIES);
     const outcome = await changePassword(
       db(),
       { id: user.id, email: user.email, sessionId: null },
       { currentPassword: "not it", newPassword: "a brand new password" },
     );
     expect(outcome).toBe("wrong_password");
-    expect((await authenticate(db(), cookieHeader(other))).user?.id).toBe(user.id);
+    expect((await authenticate(db(), cookieHeader(other), PLAIN_COOKIES)).user?.id).toBe(user.id);
   });
 });

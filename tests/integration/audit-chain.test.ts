@@ -17,6 +17,7 @@ import { auditEvents } from "~db/schema";
 import { recordAudit, sealAuditTrail } from "~/features/audit/record-audit.server";
 import { describeChainProblem, verifyAuditChain } from "~/features/audit/verify-chain.server";
 import { signIn } from "~/features/auth/sign-in.server";
+import { LIMITS } from "../helpers/config";
 import { createScratchDatabase, useTestDatabase } from "../helpers/database";
 import { makeUser } from "../helpers/factories";
 
@@ -193,7 +194,7 @@ describe("the audit chain", () => {
       // … and 20 failed sign-ins (with as many unknown emails: an account allows ten guesses), each
       // written on its own, racing too.
       await Promise.all(
-        Array.from({ length: 20 }, (_, i) => signIn(db, { email: `nobody-${i}@test.example`, password: "wrong password", clientAddress: "192.0.2.1" })),
+        Array.from({ length: 20 }, (_, i) => signIn(db, { email: `nobody-${i}@test.example`, password: "wrong password", clientAddress: "192.0.2.1" }, LIMITS)),
       );
       const rows = await rowsBySeq(db, start);
       expect(rows).toHaveLength(70);

@@ -15,7 +15,8 @@ import { saveClinicSettings } from "~/features/booking/clinic-settings.server";
 import { addAddendum, openNote, saveNoteDraft, signNote } from "~/features/consult-notes/notes.server";
 import { issueJoinCredentials } from "~/features/consultation/issue-token.server";
 import { changeRoomState } from "~/features/consultation/room.server";
-import { p2pProvider } from "~/features/consultation/video/p2p.server";
+import { joinTickets, p2pProvider } from "~/features/consultation/video/p2p.server";
+import { LIMITS, PLAIN_COOKIES } from "../helpers/config";
 import { at, giveHours, NOW } from "../helpers/booking";
 import { makeConsultation } from "../helpers/consult-fixtures";
 import { useTestDatabase } from "../helpers/database";
@@ -62,17 +63,17 @@ describe("the audit trail's coverage", () => {
     const patient = await makeUser(db(), "patient");
     const since = await head();
 
-    const wrong = await signIn(db(), { email: patient.email, password: "wrong password", clientAddress: FROM });
+    const wrong = await signIn(db(), { email: patient.email, password: "wrong password", clientAddress: FROM }, LIMITS);
     expect(wrong).toEqual({ ok: false, reason: "invalid" });
-    await signIn(db(), { email: UNKNOWN_EMAIL, password: "wrong password", clientAddress: FROM });
-    const right = await signIn(db(), { email: patient.email, password: TEST_PASSWORD, clientAddress: FROM });
+    await signIn(db(), { email: UNKNOWN_EMAIL, password: "wrong password", clientAddress: FROM }, LIMITS);
+    const right = await signIn(db(), { email: patient.email, password: TEST_PASSWORD, clientAddress: FROM }, LIMITS);
     expect(right.ok).toBe(true);
-    const cookie = (await startSession(db(), patient.id, null, "password", where)).split(";")[0]!;
+    const cookie = (await startSession(db(), patient.id, null, "password", { ...where, ...PLAIN_COOKIES })).split(";")[0]!;
     const [{ sessionId }] = (await db().select({ sessionId: sessions.id }).from(sessions).where(eq(sessions.userId, patient.id))) as [{ sessionId: string }];
     expect(await changePassword(db(), { id: patient.id, email: patient.email, sessionId }, { currentPassword: "wrong password", newPassword: NEW_PASSWORD }, where)).toBe("wrong_password");
     expect(await changePassword(db(), { id: patient.id, email: patient.email, sessionId }, { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD }, where)).toBe("changed");
-    await endSession(db(), cookie, where);
-    await endSession(db(), cookie, where); // an ended session ends nothing more, and writes nothing
+    await endSession(db(), cookie, { ...where, ...PLAIN_COOKIES });
+    await endSession(db(), cookie, { ...where, ...PLAIN_COOKIES }); // an ended session ends nothing more, and writes nothing
 
     const rows = await rowsSince(since);
     const self = { actorId: patient.id, actorRole: "patient", entityType: "user", entityId: patient.id, patientId: patient.id, clientAddress: FROM };
@@ -99,10 +100,10 @@ describe("the audit trail's coverage", () => {
   it("records a two-step sign-in once its second step is done, and a deactivated account's attempt", async () => {
     const doctor = await makeUser(db(), "staff");
     const since = await head();
-    await startSession(db(), doctor.id, null, "awaiting_second_factor", where); // the password step: nobody is signed in yet
-    const cookie = (await startSession(db(), doctor.id, null, "second_factor", where)).split(";")[0]!;
+    await startSession(db(), doctor.id, null, "awaiting_second_factor", { ...where, ...PLAIN_COOKIES }); // the password step: nobody is signed in yet
+    const cookie = (await startSession(db(), doctor.id, null, "second_factor", { ...where, ...PLAIN_COOKIES })).split(";")[0]!;
     await db().update(users).set({ deactivatedAt: new Date() }).where(eq(users.id, doctor.id));
-    expect(await signIn(db(), { email: doctor.email, password: TEST_PASSWORD, clientAddress: FROM })).toEqual({ ok: false, reason: "deactivated" });
+    expect(await signIn(db(), { email: doctor.email, password: TEST_PASSWORD, clientAddress: FROM }, LIMITS)).toEqual({ ok: false, reason: "deactivated" });
     const rows = await rowsSince(since);
     expect(rows.map((r) => [r.action, r.actorId, r.actorRole, r.entityId, r.clientAddress, r.detail])).toEqual([
       ["auth.signed_in", doctor.id, "staff", doctor.id, FROM, { secondFactor: true }],
@@ -203,7 +204,7 @@ describe("the audit trail's coverage", () => {
     const since = await head();
     const fields = { subjective: NOTE, objective: "", assessment: "", plan: "", diagnosis: "", advice: "" };
     const ctx = (time: string) => ({ now: at(time), clientAddress: FROM });
-    const provider = p2pProvider({ NODE_ENV: "test", JOIN_TICKET_SECRET: "x".repeat(32) });
+    const provider = p2pProvider({ tickets: joinTickets("x".repeat(32)), iceServers: [] });
 
     await changeRoomState(db(), asPatient, appointment.id, "checkIn", ctx("08:50"));
     await issueJoinCredentials(db(), asPatient, appointment.id, { ...ctx("08:51"), provider });
@@ -251,7 +252,7 @@ describe("the audit trail's coverage", () => {
 
   it("records the audit export itself, with its filter, and the file holds the rows the filter selects", async () => {
     const [admin, patient] = [await makeUser(db(), "admin"), await makeUser(db())];
-    await signIn(db(), { email: patient.email, password: "wrong password", clientAddress: FROM });
+    await signIn(db(), { email: patient.email, password: "wrong password", clientAddress: FROM }, LIMITS);
     const stream = await exportAuditCsv(db(), { patientId: patient.id }, { actor: { id: admin.id, role: "admin" }, clientAddress: FROM });
     const csv = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await new Response(stream).arrayBuffer());
     const lines = csv.trimEnd().split("\r\n");

@@ -6,6 +6,7 @@ import { seedDemoHospital } from "~db/seed";
 import { countDemoAccounts, DEMO_EMAILS } from "~/features/accounts/demo-accounts.server";
 import { signIn } from "~/features/auth/sign-in.server";
 import { DIRECTORY_PAGE_SIZE, listDoctors } from "~/features/directory/list-doctors.server";
+import { LIMITS } from "../helpers/config";
 import { createTestDatabase } from "../helpers/database";
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -37,7 +38,7 @@ describe("the demo hospital", () => {
 
   it("lets every demo account sign in with the documented password", async () => {
     for (const account of Object.values(DEMO_ACCOUNTS)) {
-      const result = await signIn(handle.db, { email: account.email, password: DEMO_PASSWORD, clientAddress: "127.0.0.1" });
+      const result = await signIn(handle.db, { email: account.email, password: DEMO_PASSWORD, clientAddress: "127.0.0.1" }, LIMITS);
       expect(result.ok, account.email).toBe(true);
     }
   });

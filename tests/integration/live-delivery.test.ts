@@ -4,6 +4,7 @@ import { startSession } from "~/features/auth/session.server";
 import type { LiveEvent } from "~/features/live/events";
 import type { LiveHub } from "~/features/live/hub.server";
 import { createLiveDelivery, type CloseReason } from "~/features/live/live-delivery.server";
+import { PLAIN_COOKIES } from "../helpers/config";
 import { useTestDatabase } from "../helpers/database";
 import { makeUser } from "../helpers/factories";
 
@@ -23,7 +24,7 @@ function fakeHub() {
 }
 
 async function sessionOf(userId: string) {
-  await startSession(db(), userId, null);
+  await startSession(db(), userId, null, "password", PLAIN_COOKIES);
   const [row] = await db().select().from(sessions);
   return row!;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { consumeLimit, LIMITS, RateLimitedError } from "~/features/auth/rate-limit.server";
+import { consumeLimit, RateLimitedError } from "~/features/auth/rate-limit.server";
+import { LIMITS } from "../helpers/config";
 import { createTestDatabase, resetDatabase } from "../helpers/database";
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { auditEvents, recoveryCodes, secondFactors, sessions } from "~db/schema";
 import { newTotpSecret } from "~/features/auth/second-factor-codes.server";
 import { disableSecondFactor, enableSecondFactor, finishSignIn, resetSecondFactor } from "~/features/auth/second-factor.server";
-import { authenticate, SECOND_FACTOR_STEP_MS, SESSION_COOKIE, startSession } from "~/features/auth/session.server";
+import { authenticate, SECOND_FACTOR_STEP_MS, startSession } from "~/features/auth/session.server";
 import { signIn } from "~/features/auth/sign-in.server";
+import { LIMITS, PLAIN_COOKIES, SESSION_COOKIE } from "../helpers/config";
 import { useTestDatabase } from "../helpers/database";
 import { makeDoctor, makeUser, TEST_PASSWORD } from "../helpers/factories";
 import { codeAt } from "../helpers/second-factor";
@@ -17,8 +18,8 @@ const cookieOf = (setCookie: string) => setCookie.split(";")[0]!;
 /** A doctor with a second factor turned on: their secret, recovery codes and the enrolling session. */
 async function enrolledDoctor(now = new Date()) {
   const doctor = await makeDoctor(db());
-  const cookie = cookieOf(await startSession(db(), doctor.userId, null));
-  const auth = await authenticate(db(), cookie);
+  const cookie = cookieOf(await startSession(db(), doctor.userId, null, "password", PLAIN_COOKIES));
+  const auth = await authenticate(db(), cookie, PLAIN_COOKIES);
   const secret = newTotpSecret();
   const result = await enableSecondFactor(
     db(),
@@ -33,10 +34,10 @@ async function enrolledDoctor(now = new Date()) {
 
 /** Signs in with the password: the pending session's cookie. */
 async function passwordStep(email: string) {
-  const result = await signIn(db(), { email, password: TEST_PASSWORD, clientAddress: "10.0.0.1" });
+  const result = await signIn(db(), { email, password: TEST_PASSWORD, clientAddress: "10.0.0.1" }, LIMITS);
   expect(result).toMatchObject({ ok: true, secondFactor: true });
   if (!result.ok) throw new Error("unreachable");
-  const setCookie = await startSession(db(), result.userId, null, "awaiting_second_factor");
+  const setCookie = await startSession(db(), result.userId, null, "awaiting_second_factor", PLAIN_COOKIES);
   return cookieOf(setCookie);
 }
 
@@ -46,9 +47,9 @@ const actions = async (userId: string) =>
 describe("turning on a second factor", () => {
   it("needs a code of the new secret; then keeps only hashes of ten recovery codes and signs the other sessions out", async () => {
     const doctor = await makeDoctor(db());
-    const elsewhere = cookieOf(await startSession(db(), doctor.userId, null));
-    const here = cookieOf(await startSession(db(), doctor.userId, null));
-    const sessionId = (await authenticate(db(), here)).sessionId!;
+    const elsewhere = cookieOf(await startSession(db(), doctor.userId, null, "password", PLAIN_COOKIES));
+    const here = cookieOf(await startSession(db(), doctor.userId, null, "password", PLAIN_COOKIES));
+    const sessionId = (await authenticate(db(), here, PLAIN_COOKIES)).sessionId!;
     const secret = newTotpSecret();
     const user = { id: doctor.userId, role: "doctor" as const, sessionId };
     const wrong = String((Number(codeAt(secret, Date.now())) + 1) % 1_000_000).padStart(6, "0");
@@ -63,8 +64,8 @@ describe("turning on a second factor", () => {
     expect(stored).toHaveLength(10);
     for (const code of codes) expect(JSON.stringify(stored)).not.toContain(code.replace(/-/g, "").slice(0, 8));
 
-    expect((await authenticate(db(), elsewhere)).user).toBeNull();
-    expect((await authenticate(db(), here)).user).toMatchObject({ id: doctor.userId, secondFactorVerified: true });
+    expect((await authenticate(db(), elsewhere, PLAIN_COOKIES)).user).toBeNull();
+    expect((await authenticate(db(), here, PLAIN_COOKIES)).user).toMatchObject({ id: doctor.userId, secondFactorVerified: true });
     expect(await actions(doctor.userId)).toContain("second_factor.enabled");
   });
 
@@ -80,7 +81,7 @@ describe("signing in with a second factor", () => {
   it("is not signed in after the password alone: the pending session opens no page", async () => {
     const doctor = await enrolledDoctor();
     const pending = await passwordStep(doctor.email);
-    const auth = await authenticate(db(), pending);
+    const auth = await authenticate(db(), pending, PLAIN_COOKIES);
     expect(auth.user).toBeNull();
     expect(auth.pendingSecondFactor?.userId).toBe(doctor.userId);
   });
@@ -88,12 +89,12 @@ describe("signing in with a second factor", () => {
   it("accepts the right code, then replaces the pending session by a new signed-in one", async () => {
     const doctor = await enrolledDoctor(new Date(Date.now() - 60_000));
     const pending = await passwordStep(doctor.email);
-    const result = await finishSignIn(db(), { userId: doctor.userId }, { code: codeAt(doctor.secret, Date.now()), cookieHeader: pending, clientAddress: null });
+    const result = await finishSignIn(db(), { userId: doctor.userId }, { ...PLAIN_COOKIES, code: codeAt(doctor.secret, Date.now()), cookieHeader: pending, clientAddress: null });
     expect(result).toMatchObject({ ok: true, role: "doctor" });
     if (!result.ok) return;
     expect(cookieOf(result.setCookie)).not.toBe(pending);
-    expect((await authenticate(db(), pending)).pendingSecondFactor).toBeNull();
-    expect((await authenticate(db(), cookieOf(result.setCookie))).user).toMatchObject({ id: doctor.userId, secondFactorVerified: true });
+    expect((await authenticate(db(), pending, PLAIN_COOKIES)).pendingSecondFactor).toBeNull();
+    expect((await authenticate(db(), cookieOf(result.setCookie), PLAIN_COOKIES)).user).toMatchObject({ id: doctor.userId, secondFactorVerified: true });
   });
 
   it("accepts a code once: the same code at once again, even from four requests at the same moment, signs in once", async () => {
@@ -101,7 +102,7 @@ describe("signing in with a second factor", () => {
     const code = codeAt(doctor.secret, Date.now());
     const pendings = await Promise.all(Array.from({ length: 4 }, () => passwordStep(doctor.email)));
     const results = await Promise.all(
-      pendings.map((cookieHeader) => finishSignIn(db(), { userId: doctor.userId }, { code, cookieHeader, clientAddress: null })),
+      pendings.map((cookieHeader) => finishSignIn(db(), { userId: doctor.userId }, { ...PLAIN_COOKIES, code, cookieHeader, clientAddress: null })),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(["wrong_code", "wrong_code", "wrong_code"]);
@@ -111,7 +112,7 @@ describe("signing in with a second factor", () => {
     const now = new Date();
     const doctor = await enrolledDoctor(now);
     const pending = await passwordStep(doctor.email);
-    const again = await finishSignIn(db(), { userId: doctor.userId }, { code: codeAt(doctor.secret, now.getTime()), cookieHeader: pending, clientAddress: null }, now);
+    const again = await finishSignIn(db(), { userId: doctor.userId }, { ...PLAIN_COOKIES, code: codeAt(doctor.secret, now.getTime()), cookieHeader: pending, clientAddress: null }, now);
     expect(again).toEqual({ ok: false, reason: "wrong_code" });
   });
 
@@ -119,9 +120,9 @@ describe("signing in with a second factor", () => {
     const doctor = await enrolledDoctor();
     const code = doctor.recoveryCodes[3]!;
     const typed = code.toUpperCase().replace(/-/g, " ");
-    const first = await finishSignIn(db(), { userId: doctor.userId }, { code: typed, cookieHeader: await passwordStep(doctor.email), clientAddress: "10.0.0.9" });
+    const first = await finishSignIn(db(), { userId: doctor.userId }, { ...PLAIN_COOKIES, code: typed, cookieHeader: await passwordStep(doctor.email), clientAddress: "10.0.0.9" });
     expect(first.ok).toBe(true);
-    const second = await finishSignIn(db(), { userId: doctor.userId }, { code, cookieHeader: await passwordStep(doctor.email), clientAddress: null });
+    const second = await finishSignIn(db(), { userId: doctor.userId }, { ...PLAIN_COOKIES, code, cookieHeader: await passwordStep(doctor.email), clientAddress: null });
     expect(second).toEqual({ ok: false, reason: "wrong_code" });
     const [left] = await db()
       .select({ n: sql<number>`count(*)::int` })
@@ -135,26 +136,26 @@ describe("signing in with a second factor", () => {
     const doctor = await enrolledDoctor(new Date(Date.now() - 60_000));
     const pending = await passwordStep(doctor.email);
     const tries = await Promise.all(
-      Array.from({ length: 5 }, () => finishSignIn(db(), { userId: doctor.userId }, { code: "000000", cookieHeader: pending, clientAddress: null })),
+      Array.from({ length: 5 }, () => finishSignIn(db(), { userId: doctor.userId }, { ...PLAIN_COOKIES, code: "000000", cookieHeader: pending, clientAddress: null })),
     );
     expect(tries.every((t) => !t.ok && t.reason === "wrong_code")).toBe(true);
-    const right = await finishSignIn(db(), { userId: doctor.userId }, { code: codeAt(doctor.secret, Date.now()), cookieHeader: pending, clientAddress: null });
+    const right = await finishSignIn(db(), { userId: doctor.userId }, { ...PLAIN_COOKIES, code: codeAt(doctor.secret, Date.now()), cookieHeader: pending, clientAddress: null });
     expect(right).toMatchObject({ ok: false, reason: "rate_limited" });
 
     const other = await enrolledDoctor(new Date(Date.now() - 60_000));
     const otherPending = await passwordStep(other.email);
-    for (let i = 0; i < 4; i++) await finishSignIn(db(), { userId: other.userId }, { code: "000000", cookieHeader: otherPending, clientAddress: null });
-    expect((await finishSignIn(db(), { userId: other.userId }, { code: codeAt(other.secret, Date.now()), cookieHeader: otherPending, clientAddress: null })).ok).toBe(true);
+    for (let i = 0; i < 4; i++) await finishSignIn(db(), { userId: other.userId }, { ...PLAIN_COOKIES, code: "000000", cookieHeader: otherPending, clientAddress: null });
+    expect((await finishSignIn(db(), { userId: other.userId }, { ...PLAIN_COOKIES, code: codeAt(other.secret, Date.now()), cookieHeader: otherPending, clientAddress: null })).ok).toBe(true);
     const next = await passwordStep(other.email);
-    expect(await finishSignIn(db(), { userId: other.userId }, { code: "000000", cookieHeader: next, clientAddress: null })).toEqual({ ok: false, reason: "wrong_code" });
+    expect(await finishSignIn(db(), { userId: other.userId }, { ...PLAIN_COOKIES, code: "000000", cookieHeader: next, clientAddress: null })).toEqual({ ok: false, reason: "wrong_code" });
   });
 
   it("lets a pending sign-in lapse after ten minutes", async () => {
     const doctor = await enrolledDoctor();
     const pending = await passwordStep(doctor.email);
-    const id = (await authenticate(db(), pending)).pendingSecondFactor!.sessionId;
+    const id = (await authenticate(db(), pending, PLAIN_COOKIES)).pendingSecondFactor!.sessionId;
     await db().update(sessions).set({ createdAt: new Date(Date.now() - SECOND_FACTOR_STEP_MS - 1000) }).where(eq(sessions.id, id));
-    const auth = await authenticate(db(), pending);
+    const auth = await authenticate(db(), pending, PLAIN_COOKIES);
     expect(auth.pendingSecondFactor).toBeNull();
     expect(auth.setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=;`));
   });
@@ -168,9 +169,9 @@ describe("turning a second factor off", () => {
     expect(await disableSecondFactor(db(), { id: doctor.userId }, TEST_PASSWORD, null)).toBe("disabled");
     expect(await db().select().from(secondFactors)).toHaveLength(0);
     expect(await db().select().from(recoveryCodes)).toHaveLength(0);
-    expect((await authenticate(db(), doctor.cookie)).user?.secondFactorVerified).toBe(false);
+    expect((await authenticate(db(), doctor.cookie, PLAIN_COOKIES)).user?.secondFactorVerified).toBe(false);
     expect(await actions(doctor.userId)).toContain("second_factor.disabled");
-    expect(await signIn(db(), { email: doctor.email, password: TEST_PASSWORD, clientAddress: "10.0.0.1" })).toMatchObject({ ok: true, secondFactor: false });
+    expect(await signIn(db(), { email: doctor.email, password: TEST_PASSWORD, clientAddress: "10.0.0.1" }, LIMITS)).toMatchObject({ ok: true, secondFactor: false });
   });
 
   it("by an admin's reset signs the person out everywhere and is audited with the admin as actor", async () => {
@@ -178,7 +179,7 @@ describe("turning a second factor off", () => {
     const admin = await makeUser(db(), "admin");
     await resetSecondFactor(db(), { id: admin.id, role: "admin", secondFactorVerified: true }, doctor.userId, "10.0.0.2");
     expect(await db().select().from(secondFactors)).toHaveLength(0);
-    expect((await authenticate(db(), doctor.cookie)).user).toBeNull();
+    expect((await authenticate(db(), doctor.cookie, PLAIN_COOKIES)).user).toBeNull();
     const [event] = await db().select().from(auditEvents).where(and(eq(auditEvents.entityId, doctor.userId), eq(auditEvents.action, "second_factor.reset")));
     expect(event).toMatchObject({ actorId: admin.id, entityType: "user", clientAddress: "10.0.0.2" });
   });

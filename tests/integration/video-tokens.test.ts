@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { appointments, consultations, users } from "~db/schema";
 import { issueJoinCredentials, opaqueIdentity } from "~/features/consultation/issue-token.server";
 import { changeRoomState } from "~/features/consultation/room.server";
-import { p2pProvider, verifyTicket } from "~/features/consultation/video/p2p.server";
+import { joinTickets, p2pProvider } from "~/features/consultation/video/p2p.server";
 import type { JoinRequest, VideoProvider } from "~/features/consultation/video/provider.server";
 import { twilioProvider } from "~/features/consultation/video/twilio.server";
 import { ForbiddenError } from "~/utils/errors";
@@ -25,8 +25,8 @@ const TWILIO = {
   apiKeySid: `SK${"fedcba9876543210".repeat(2)}`,
   apiKeySecret: "not-a-real-secret-but-long-enough",
 };
-const ticketEnv = (secret: string): NodeJS.ProcessEnv => ({ NODE_ENV: "test", JOIN_TICKET_SECRET: secret });
-const P2P_ENV = ticketEnv("test-ticket-secret");
+const TICKETS = joinTickets("test-ticket-secret");
+const P2P = p2pProvider({ tickets: TICKETS, iceServers: [] });
 
 // The appointment runs 09:00–09:30 on MONDAY: the window opens at 08:45 and closes at 10:30.
 const OPENS = at("08:45");
@@ -150,7 +150,7 @@ describe("peer-to-peer tickets", () => {
     const setup = await makeConsultation(db());
     const credentials = await issueJoinCredentials(db(), setup.asPatient, setup.appointment.id, {
       now: at("09:00"),
-      provider: p2pProvider(P2P_ENV),
+      provider: P2P,
     });
     return { ...setup, credentials };
   }
@@ -164,15 +164,15 @@ describe("peer-to-peer tickets", () => {
       expiresAt: CLOSES.toISOString(),
       iceServers: [],
     });
-    const claims = verifyTicket(credentials.token, at("09:00"), P2P_ENV);
+    const claims = TICKETS.verify(credentials.token, at("09:00"));
     expect(claims).toEqual({ appointmentId: appointment.id, userId: patient.id, role: "patient", exp: seconds(CLOSES) });
-    expect(verifyTicket(credentials.token, new Date(CLOSES.getTime() - 1000), P2P_ENV)).toEqual(claims);
+    expect(TICKETS.verify(credentials.token, new Date(CLOSES.getTime() - 1000))).toEqual(claims);
   });
 
   it("are refused once expired", async () => {
     const { credentials } = await issued();
-    expect(verifyTicket(credentials.token, CLOSES, P2P_ENV)).toBeNull();
-    expect(verifyTicket(credentials.token, minutesAfter(CLOSES, 60), P2P_ENV)).toBeNull();
+    expect(TICKETS.verify(credentials.token, CLOSES)).toBeNull();
+    expect(TICKETS.verify(credentials.token, minutesAfter(CLOSES, 60))).toBeNull();
   });
 
   it("are refused when tampered with or signed with another secret", async () => {
@@ -189,16 +189,16 @@ describe("peer-to-peer tickets", () => {
       { ...claims, exp: (claims.exp as number) + 86_400 },
       { ...claims, appointmentId: crypto.randomUUID() },
     ]) {
-      expect(verifyTicket(`${reencode(forged)}.${signature}`, now, P2P_ENV)).toBeNull();
+      expect(TICKETS.verify(`${reencode(forged)}.${signature}`, now)).toBeNull();
     }
     const flipped = signature.slice(0, -1) + (signature.endsWith("A") ? "B" : "A");
-    expect(verifyTicket(`${body}.${flipped}`, now, P2P_ENV)).toBeNull();
-    expect(verifyTicket(`${body}.`, now, P2P_ENV)).toBeNull();
-    expect(verifyTicket(body, now, P2P_ENV)).toBeNull();
-    expect(verifyTicket("", now, P2P_ENV)).toBeNull();
-    expect(verifyTicket(credentials.token, now, ticketEnv("another-secret"))).toBeNull();
+    expect(TICKETS.verify(`${body}.${flipped}`, now)).toBeNull();
+    expect(TICKETS.verify(`${body}.`, now)).toBeNull();
+    expect(TICKETS.verify(body, now)).toBeNull();
+    expect(TICKETS.verify("", now)).toBeNull();
+    expect(joinTickets("another-secret").verify(credentials.token, now)).toBeNull();
     // The genuine ticket still verifies, for this appointment only.
-    expect(verifyTicket(credentials.token, now, P2P_ENV)?.appointmentId).toBe(appointment.id);
+    expect(TICKETS.verify(credentials.token, now)?.appointmentId).toBe(appointment.id);
   });
 });
 
@@ -270,7 +270,7 @@ describe("audit of issued tokens", () => {
     const { appointment, asPatient, asDoctor } = await makeConsultation(db());
     const twilio = onRequestClock(twilioProvider(TWILIO)).provider;
     await issueJoinCredentials(db(), asPatient, appointment.id, { now: at("08:50"), provider: twilio, clientAddress: "198.51.100.4" });
-    await issueJoinCredentials(db(), asDoctor, appointment.id, { now: at("08:55"), provider: p2pProvider(P2P_ENV) });
+    await issueJoinCredentials(db(), asDoctor, appointment.id, { now: at("08:55"), provider: P2P });
     await issueJoinCredentials(db(), asPatient, appointment.id, { now: at("09:05"), provider: twilio });
 
     const rows = await auditRowsFor(db(), [appointment.id]);

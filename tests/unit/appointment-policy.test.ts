@@ -12,7 +12,7 @@ import {
   refusalError,
   type PolicyAppointment,
 } from "~/features/booking/appointment-policy";
-import { APPOINTMENT_STATUSES, type AppointmentStatus } from "~/features/booking/statuses";
+import { APPOINTMENT_STATUSES, type AppointmentStatus } from "~/domain/vocabulary";
 import { ConflictError, ForbiddenError } from "~/utils/errors";
 
 // 09:00–09:30 UTC on 1 December 2026; the clinic allows changes until 24 hours before, and opens the room

@@ -2,9 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { registerForm } from "~/features/accounts/schemas.server";
 import { safeRedirect } from "~/features/auth/guards.server";
-import { hashToken, readSessionToken, SESSION_COOKIE, sessionCookieName } from "~/features/auth/session.server";
+import { hashToken, readSessionToken, sessionCookieName } from "~/features/auth/session.server";
 import { readEnv } from "~/utils/env.server";
 import { isTimeZone } from "~/utils/time-zones";
+import { PLAIN_COOKIES, SESSION_COOKIE } from "../helpers/config";
 
 describe("redirects to a target the request names", () => {
   const ORIGIN = "https://clinic.example";
@@ -107,10 +108,17 @@ describe("session cookie", () => {
 
   it("accepts only well-formed tokens from the cookie header", () => {
     const token = "a".repeat(43);
-    expect(readSessionToken(`other=1; ${SESSION_COOKIE}=${token}`)).toBe(token);
-    expect(readSessionToken(`${SESSION_COOKIE}=short`)).toBeNull();
-    expect(readSessionToken(`${SESSION_COOKIE}=${"a".repeat(42)}!`)).toBeNull();
-    expect(readSessionToken(null)).toBeNull();
+    expect(readSessionToken(`other=1; ${SESSION_COOKIE}=${token}`, PLAIN_COOKIES)).toBe(token);
+    expect(readSessionToken(`${SESSION_COOKIE}=short`, PLAIN_COOKIES)).toBeNull();
+    expect(readSessionToken(`${SESSION_COOKIE}=${"a".repeat(42)}!`, PLAIN_COOKIES)).toBeNull();
+    expect(readSessionToken(null, PLAIN_COOKIES)).toBeNull();
+  });
+
+  it("is read only under the name the server writes it", () => {
+    const token = "c".repeat(43);
+    expect(readSessionToken(`yz_session=${token}`, { secureCookies: true })).toBeNull();
+    expect(readSessionToken(`__Host-yz_session=${token}`, { secureCookies: true })).toBe(token);
+    expect(readSessionToken(`__Host-yz_session=${token}`, { secureCookies: false })).toBeNull();
   });
 
   it("stores a SHA-256 of the token, never the token", () => {
@@ -136,6 +144,14 @@ describe("environment", () => {
 
   it("treats an empty DATABASE_URL as unset", () => {
     expect(readEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("parses ICE_SERVERS once, as a checked list, and names it when it is not one", () => {
+    const turn = { urls: "turn:turn.example:3478", username: "u", credential: "p" };
+    expect(readEnv({ ICE_SERVERS: JSON.stringify([turn]) }).ICE_SERVERS).toEqual([turn]);
+    expect(readEnv({}).ICE_SERVERS).toBeUndefined();
+    expect(() => readEnv({ ICE_SERVERS: "[{urls:" })).toThrow(/ICE_SERVERS/);
+    expect(() => readEnv({ ICE_SERVERS: JSON.stringify([{ urls: "http://example" }]) })).toThrow(/ICE_SERVERS/);
   });
 });
 

@@ -1,5 +1,5 @@
 /** Who may do what to hospital accounts: pure rules, checked by the account features. */
-import type { Role } from "~/features/auth/roles";
+import type { Role } from "~/domain/vocabulary";
 import { mayUseSecondFactor } from "~/features/auth/roles";
 
 export type AccountActor = { id: string; role: Role; secondFactorVerified: boolean };

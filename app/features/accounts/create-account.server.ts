@@ -1,10 +1,9 @@
 import type { Db } from "~db/client.server";
-import { doctors, passwords, users, type Bilingual, type DoctorTitle } from "~db/schema";
-import type { Locale } from "~/i18n";
+import { doctors, passwords, users, type Bilingual } from "~db/schema";
+import type { DoctorTitle, Locale, Role } from "~/domain/vocabulary";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import { hashPassword } from "~/features/auth/password.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
-import type { Role } from "~/features/auth/roles";
 import { isUniqueViolation } from "~/utils/db-errors.server";
 
 export class EmailTakenError extends Error {

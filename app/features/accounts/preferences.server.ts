@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { users } from "~db/schema";
 import { publish } from "~/features/live/publish.server";
-import type { Locale } from "~/i18n";
+import type { Locale } from "~/domain/vocabulary";
 
 /** Remembers a signed-in person's language across devices. */
 export async function savePreferredLocale(db: Db, userId: string, locale: Locale) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DOCTOR_TITLES } from "~/features/directory/titles";
+import { DOCTOR_TITLES } from "~/domain/vocabulary";
 import type { MessageKey } from "~/i18n";
 import { isTimeZone } from "~/utils/time-zones";
 
@@ -65,18 +65,6 @@ export const accountActionForm = z.object({
   intent: z.enum(["deactivate", "reactivate", "resetSecondFactor"], message("error.form")),
   userId: z.uuid(message("error.notFound")),
 });
-
-export type FieldErrors = Partial<Record<string, MessageKey>>;
-
-/** The first error of each field, as a dictionary key. */
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const result: FieldErrors = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? "form");
-    result[field] ??= issue.message as MessageKey;
-  }
-  return result;
-}
 
 export const changePasswordForm = z.object({
   currentPassword: z.string(message("error.passwordRequired")).min(1, message("error.passwordRequired")).max(200),

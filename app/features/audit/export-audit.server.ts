@@ -1,5 +1,5 @@
 import type { Db } from "~db/client.server";
-import type { Role } from "~/features/auth/roles";
+import type { Role } from "~/domain/vocabulary";
 import { csvLine } from "~/features/clinic-schedule/csv";
 import { allAuditEvents, type AuditFilter, type AuditRow } from "./list-audit.server";
 import { recordAudit } from "./record-audit.server";

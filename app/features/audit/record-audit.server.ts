@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "~db/client.server";
 import { appointments, auditEvents, users } from "~db/schema";
-import type { Role } from "~/features/auth/roles";
+import type { Role } from "~/domain/vocabulary";
 import type { AuditAction, AuditEntityType } from "./audit-actions";
 
 export type AuditEntry = {

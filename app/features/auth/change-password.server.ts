@@ -3,7 +3,7 @@ import type { Db } from "~db/client.server";
 import { passwords } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import { hashPassword, verifyPassword } from "./password.server";
-import { consumeLimits, LIMITS, settleLimits } from "./rate-limit.server";
+import { consumeLimits, passwordLimit, settleLimits } from "./rate-limit.server";
 import { endOtherSessions } from "./session.server";
 
 /**
@@ -19,7 +19,7 @@ export async function changePassword(
   context: { clientAddress?: string | null } = {},
 ): Promise<"changed" | "wrong_password"> {
   const audit = { actorId: user.id, entityType: "user", entityId: user.id, clientAddress: context.clientAddress } as const;
-  const account = LIMITS.password(user.email);
+  const account = passwordLimit(user.email);
   await consumeLimits(db, [account]);
   const [row] = await db.select({ hash: passwords.hash }).from(passwords).where(eq(passwords.userId, user.id));
   if (!row || !(await verifyPassword(row.hash, input.currentPassword))) {

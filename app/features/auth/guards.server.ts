@@ -1,6 +1,7 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
+import type { Role } from "~/domain/vocabulary";
 import type { SessionUser } from "./session.server";
-import { secondFactorRequired, type Role } from "./roles";
+import { secondFactorRequired } from "./roles";
 
 /** Where a second factor is set up; the only page (with sign-out) an admin without one may open. */
 export const SECOND_FACTOR_PAGE = "/account/second-factor";

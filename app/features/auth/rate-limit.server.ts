@@ -78,17 +78,23 @@ export async function settleLimits(db: Db, settle: { clear: Limit[]; refund?: Li
     .where(inArray(rateLimits.key, db.select({ key: locked.key }).from(locked)));
 }
 
-/** RATE_LIMIT_SCALE multiplies the allowances of limits per address or per person's use (the end-to-end
- * suite acts as hundreds of people from one address). Never the guesses at one account's password. */
-const scaled = (max: number) => max * Math.max(1, Number(process.env.RATE_LIMIT_SCALE) || 1);
+/** Guesses at one account's password, through sign-in or password change: ten a minute, at any scale. */
+export const passwordLimit = (email: string): Limit => ({ key: `sign-in:account:${email.toLowerCase()}`, max: 10, windowSeconds: 60 });
 
-export const LIMITS = {
-  /** Guesses at one account's password, through sign-in or password change: ten a minute. */
-  password: (email: string): Limit => ({ key: `sign-in:account:${email.toLowerCase()}`, max: 10, windowSeconds: 60 }),
-  /** Sign-ins from one address: more, since many patients share a network. */
-  signInAddress: (address: string): Limit => ({ key: `sign-in:address:${address}`, max: scaled(50), windowSeconds: 60 }),
-  register: (address: string): Limit => ({ key: `register:address:${address}`, max: scaled(20), windowSeconds: 600 }),
-  book: (patientId: string): Limit => ({ key: `book:patient:${patientId}`, max: scaled(20), windowSeconds: 60 }),
-  token: (userId: string): Limit => ({ key: `token:user:${userId}`, max: scaled(30), windowSeconds: 60 }),
-  signalJoin: (userId: string): Limit => ({ key: `signal:user:${userId}`, max: scaled(30), windowSeconds: 60 }),
-};
+/**
+ * The limits per address or per person's use. `scale` (RATE_LIMIT_SCALE, read once at start; 1 in a real
+ * deployment) multiplies their allowances: the end-to-end suite acts as hundreds of people from one
+ * address. It never touches `passwordLimit`.
+ */
+export function scaledLimits(scale: number) {
+  const scaled = (max: number) => max * scale;
+  return {
+    /** Sign-ins from one address: more, since many patients share a network. */
+    signInAddress: (address: string): Limit => ({ key: `sign-in:address:${address}`, max: scaled(50), windowSeconds: 60 }),
+    register: (address: string): Limit => ({ key: `register:address:${address}`, max: scaled(20), windowSeconds: 600 }),
+    book: (patientId: string): Limit => ({ key: `book:patient:${patientId}`, max: scaled(20), windowSeconds: 60 }),
+    token: (userId: string): Limit => ({ key: `token:user:${userId}`, max: scaled(30), windowSeconds: 60 }),
+    signalJoin: (userId: string): Limit => ({ key: `signal:user:${userId}`, max: scaled(30), windowSeconds: 60 }),
+  };
+}
+export type RateLimits = ReturnType<typeof scaledLimits>;

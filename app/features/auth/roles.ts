@@ -1,6 +1,5 @@
-/** Who a user is to the clinic. The database's `role` enum is built from this list. */
-export const ROLES = ["patient", "doctor", "staff", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+/** What each role may reach and where it lands: the rules of roles (the list itself is domain vocabulary). */
+import type { Role } from "~/domain/vocabulary";
 
 /** Roles that work for the hospital and are created by an admin, never by self-registration. */
 export const HOSPITAL_ROLES = ["doctor", "staff", "admin"] as const satisfies readonly Role[];

@@ -4,13 +4,14 @@
  */
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
+import type { Role } from "~/domain/vocabulary";
 import { passwords, recoveryCodes, secondFactors, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import { mayResetSecondFactor, type AccountActor } from "~/features/accounts/account-rules";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { verifyPassword } from "./password.server";
 import { consumeLimit, RateLimitedError, settleLimits, type Limit } from "./rate-limit.server";
-import { mayUseSecondFactor, type Role } from "./roles";
+import { mayUseSecondFactor } from "./roles";
 import {
   canonicalRecoveryCode,
   checkTotp,
@@ -153,7 +154,7 @@ export type SecondStepResult = { ok: true; setCookie: string; role: Role } | { o
 export async function finishSignIn(
   db: Db,
   pending: { userId: string },
-  input: { code: string; cookieHeader: string | null; clientAddress: string | null },
+  input: { code: string; cookieHeader: string | null; clientAddress: string | null; secureCookies: boolean },
   now = new Date(),
 ): Promise<SecondStepResult> {
   const limited = await countAttempt(db, pending.userId);
@@ -175,7 +176,7 @@ export async function finishSignIn(
   await settleLimits(db, { clear: [codeLimit(pending.userId)] });
   const [user] = await db.select({ role: users.role }).from(users).where(eq(users.id, pending.userId));
   if (!user) return { ok: false, reason: "wrong_code" };
-  const setCookie = await startSession(db, pending.userId, input.cookieHeader, "second_factor", { clientAddress: input.clientAddress });
+  const setCookie = await startSession(db, pending.userId, input.cookieHeader, "second_factor", { clientAddress: input.clientAddress, secureCookies: input.secureCookies });
   return { ok: true, setCookie, role: user.role };
 }
 

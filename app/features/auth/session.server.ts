@@ -23,21 +23,24 @@ export function sessionCookieName(options: { secure: boolean }): string {
   return options.secure ? "__Host-yz_session" : "yz_session";
 }
 
-/** Production marks cookies Secure (serve it over HTTPS, or on localhost). */
-const SECURE_COOKIES = process.env.NODE_ENV === "production";
-export const SESSION_COOKIE = sessionCookieName({ secure: SECURE_COOKIES });
+/**
+ * How this server writes its cookies, decided once at start (server.ts: production marks them Secure;
+ * serve it over HTTPS, or on localhost) and handed to whatever reads or writes the session cookie.
+ */
+export type CookieOptions = { secureCookies: boolean };
+
 const IDLE_TIMEOUT = new TimeSpan(2, "h");
 export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
 /** A sign-in waiting for its second factor must be finished within this time. */
 export const SECOND_FACTOR_STEP_MS = 10 * 60 * 1000;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-function createLucia(db: Db) {
+function createLucia(db: Db, secure: boolean) {
   return new Lucia(new DrizzlePostgreSQLAdapter(db, sessions, users), {
     sessionExpiresIn: IDLE_TIMEOUT,
     sessionCookie: {
-      name: SESSION_COOKIE,
-      attributes: { secure: SECURE_COOKIES, sameSite: "lax" },
+      name: sessionCookieName({ secure }),
+      attributes: { secure, sameSite: "lax" },
     },
     getUserAttributes: (row) => ({
       email: row.email,
@@ -65,14 +68,14 @@ declare module "lucia" {
 
 type SessionAttributes = { createdAt: Date; awaitingSecondFactor: boolean; secondFactorAt: Date | null };
 
-const instances = new WeakMap<Db, ReturnType<typeof createLucia>>();
-function luciaFor(db: Db) {
-  let lucia = instances.get(db);
-  if (!lucia) {
-    lucia = createLucia(db);
-    instances.set(db, lucia);
-  }
-  return lucia;
+type LuciaInstance = ReturnType<typeof createLucia>;
+/** One lucia per database handle and cookie setting (the setting only shapes the cookies it writes). */
+const instances = new WeakMap<Db, { secure?: LuciaInstance; plain?: LuciaInstance }>();
+function luciaFor(db: Db, { secureCookies }: CookieOptions) {
+  let byCookies = instances.get(db);
+  if (!byCookies) instances.set(db, (byCookies = {}));
+  const which = secureCookies ? "secure" : "plain";
+  return (byCookies[which] ??= createLucia(db, secureCookies));
 }
 
 export type SessionUser = {
@@ -103,11 +106,12 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-export function readSessionToken(cookieHeader: string | null | undefined): string | null {
+export function readSessionToken(cookieHeader: string | null | undefined, { secureCookies }: CookieOptions): string | null {
   if (!cookieHeader) return null;
+  const cookieName = sessionCookieName({ secure: secureCookies });
   for (const part of cookieHeader.split(";")) {
     const [name, ...value] = part.trim().split("=");
-    if (name === SESSION_COOKIE) {
+    if (name === cookieName) {
       const token = value.join("=");
       return TOKEN_PATTERN.test(token) ? token : null;
     }
@@ -120,15 +124,19 @@ export function readSessionToken(cookieHeader: string | null | undefined): strin
  * Live connections (room sockets, event streams) pass `renew: false`: only pages a person opens keep a
  * session alive, never a socket left open.
  */
-export async function authenticate(db: Db, cookieHeader: string | null | undefined, options: { renew?: boolean } = {}): Promise<Auth> {
-  const token = readSessionToken(cookieHeader);
+export async function authenticate(
+  db: Db,
+  cookieHeader: string | null | undefined,
+  options: CookieOptions & { renew?: boolean },
+): Promise<Auth> {
+  const token = readSessionToken(cookieHeader, options);
   if (!token) return ANONYMOUS;
   const sessionId = hashToken(token);
   const cache = sessionCaches.get(db);
   const cached = cache?.read(sessionId);
   if (cached) return cached;
   if (options.renew === false) return readSession(db, sessionId);
-  const lucia = luciaFor(db);
+  const lucia = luciaFor(db, options);
   const { session, user } = await lucia.validateSession(sessionId);
   if (!session) {
     return { ...ANONYMOUS, setCookie: lucia.createBlankSessionCookie().serialize() };
@@ -288,15 +296,15 @@ export async function startSession(
   db: Db,
   userId: string,
   cookieHeader: string | null,
-  stage: "password" | "awaiting_second_factor" | "second_factor" = "password",
-  context: { clientAddress?: string | null } = {},
+  stage: "password" | "awaiting_second_factor" | "second_factor",
+  context: CookieOptions & { clientAddress?: string | null },
 ): Promise<string> {
-  const previous = readSessionToken(cookieHeader);
+  const previous = readSessionToken(cookieHeader, context);
   const token = randomBytes(32).toString("base64url");
   const now = new Date();
   await db.transaction(async (tx) => {
     if (previous) await endSessions(tx, { sessionIds: [hashToken(previous)] });
-    await luciaFor(tx).createSession(
+    await luciaFor(tx, context).createSession(
       userId,
       { createdAt: now, awaitingSecondFactor: stage === "awaiting_second_factor", secondFactorAt: stage === "second_factor" ? now : null },
       { sessionId: hashToken(token) },
@@ -311,7 +319,7 @@ export async function startSession(
       detail: stage === "second_factor" ? { secondFactor: true } : {},
     });
   });
-  return luciaFor(db).createSessionCookie(token).serialize();
+  return luciaFor(db, context).createSessionCookie(token).serialize();
 }
 
 /**
@@ -321,9 +329,9 @@ export async function startSession(
 export async function endSession(
   db: Db,
   cookieHeader: string | null,
-  context: { clientAddress?: string | null } = {},
+  context: CookieOptions & { clientAddress?: string | null },
 ): Promise<string> {
-  const token = readSessionToken(cookieHeader);
+  const token = readSessionToken(cookieHeader, context);
   if (token) {
     await db.transaction(async (tx) => {
       // Locked, so that two sign-outs of one session record one.
@@ -345,7 +353,7 @@ export async function endSession(
       });
     });
   }
-  return luciaFor(db).createBlankSessionCookie().serialize();
+  return luciaFor(db, context).createBlankSessionCookie().serialize();
 }
 
 /** Ends every session of a user except the one given (after a password change, a deactivation). */
@@ -382,5 +390,5 @@ export async function forgetSecondFactorProofs(db: Db, userId: string) {
 }
 
 export async function deleteExpiredSessions(db: Db) {
-  await luciaFor(db).deleteExpiredSessions();
+  await luciaFor(db, { secureCookies: false }).deleteExpiredSessions(); // no cookie is written
 }

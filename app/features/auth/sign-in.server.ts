@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
+import type { Role } from "~/domain/vocabulary";
 import { passwords, secondFactors, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import { verifyPassword } from "./password.server";
-import type { Role } from "./roles";
-import { consumeLimits, LIMITS, RateLimitedError, settleLimits } from "./rate-limit.server";
+import { consumeLimits, passwordLimit, RateLimitedError, settleLimits, type RateLimits } from "./rate-limit.server";
 
 export type SignInResult =
   /** `secondFactor`: the password was right and a code from the authenticator app must follow. */
@@ -23,9 +23,10 @@ export type SignInResult =
 export async function signIn(
   db: Db,
   input: { email: string; password: string; clientAddress: string },
+  limits: RateLimits,
 ): Promise<SignInResult> {
-  const account = LIMITS.password(input.email);
-  const address = LIMITS.signInAddress(input.clientAddress);
+  const account = passwordLimit(input.email);
+  const address = limits.signInAddress(input.clientAddress);
   try {
     await consumeLimits(db, [account, address]);
   } catch (error) {

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from "drizzle-
 import type { Db } from "~db/client.server";
 import { appointments, consultations, departments, doctors, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
-import type { Role } from "~/features/auth/roles";
+import type { Role } from "~/domain/vocabulary";
 import { NotFoundError } from "~/utils/errors";
 import { ACTIVE_STATUSES, FINISHED_STATUSES } from "./appointment-policy";
 

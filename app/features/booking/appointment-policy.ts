@@ -5,10 +5,9 @@
  * use cases ask the same ones and throw `refusalError` when refused (a guarded UPDATE in the database
  * still settles two requests racing each other).
  */
-import type { Role } from "~/features/auth/roles";
+import { APPOINTMENT_STATUSES, type AppointmentStatus, type Role } from "~/domain/vocabulary";
 import { isInside, joinWindow, type JoinWindowSettings } from "~/features/consultation/join-window";
 import { ConflictError, ForbiddenError, type DomainError } from "~/utils/errors";
-import { APPOINTMENT_STATUSES, type AppointmentStatus } from "./statuses";
 
 const MINUTE = 60_000;
 

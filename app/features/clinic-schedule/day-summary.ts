@@ -2,7 +2,7 @@
  * The figures of a clinic day, as pure functions: counts by status, utilisation (booked minutes ÷
  * available minutes) and the average wait from check-in to admission.
  */
-import type { AppointmentStatus } from "~/features/booking/statuses";
+import type { AppointmentStatus } from "~/domain/vocabulary";
 import { overlaps, type Interval } from "~/features/booking/slots";
 
 export type DayAppointment = {

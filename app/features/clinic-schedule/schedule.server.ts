@@ -3,7 +3,7 @@ import type { Db } from "~db/client.server";
 import { appointments, consultations, departments, doctors, users } from "~db/schema";
 import { loadSchedules } from "~/features/booking/availability.server";
 import { offeredSlots } from "~/features/booking/slots";
-import type { AppointmentStatus } from "~/features/booking/statuses";
+import type { AppointmentStatus } from "~/domain/vocabulary";
 import { addDays, zonedToInstant } from "~/utils/zoned-time";
 import { availableIntervals, combineSummaries, summarizeDay, type DaySummary } from "./day-summary";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { localDate } from "~/features/booking/schemas.server";
-import { APPOINTMENT_STATUSES } from "~/features/booking/statuses";
+import { APPOINTMENT_STATUSES } from "~/domain/vocabulary";
 
 const blankAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 

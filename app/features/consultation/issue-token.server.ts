@@ -5,7 +5,7 @@ import type { SessionUser } from "~/features/auth/session.server";
 import { mayJoin } from "~/features/booking/appointment-policy";
 import { ForbiddenError } from "~/utils/errors";
 import { ensureRoomName, getRoomAccess } from "./room.server";
-import { videoProvider, type JoinCredentials, type VideoProvider } from "./video/provider.server";
+import type { JoinCredentials, VideoProvider } from "./video/provider.server";
 
 /** An identity a video provider can show for a participant without learning who they are. */
 export function opaqueIdentity(role: string, userId: string, appointmentId: string) {
@@ -22,7 +22,7 @@ export async function issueJoinCredentials(
   db: Db,
   user: Pick<SessionUser, "id" | "role">,
   appointmentId: string,
-  context: { now?: Date; clientAddress?: string | null; provider?: VideoProvider } = {},
+  context: { provider: VideoProvider; now?: Date; clientAddress?: string | null },
 ): Promise<JoinCredentials> {
   const now = context.now ?? new Date();
   const access = await getRoomAccess(db, user, appointmentId, now).catch(() => null);
@@ -30,7 +30,7 @@ export async function issueJoinCredentials(
     throw new ForbiddenError("consult.tokenRefused");
   }
   const roomName = await ensureRoomName(db, appointmentId);
-  const provider = context.provider ?? videoProvider();
+  const { provider } = context;
   const credentials = await provider.issue({
     appointmentId,
     userId: user.id,

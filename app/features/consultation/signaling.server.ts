@@ -14,7 +14,7 @@ import { z } from "zod";
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments } from "~db/schema";
-import { consumeLimit, LIMITS, RateLimitedError } from "~/features/auth/rate-limit.server";
+import { consumeLimit, RateLimitedError, type RateLimits } from "~/features/auth/rate-limit.server";
 import { authenticate, type SessionUser } from "~/features/auth/session.server";
 import { isActive, mayJoin } from "~/features/booking/appointment-policy";
 import { queueMessage, type RoomSubscriber } from "~/features/live/delivery-rules.server";
@@ -24,7 +24,7 @@ import type { LiveConnection, LiveDelivery } from "~/features/live/live-delivery
 import { publish } from "~/features/live/publish.server";
 import { hasMoreChat, sendChat, CHAT_MAX_LENGTH } from "./chat.server";
 import { doctorQueue, getRoomAccess } from "./room.server";
-import { verifyTicket } from "./video/p2p.server";
+import type { JoinTickets } from "./video/p2p.server";
 
 const MAX_MESSAGE_BYTES = 32 * 1024;
 const HEARTBEAT_MS = 10_000;
@@ -75,8 +75,16 @@ export type Signaling = {
   close(): Promise<void>;
 };
 
-export async function createSignaling(options: { db: Db; delivery: LiveDelivery; hub: LiveHub }): Promise<Signaling> {
-  const { db, delivery } = options;
+export async function createSignaling(options: {
+  db: Db;
+  delivery: LiveDelivery;
+  hub: LiveHub;
+  /** Checks the peer-to-peer join tickets the video provider issued. */
+  tickets: JoinTickets;
+  limits: RateLimits;
+  secureCookies: boolean;
+}): Promise<Signaling> {
+  const { db, delivery, tickets, limits, secureCookies } = options;
   const server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const peers = new Set<Peer>();
 
@@ -147,7 +155,7 @@ export async function createSignaling(options: { db: Db; delivery: LiveDelivery;
     }
     switch (parsed.type) {
       case "join": {
-        const claims = verifyTicket(parsed.ticket);
+        const claims = tickets.verify(parsed.ticket);
         if (!claims || claims.appointmentId !== peer.appointmentId || claims.userId !== peer.user.id) {
           return send(peer, { type: "error", reason: "invalid ticket" });
         }
@@ -186,11 +194,11 @@ export async function createSignaling(options: { db: Db; delivery: LiveDelivery;
       const origin = request.headers.origin;
       if (origin && new URL(origin).host !== request.headers.host) return refuse(socket, 403, "Forbidden");
       // A socket is live traffic: it never renews the session it belongs to.
-      const auth = await authenticate(db, request.headers.cookie, { renew: false }).catch(() => null);
+      const auth = await authenticate(db, request.headers.cookie, { renew: false, secureCookies }).catch(() => null);
       if (!auth?.user || !auth.sessionId || !auth.sessionEndsAt) return refuse(socket, 401, "Unauthorized");
       const { sessionId, sessionEndsAt } = auth;
       try {
-        await consumeLimit(db, LIMITS.signalJoin(auth.user.id));
+        await consumeLimit(db, limits.signalJoin(auth.user.id));
       } catch (error) {
         if (error instanceof RateLimitedError) {
           socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${error.retryAfterSeconds}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

@@ -4,7 +4,7 @@
  * board, or the page never had the appointment — the answer is "reload": the page reads its data again.
  */
 import { applyStatusChange, type DaySummary } from "~/features/clinic-schedule/day-summary";
-import type { AppointmentStatus } from "~/features/booking/statuses";
+import type { AppointmentStatus } from "~/domain/vocabulary";
 import type { StreamAppointment } from "./events";
 
 export type TodayAppointment = {

@@ -7,7 +7,7 @@
  * their place in the queue, never who else waits; the board never gets a patient's reason for the visit.
  */
 import { inflateRawSync } from "node:zlib";
-import type { AppointmentStatus } from "~/features/booking/statuses";
+import type { AppointmentStatus } from "~/domain/vocabulary";
 import type { AppointmentEntry, AppointmentEvent, LiveEvent, Participant, ServerMessage, SignalData, StreamAppointment } from "./events";
 
 /** An open consultation room: its socket's user is the appointment's patient or doctor. */

@@ -1,4 +1,4 @@
-import type { AppointmentStatus } from "~/features/booking/statuses";
+import type { AppointmentStatus } from "~/domain/vocabulary";
 
 export type Participant = "patient" | "doctor";
 

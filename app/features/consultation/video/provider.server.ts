@@ -3,8 +3,8 @@
  * built-in peer-to-peer provider, whose signalling runs through our own WebSocket.
  */
 import type { Participant } from "~/features/live/events";
-import { p2pProvider } from "./p2p.server";
-import { twilioProvider, twilioCredentialsFromEnv } from "./twilio.server";
+import { p2pProvider, type JoinTickets } from "./p2p.server";
+import { twilioProvider, type TwilioCredentials } from "./twilio.server";
 
 export type JoinRequest = {
   appointmentId: string;
@@ -35,12 +35,7 @@ export interface VideoProvider {
   issue(request: JoinRequest): Promise<JoinCredentials>;
 }
 
-let chosen: VideoProvider | undefined;
-
-export function videoProvider(env: NodeJS.ProcessEnv = process.env): VideoProvider {
-  if (env === process.env && chosen) return chosen;
-  const twilio = twilioCredentialsFromEnv(env);
-  const provider = twilio ? twilioProvider(twilio) : p2pProvider(env);
-  if (env === process.env) chosen = provider;
-  return provider;
+/** Chosen once, when the server starts: Twilio with its credentials, else peer-to-peer. */
+export function videoProvider(options: { twilio: TwilioCredentials | null; tickets: JoinTickets; iceServers: RTCIceServerLike[] }): VideoProvider {
+  return options.twilio ? twilioProvider(options.twilio) : p2pProvider(options);
 }

@@ -1,13 +1,13 @@
 import twilio from "twilio";
+import type { Env } from "~/utils/env.server";
 import { ForbiddenError } from "~/utils/errors";
 import type { JoinCredentials, JoinRequest, VideoProvider } from "./provider.server";
 
 export type TwilioCredentials = { accountSid: string; apiKeySid: string; apiKeySecret: string };
 
-export function twilioCredentialsFromEnv(env: NodeJS.ProcessEnv): TwilioCredentials | null {
-  const accountSid = env.TWILIO_ACCOUNT_SID?.trim();
-  const apiKeySid = env.TWILIO_API_KEY_SID?.trim();
-  const apiKeySecret = env.TWILIO_API_KEY_SECRET?.trim();
+/** The three credentials from the checked environment (which refuses one or two of them); null: none set. */
+export function twilioCredentials(env: Pick<Env, "TWILIO_ACCOUNT_SID" | "TWILIO_API_KEY_SID" | "TWILIO_API_KEY_SECRET">): TwilioCredentials | null {
+  const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_API_KEY_SID: apiKeySid, TWILIO_API_KEY_SECRET: apiKeySecret } = env;
   return accountSid && apiKeySid && apiKeySecret ? { accountSid, apiKeySid, apiKeySecret } : null;
 }
 
