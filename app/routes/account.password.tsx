@@ -11,7 +11,7 @@ import type { loader as rootLoader } from "~/root";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { parseForm } from "~/utils/forms.server";
-import { passOnHeaders } from "~/utils/headers";
+import { passOnHeaders, retryAfter } from "~/utils/headers";
 
 export const headers = passOnHeaders;
 
@@ -38,7 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (outcome instanceof RateLimitedError) {
     return json<ActionData>(
       { errors: {}, retryAfterSeconds: outcome.retryAfterSeconds },
-      { status: 429, headers: { "Retry-After": String(outcome.retryAfterSeconds) } },
+      { status: 429, headers: retryAfter(outcome.retryAfterSeconds) },
     );
   }
   if (outcome === "wrong_password") {

@@ -11,7 +11,7 @@ import { qrCodePath } from "~/features/auth/qr-code.server";
 import { translator, type MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { parseForm } from "~/utils/forms.server";
-import { passOnHeaders } from "~/utils/headers";
+import { passOnHeaders, retryAfter } from "~/utils/headers";
 
 export const headers = passOnHeaders;
 
@@ -64,7 +64,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (result !== "disabled") {
       return json<ActionData>(
         { errors: {}, formError: "error.tooManyCodes", retryAfterSeconds: result.retryAfterSeconds },
-        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
+        { status: 429, headers: retryAfter(result.retryAfterSeconds) },
       );
     }
     return json<ActionData>({ errors: {}, disabled: true });
@@ -83,7 +83,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (result.reason === "rate_limited") {
     return json<ActionData>(
       { errors: {}, formError: "error.tooManyCodes", retryAfterSeconds: result.retryAfterSeconds, enrolment: enrolment(user.email, input.secret) },
-      { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
+      { status: 429, headers: retryAfter(result.retryAfterSeconds) },
     );
   }
   return json<ActionData>({ errors: { code: "error.codeWrong" }, enrolment: enrolment(user.email, input.secret) }, { status: 400 });

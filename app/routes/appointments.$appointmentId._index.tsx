@@ -3,7 +3,6 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { StatusBadge } from "~/components/appointment-card";
 import { FormError, TextArea } from "~/components/field";
-
 import { requireUser } from "~/features/auth/guards.server";
 import { readAppointment } from "~/features/booking/appointment-access.server";
 import { cancelAppointment } from "~/features/booking/change-appointment.server";
@@ -11,17 +10,17 @@ import { changeDeadline, mayCancelOrReschedule, mayJoin, mayTakeStep } from "~/f
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { noteStatus, visitSummary } from "~/features/consult-notes/notes.server";
 import { changeRoomState } from "~/features/consultation/room.server";
-import { cancelForm, uuidParam } from "~/features/booking/schemas.server";
+import { cancelForm } from "~/features/booking/schemas.server";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { failure, orErrorPage } from "~/utils/domain-response.server";
 import { formatDateTime, pick } from "~/utils/format";
 import { parseForm } from "~/utils/forms.server";
+import { idParam } from "~/utils/route-params.server";
 
 function appointmentId(params: { appointmentId?: string }) {
-  const id = uuidParam.safeParse(params.appointmentId);
-  if (!id.success) throw new Response("Not found", { status: 404 });
-  return id.data;
+  const id = idParam(params, "appointmentId");
+  return id;
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -2,17 +2,16 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/features/auth/guards.server";
 import { getAppointment } from "~/features/booking/appointment-access.server";
 import { buildCalendar } from "~/features/booking/calendar";
-import { uuidParam } from "~/features/booking/schemas.server";
 import { translator } from "~/i18n";
 import { orErrorPage } from "~/utils/domain-response.server";
 import { pick } from "~/utils/format";
+import { idParam } from "~/utils/route-params.server";
 
 /** The appointment as an .ics file: add it to a calendar, and download it again after a change. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = requireUser(request, context);
-  const id = uuidParam.safeParse(params.appointmentId);
-  if (!id.success) throw new Response("Not found", { status: 404 });
-  const a = await orErrorPage(getAppointment(context.db, user, id.data));
+  const id = idParam(params, "appointmentId");
+  const a = await orErrorPage(getAppointment(context.db, user, id));
   const t = translator(context.locale);
   const doctor = `${pick(context.locale, a.doctor.nameZh, a.doctor.nameEn)} ${t(`title.${a.doctor.title}`)}`;
   const url = new URL(`/appointments/${a.id}`, request.url).toString();

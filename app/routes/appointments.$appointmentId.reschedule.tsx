@@ -7,7 +7,7 @@ import { requireUser } from "~/features/auth/guards.server";
 import { getAppointment } from "~/features/booking/appointment-access.server";
 import { rescheduleAppointment } from "~/features/booking/change-appointment.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
-import { rescheduleForm, uuidParam } from "~/features/booking/schemas.server";
+import { rescheduleForm } from "~/features/booking/schemas.server";
 import { slotsByDay } from "~/features/booking/slot-days";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
@@ -15,13 +15,13 @@ import { orErrorPage } from "~/utils/domain-response.server";
 import { DomainError } from "~/utils/errors";
 import { formatDateTime, pick } from "~/utils/format";
 import { parseForm } from "~/utils/forms.server";
+import { idParam } from "~/utils/route-params.server";
 
 const SHOWN_DAYS = 14;
 
 function appointmentId(params: { appointmentId?: string }) {
-  const id = uuidParam.safeParse(params.appointmentId);
-  if (!id.success) throw new Response("Not found", { status: 404 });
-  return id.data;
+  const id = idParam(params, "appointmentId");
+  return id;
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -9,7 +9,6 @@ import { NotesPanel } from "~/components/consultation/notes-panel";
 import { FormError } from "~/components/field";
 import { requireUser } from "~/features/auth/guards.server";
 import { isActive, mayTakeStep, type ConsultationStep } from "~/features/booking/appointment-policy";
-import { uuidParam } from "~/features/booking/schemas.server";
 import { openNote } from "~/features/consult-notes/notes.server";
 import { roomAction } from "~/features/consult-notes/schemas.server";
 import { listChat } from "~/features/consultation/chat.server";
@@ -19,13 +18,13 @@ import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { failure, orErrorPage } from "~/utils/domain-response.server";
 import { formatDateTime, pick } from "~/utils/format";
+import { idParam } from "~/utils/route-params.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = requireUser(request, context);
-  const id = uuidParam.safeParse(params.appointmentId);
-  if (!id.success) throw new Response("Not found", { status: 404 });
+  const id = idParam(params, "appointmentId");
   const now = new Date();
-  const access = await orErrorPage(getRoomAccess(context.db, user, id.data, now));
+  const access = await orErrorPage(getRoomAccess(context.db, user, id, now));
   const a = access.appointment;
   const [chat, queue, waiting, note] = await Promise.all([
     listChat(context.db, a),
@@ -71,16 +70,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requireUser(request, context);
-  const id = uuidParam.safeParse(params.appointmentId);
-  if (!id.success) throw new Response("Not found", { status: 404 });
+  const id = idParam(params, "appointmentId");
   const parsed = roomAction.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ formError: "error.form" as MessageKey }, { status: 400 });
   try {
-    await changeRoomState(context.db, user, id.data, parsed.data.intent, { clientAddress: context.clientAddress });
+    await changeRoomState(context.db, user, id, parsed.data.intent, { clientAddress: context.clientAddress });
   } catch (error) {
     return failure(error);
   }
-  return redirect(`/consult/${id.data}`);
+  return redirect(`/consult/${id}`);
 }
 
 type WaitingEntry = { appointmentId: string; patientName: string; reason: string; startsAt: string; checkedInAt: string | null };

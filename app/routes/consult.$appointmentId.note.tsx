@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { requireRole } from "~/features/auth/guards.server";
-import { uuidParam } from "~/features/booking/schemas.server";
 import { addAddendum, assertNoteAuthor, saveNoteDraft, signNote } from "~/features/consult-notes/notes.server";
 import { noteAction } from "~/features/consult-notes/schemas.server";
 import { DomainError } from "~/utils/errors";
+import { uuidParam } from "~/utils/route-params.server";
 
 /** Autosave, signing and addenda of a consult note (JSON answers for the notes panel). */
 export async function action({ request, params, context }: ActionFunctionArgs) {

@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { consumeLimit, RateLimitedError } from "~/features/auth/rate-limit.server";
 import { issueJoinCredentials } from "~/features/consultation/issue-token.server";
 import { DomainError } from "~/utils/errors";
+import { retryAfter } from "~/utils/headers";
 
 /**
  * Credentials to join the call, in the body of a POST answer (never in a URL). Every refusal — not
@@ -20,7 +21,7 @@ export async function action({ params, context }: ActionFunctionArgs) {
     return json(credentials, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     if (error instanceof RateLimitedError) {
-      return json({ error: error.messageKey }, { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } });
+      return json({ error: error.messageKey }, { status: 429, headers: retryAfter(error.retryAfterSeconds) });
     }
     if (error instanceof DomainError) return json({ error: "consult.tokenRefused" }, { status: 403 });
     throw error;

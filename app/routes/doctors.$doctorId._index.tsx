@@ -3,20 +3,19 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { SlotList } from "~/components/slot-list";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
-import { uuidParam } from "~/features/booking/schemas.server";
 import { slotsByDay } from "~/features/booking/slot-days";
 import { getDoctorProfile } from "~/features/directory/doctor-profile.server";
 import { useT, useViewer } from "~/i18n/use-t";
 import { orErrorPage } from "~/utils/domain-response.server";
 import { languageName, pick } from "~/utils/format";
+import { idParam } from "~/utils/route-params.server";
 
 const SHOWN_DAYS = 14;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const doctorId = uuidParam.safeParse(params.doctorId);
-  if (!doctorId.success) throw new Response("Not found", { status: 404 });
+  const doctorId = idParam(params, "doctorId");
   const [doctor, policy] = await Promise.all([
-    orErrorPage(getDoctorProfile(context.db, doctorId.data)),
+    orErrorPage(getDoctorProfile(context.db, doctorId)),
     getBookingPolicy(context.db),
   ]);
   const now = new Date();

@@ -3,13 +3,12 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError, TextArea } from "~/components/field";
 import { AlternativeSlots } from "~/components/slot-list";
-
 import { requireRole } from "~/features/auth/guards.server";
 import { consumeLimit } from "~/features/auth/rate-limit.server";
 import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
 import { alternativeSlots, bookAppointment } from "~/features/booking/book-appointment.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
-import { bookingForm, instantField, uuidParam } from "~/features/booking/schemas.server";
+import { bookingForm, instantField } from "~/features/booking/schemas.server";
 import { getDoctorProfile } from "~/features/directory/doctor-profile.server";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
@@ -17,7 +16,8 @@ import { failure, orErrorPage } from "~/utils/domain-response.server";
 import { DomainError } from "~/utils/errors";
 import { formatDateTime, pick } from "~/utils/format";
 import { parseForm } from "~/utils/forms.server";
-import { passOnHeaders } from "~/utils/headers";
+import { passOnHeaders, retryAfter } from "~/utils/headers";
+import { idParam } from "~/utils/route-params.server";
 
 export const headers = passOnHeaders;
 
@@ -25,10 +25,9 @@ type Alternative = { start: string; end: string };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireRole(request, context, ["patient"]);
-  const doctorId = uuidParam.safeParse(params.doctorId);
-  if (!doctorId.success) throw new Response("Not found", { status: 404 });
+  const doctorId = idParam(params, "doctorId");
   const start = instantField.safeParse(new URL(request.url).searchParams.get("start") ?? "");
-  const doctor = await orErrorPage(getDoctorProfile(context.db, doctorId.data));
+  const doctor = await orErrorPage(getDoctorProfile(context.db, doctorId));
   if (!start.success) throw redirect(`/doctors/${doctor.id}`);
   const policy = await getBookingPolicy(context.db);
   const now = new Date();
@@ -60,8 +59,7 @@ type ActionData = {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requireRole(request, context, ["patient"]);
-  const doctorId = uuidParam.safeParse(params.doctorId);
-  if (!doctorId.success) throw new Response("Not found", { status: 404 });
+  const doctorId = idParam(params, "doctorId");
   const raw = await request.clone().formData();
   const values = { reason: String(raw.get("reason") ?? ""), symptoms: String(raw.get("symptoms") ?? "") };
   const parsed = await parseForm(request, bookingForm);
@@ -72,7 +70,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       context.db,
       {
         patientId: user.id,
-        doctorId: doctorId.data,
+        doctorId: doctorId,
         startsAt: parsed.data.start,
         reason: parsed.data.reason,
         symptoms: parsed.data.symptoms,
@@ -85,16 +83,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     if (error.status === 404) return failure(error);
-    const retryAfter = error.detail?.retryAfterSeconds;
+    const wait = error.detail?.retryAfterSeconds;
     return json<ActionData>(
       {
         formError: error.messageKey,
-        retryAfterSeconds: typeof retryAfter === "number" ? retryAfter : undefined,
+        retryAfterSeconds: typeof wait === "number" ? wait : undefined,
         errors: {},
         alternatives: (error.detail?.alternatives as Alternative[] | undefined) ?? [],
         values,
       },
-      { status: error.status, headers: typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined },
+      { status: error.status, headers: retryAfter(wait) },
     );
   }
 }

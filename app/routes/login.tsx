@@ -10,7 +10,7 @@ import { signIn } from "~/features/auth/sign-in.server";
 import { translator, type MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { parseForm } from "~/utils/forms.server";
-import { passOnHeaders } from "~/utils/headers";
+import { passOnHeaders, retryAfter } from "~/utils/headers";
 
 export const headers = passOnHeaders;
 
@@ -39,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok && result.reason === "rate_limited") {
     return json<ActionData>(
       { errors: {}, formError: "error.tooManyAttempts", retryAfterSeconds: result.retryAfterSeconds },
-      { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
+      { status: 429, headers: retryAfter(result.retryAfterSeconds) },
     );
   }
   if (!result.ok && result.reason === "deactivated") {

@@ -9,7 +9,7 @@ import { finishSignIn } from "~/features/auth/second-factor.server";
 import { translator, type MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { parseForm } from "~/utils/forms.server";
-import { passOnHeaders } from "~/utils/headers";
+import { passOnHeaders, retryAfter } from "~/utils/headers";
 
 export const headers = passOnHeaders;
 
@@ -41,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok && result.reason === "rate_limited") {
     return json<ActionData>(
       { errors: {}, formError: "error.tooManyCodes", retryAfterSeconds: result.retryAfterSeconds },
-      { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
+      { status: 429, headers: retryAfter(result.retryAfterSeconds) },
     );
   }
   if (!result.ok) return json<ActionData>({ errors: { code: "error.codeWrong" } }, { status: 400 });

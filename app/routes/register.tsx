@@ -11,7 +11,7 @@ import { startSession } from "~/features/auth/session.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { parseForm } from "~/utils/forms.server";
-import { passOnHeaders } from "~/utils/headers";
+import { passOnHeaders, retryAfter } from "~/utils/headers";
 
 export const headers = passOnHeaders;
 
@@ -44,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (error instanceof RateLimitedError) {
       return json<ActionData>(
         { errors: { form: "error.rateLimited" }, retryAfterSeconds: error.retryAfterSeconds },
-        { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } },
+        { status: 429, headers: retryAfter(error.retryAfterSeconds) },
       );
     }
     if (error instanceof EmailTakenError) {

@@ -1,6 +1,7 @@
 import { json } from "@remix-run/node";
 import type { MessageKey } from "~/i18n";
 import { DomainError } from "./errors";
+import { retryAfter } from "./headers";
 
 export type FailureData = {
   ok: false;
@@ -12,10 +13,10 @@ export type FailureData = {
 /** A failure the person caused, as a 4xx answer to an action; anything else is rethrown (a 500). */
 export function failure(error: unknown) {
   if (error instanceof DomainError) {
-    const retryAfter = error.detail?.retryAfterSeconds;
+    const wait = error.detail?.retryAfterSeconds;
     return json<FailureData>(
       { ok: false, formError: error.messageKey, errors: {}, detail: error.detail },
-      { status: error.status, headers: typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined },
+      { status: error.status, headers: retryAfter(wait) },
     );
   }
   throw error;

@@ -11,3 +11,8 @@ export const passOnHeaders: HeadersFunction = ({ loaderHeaders, actionHeaders, e
   }
   return headers;
 };
+
+/** The header of an answer that asks to come back later (429, 503), when it says how much later. */
+export function retryAfter(seconds: unknown): Record<string, string> | undefined {
+  return typeof seconds === "number" ? { "Retry-After": String(Math.max(1, Math.ceil(seconds))) } : undefined;
+}

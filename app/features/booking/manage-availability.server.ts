@@ -8,8 +8,8 @@ import type { Actor } from "./appointment-access.server";
 import { STAFF_CHANGEABLE_STATUSES } from "./appointment-policy";
 import { loadSchedules } from "./availability.server";
 import { getBookingPolicy } from "./clinic-settings.server";
-import { uuidParam } from "./schemas.server";
 import { fitsAvailability } from "./slots";
+import { uuidParam } from "~/utils/route-params.server";
 
 const DAY = 24 * 60 * 60_000;
 

@@ -4,8 +4,6 @@ import { isTimeZone } from "~/utils/time-zones";
 
 const message = (key: MessageKey) => ({ error: key });
 
-export const uuidParam = z.uuid();
-
 /**
  * The years a clinic's calendar holds: far wider than any booking or schedule, and clear of the edges
  * where JavaScript and PostgreSQL disagree (year 0, year 10000, dates before 4713 BC), which would

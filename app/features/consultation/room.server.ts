@@ -7,11 +7,11 @@ import type { AuditAction } from "~/features/audit/audit-actions";
 import type { SessionUser } from "~/features/auth/session.server";
 import { assertAllowed, CONSULTATION_STEPS, mayTakeStep, type ConsultationStep } from "~/features/booking/appointment-policy";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
-import { uuidParam } from "~/features/booking/schemas.server";
 import type { AppointmentEvent, DoctorQueue, Participant } from "~/features/live/events";
 import { LIVE_CHANNEL, MAX_NOTIFY_BYTES } from "~/features/live/publish.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
 import { isInside, joinWindow, type JoinWindowSettings } from "./join-window";
+import { uuidParam } from "~/utils/route-params.server";
 
 const appointmentQuery = reusableQuery((db) =>
   db
