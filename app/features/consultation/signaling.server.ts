@@ -6,7 +6,7 @@
  * sides travel through PostgreSQL NOTIFY, so each may be connected to a different app instance.
  */
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage } from "node:http";
+import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { deflateRawSync } from "node:zlib";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -14,25 +14,22 @@ import { z } from "zod";
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments } from "~db/schema";
-import { consumeLimit, RateLimitedError, type RateLimits } from "~/features/auth/rate-limit.server";
-import { authenticate, type SessionUser } from "~/features/auth/session.server";
-import { isActive, mayJoin } from "~/features/booking/appointment-policy";
+import type { RateLimits } from "~/features/auth/rate-limit.server";
+import type { SessionUser } from "~/features/auth/session.server";
+import { isActive } from "~/features/booking/appointment-policy";
 import { queueMessage, type RoomSubscriber } from "~/features/live/delivery-rules.server";
 import type { Participant, ServerMessage } from "~/features/live/events";
 import type { LiveHub } from "~/features/live/hub.server";
 import type { LiveConnection, LiveDelivery } from "~/features/live/live-delivery.server";
 import { publish } from "~/features/live/publish.server";
-import { hasMoreChat, sendChat, CHAT_MAX_LENGTH } from "./chat.server";
-import { doctorQueue, getRoomAccess } from "./room.server";
+import { authorizeUpgrade } from "./authorize-upgrade.server";
+import { admitMessage, freshAllowance, type Allowance } from "./message-allowance";
+import { sendChat, CHAT_MAX_LENGTH } from "./chat.server";
+import { doctorQueue } from "./room.server";
 import type { JoinTickets } from "./video/p2p.server";
 
 const MAX_MESSAGE_BYTES = 32 * 1024;
 const HEARTBEAT_MS = 10_000;
-/** Token bucket per socket: a burst of 60 messages, refilled at 20 a second. */
-const BUCKET_SIZE = 60;
-const REFILL_PER_SECOND = 20;
-/** A socket that keeps flooding after being throttled this many times is closed. */
-const MAX_DROPPED = 200;
 
 const sdp = z.string().max(16_000);
 const signalData = z.union([
@@ -62,9 +59,7 @@ type Peer = RoomSubscriber &
     ws: WebSocket;
     user: SessionUser;
     alive: boolean;
-    tokens: number;
-    lastRefill: number;
-    dropped: number;
+    allowance: Allowance;
   };
 
 /** WebSocket close codes the browser tells apart: the session ended (sign in again), the window closed. */
@@ -131,16 +126,9 @@ export async function createSignaling(options: {
   heartbeat.unref();
 
   function allow(peer: Peer): boolean {
-    const now = Date.now();
-    peer.tokens = Math.min(BUCKET_SIZE, peer.tokens + ((now - peer.lastRefill) / 1000) * REFILL_PER_SECOND);
-    peer.lastRefill = now;
-    if (peer.tokens < 1) {
-      peer.dropped++;
-      if (peer.dropped > MAX_DROPPED) peer.ws.close(1008, "too many messages");
-      return false;
-    }
-    peer.tokens -= 1;
-    return true;
+    const verdict = admitMessage(peer.allowance, Date.now());
+    if (verdict === "close") peer.ws.close(1008, "too many messages");
+    return verdict === "take";
   }
 
   async function onMessage(peer: Peer, raw: Buffer, isBinary: boolean) {
@@ -184,38 +172,15 @@ export async function createSignaling(options: {
     }
   }
 
-  function refuse(socket: Duplex, status: number, text: string) {
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  }
-
   return {
     async handleUpgrade(request, socket, head) {
-      const url = new URL(request.url ?? "/", "http://localhost");
-      const origin = request.headers.origin;
-      if (origin && new URL(origin).host !== request.headers.host) return refuse(socket, 403, "Forbidden");
-      // A socket is live traffic: it never renews the session it belongs to.
-      const auth = await authenticate(db, request.headers.cookie, { renew: false, secureCookies }).catch(() => null);
-      if (!auth?.user || !auth.sessionId || !auth.sessionEndsAt) return refuse(socket, 401, "Unauthorized");
-      const { sessionId, sessionEndsAt } = auth;
-      try {
-        await consumeLimit(db, limits.signalJoin(auth.user.id));
-      } catch (error) {
-        if (error instanceof RateLimitedError) {
-          socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${error.retryAfterSeconds}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-          return;
-        }
-        return refuse(socket, 503, "Service Unavailable");
+      const decision = await authorizeUpgrade({ db, limits, secureCookies }, request);
+      if (!decision.ok) {
+        const retry = decision.retryAfterSeconds === undefined ? "" : `Retry-After: ${decision.retryAfterSeconds}\r\n`;
+        socket.end(`HTTP/1.1 ${decision.status} ${STATUS_CODES[decision.status]}\r\n${retry}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+        return;
       }
-      const appointmentId = url.searchParams.get("appointment") ?? "";
-      const now = new Date();
-      const access = await getRoomAccess(db, auth.user, appointmentId, now).catch(() => null);
-      if (!access || !mayJoin(access.appointment, auth.user, access.settings, now).allowed) {
-        return refuse(socket, 403, "Forbidden");
-      }
-      // The page says how many chat messages it was read with: it reloads only if more came since.
-      const knownChat = z.coerce.number().int().min(0).max(100_000).safeParse(url.searchParams.get("chat"));
-      const missedChat = knownChat.success ? await hasMoreChat(db, access.appointment.id, knownChat.data).catch(() => true) : true;
-      const user = auth.user;
+      const { user, sessionId, sessionEndsAt, access, missedChat } = decision;
       server.handleUpgrade(request, socket, head, (ws) => {
         const peer: Peer = {
           socketId: randomUUID(),
@@ -232,9 +197,7 @@ export async function createSignaling(options: {
           status: access.appointment.status,
           joined: false,
           alive: true,
-          tokens: BUCKET_SIZE,
-          lastRefill: Date.now(),
-          dropped: 0,
+          allowance: freshAllowance(Date.now()),
         };
         peers.add(peer);
         const remove = delivery.addRoom(peer, (message) => send(peer, message));
