@@ -8,15 +8,13 @@ import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { randomBytes } from "node:crypto";
-import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { openDatabase } from "~db/client.server";
 import { demoCredentialsText, ensureDemoConsultation, firstAdminHint, hasDemoHospital, seedDemoHospital } from "~db/seed";
-import { sealAuditTrail } from "~/features/audit/record-audit.server";
 import { scaledLimits } from "~/features/auth/rate-limit.server";
-import { authenticate, cacheSessions, deleteExpiredSessions, type Auth } from "~/features/auth/session.server";
-import { cacheClinicSettings, getClinicSettings } from "~/features/booking/clinic-settings.server";
+import { cacheSessions } from "~/features/auth/session.server";
+import { cacheClinicSettings } from "~/features/booking/clinic-settings.server";
 import { cacheDoctorHours } from "~/features/booking/doctor-hours.server";
 import { createFreeSlotIndex } from "~/features/booking/free-slot-index.server";
 import { createSignaling } from "~/features/consultation/signaling.server";
@@ -28,25 +26,18 @@ import { createLiveDelivery } from "~/features/live/live-delivery.server";
 import { localeFromAcceptLanguage, isLocale } from "~/i18n";
 import { LOCALE_COOKIE } from "~/i18n/viewer.server";
 import { createLoadGauge } from "~/utils/load-gauge.server";
+import { startBackgroundWork } from "./background-work.server";
+import { createDrain } from "./drain.server";
+import { LIVE_PATHS, remixHandler } from "./remix-handler.server";
 import { staticFilesFromMemory } from "./static-files.server";
 import { createArrivalLine, linePage, PASS_COOKIE, TICKET_COOKIE, type ArrivalLine } from "./arrival-line.server";
-import { plainErrorPage, RETRY_AFTER_SECONDS, withDatabaseOutagePages } from "~/utils/database-outage.server";
+import { plainErrorPage, RETRY_AFTER_SECONDS } from "~/utils/database-outage.server";
 import { isDatabaseUnavailable, logError } from "~/utils/db-errors.server";
-import { DEFAULT_TIME_ZONE } from "~/i18n";
-import { resolveViewer } from "~/i18n/viewer.server";
 import { EnvError, type Env } from "~/utils/env.server";
 import { contentSecurityPolicy, isSameOrigin, securityHeaders } from "~/utils/security-headers.server";
 
-/** After SIGTERM, requests are still accepted this long (load balancers see /healthz 503 meanwhile). */
-const DRAIN_GRACE_MS = 1_000;
-/** … and then until no request has been in flight for this long (a busy server may not have read them all yet). */
-const DRAIN_QUIET_MS = 300;
 /** How long an idle keep-alive connection is kept. */
 const KEEP_ALIVE_MS = 65_000;
-/** How often committed audit rows are linked into the chain. */
-const AUDIT_SEAL_MS = 500;
-/** Paths whose requests are live connections: they never renew the session they belong to. */
-const LIVE_PATHS = new Set(["/live/events"]);
 
 /**
  * Starts serving. `root` is the project folder (build/, public/, node_modules/). A worker of several
@@ -77,9 +68,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   }
   let build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 
-  let activeRequests = 0;
-  let lastRequestAt = 0;
-  let draining = false;
+  const drain = createDrain();
   const app = express();
   app.disable("x-powered-by");
   // Every response, static files first among them: the security headers, computed once. Pages replace
@@ -90,22 +79,12 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     res.set(fixedHeaders);
     next();
   });
-  // Requests in flight, for the drain on SIGTERM. An event stream is never "done": the drain ends it,
-  // and the browser reconnects (to another worker or instance).
-  app.use((req, res, next) => {
-    if (req.headers.accept === "text/event-stream") return next();
-    activeRequests++;
-    lastRequestAt = Date.now();
-    res.once("close", () => {
-      activeRequests--;
-      lastRequestAt = Date.now();
-    });
-    next();
-  });
+  // Requests in flight, for the drain on SIGTERM.
+  app.use(drain.track);
   app.set("trust proxy", env.TRUST_PROXY);
 
   app.get("/healthz", async (_req, res) => {
-    if (draining) {
+    if (drain.draining) {
       res.status(503).set("Cache-Control", "no-store").json({ status: "draining" });
       return;
     }
@@ -175,44 +154,8 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   const forgetSettings = cacheClinicSettings(db, hub);
   const forgetHours = cacheDoctorHours(db, hub);
   const forgetSessions = cacheSessions(db, hub);
-  const handlerFor = (serverBuild: ServerBuild) =>
-    createRequestHandler({
-      build: withDatabaseOutagePages(serverBuild),
-      mode: env.NODE_ENV,
-      getLoadContext: async (req, res) => {
-        let auth: Auth | null = null;
-        let databaseDown: unknown = null;
-        try {
-          auth = await authenticate(db, req.headers.cookie, { renew: !LIVE_PATHS.has(req.path), secureCookies });
-        } catch (error) {
-          if (!isDatabaseUnavailable(error)) throw error;
-          databaseDown = error;
-        }
-        if (auth?.setCookie) res.append("Set-Cookie", auth.setCookie);
-        // The clinic's settings are held in memory; while the database is away, the zone before any setting.
-        const clinicTimeZone = await getClinicSettings(db).then((settings) => settings.timeZone, () => DEFAULT_TIME_ZONE);
-        const viewer = resolveViewer(
-          { cookie: req.headers.cookie, acceptLanguage: req.headers["accept-language"] },
-          auth?.user ?? null,
-          clinicTimeZone,
-        );
-        const context = {
-          db, live, slots, arrival, secureCookies, limits, video,
-          clientAddress: req.ip ?? "unknown",
-          cspNonce: String(res.locals.cspNonce ?? ""),
-          ...viewer,
-        };
-        // While the database is away the session cannot be read: whichever loader or action asks for it
-        // gets the database's error, inside Remix, where it becomes the 503 page or the form's message.
-        return Object.defineProperty(context, "auth", {
-          enumerable: true,
-          get: () => {
-            if (databaseDown) throw databaseDown;
-            return auth;
-          },
-        }) as typeof context & { auth: Auth };
-      },
-    });
+  const services = { db, live, slots, arrival, secureCookies, limits, video };
+  const handlerFor = (serverBuild: ServerBuild) => remixHandler(serverBuild, services, env.NODE_ENV);
   let handleRequest = handlerFor(build);
   app.all("*", (req, res, next) => handleRequest(req, res, next));
   // Errors before Remix renders (reading the session needs the database): a plain page in both
@@ -261,18 +204,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     signaling.handleUpgrade(request, socket, head).catch(() => socket.destroy());
   });
 
-  const sweep = setInterval(() => void deleteExpiredSessions(db).catch(() => {}), 60 * 60 * 1000);
-  sweep.unref();
-  // Audit rows are linked into the chain just after they commit (one sealer at a time in the cluster).
-  let sealing = false;
-  const seal = setInterval(() => {
-    if (sealing) return;
-    sealing = true;
-    sealAuditTrail(db)
-      .catch(() => {}) // the database is away: the next tick tries again
-      .finally(() => (sealing = false));
-  }, AUDIT_SEAL_MS);
-  seal.unref();
+  const background = startBackgroundWork(db);
 
   if (env.NODE_ENV === "development") {
     // `remix dev --manual` rewrites build/version.txt after each rebuild: load the new build.
@@ -296,12 +228,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     force.unref();
     // First tell load balancers (healthz answers 503) while still serving what is queued, then stop
     // accepting, let in-flight requests finish, and close the database.
-    // Connections accepted but not yet read count as idle for Node and would be reset by the close, so
-    // the close waits until the server has been quiet for a moment.
-    draining = true;
-    const drained = () => activeRequests === 0 && Date.now() - lastRequestAt >= DRAIN_QUIET_MS;
-    const closeWhenDrained = () => (drained() ? close() : setTimeout(closeWhenDrained, 50));
-    const close = () => {
+    drain.begin(() => {
       signaling.close().catch(() => {});
       live.close().catch(() => {});
       slots.close();
@@ -311,16 +238,14 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
       forgetHours();
       forgetSessions();
       hub.close().catch(() => {});
-      clearInterval(seal);
       server.close(async () => {
-        await sealAuditTrail(db).catch(() => {});
+        await background.stop();
         await database.close().catch(() => {});
         process.exit(0);
       });
       // Nothing is in flight any more: what is still open is idle keep-alive or event streams.
       server.closeAllConnections();
-    };
-    setTimeout(closeWhenDrained, DRAIN_GRACE_MS);
+    });
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
