@@ -56,7 +56,7 @@ type ActionData = {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireSecondFactorUser(request, context);
   const parsed = await parseForm(request, secondFactorForm);
-  if (!parsed.ok) return json<ActionData>({ errors: { form: "error.form", ...parsed.errors } }, { status: 400 });
+  if (!parsed.ok) return json<ActionData>({ formError: "error.form", errors: parsed.errors }, { status: 400 });
   const input = parsed.data;
   if (input.intent === "disable") {
     const result = await disableSecondFactor(context.db, user, input.password, context.clientAddress);
@@ -79,7 +79,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json<ActionData>({ errors: {}, recoveryCodes: result.recoveryCodes, next: safeRedirect(input.redirectTo, homeFor(user.role)) });
   }
   if (result.reason === "already_enabled") return json<ActionData>({ errors: {}, formError: "error.secondFactorAlreadyOn" }, { status: 409 });
-  if (result.reason === "not_allowed") return json<ActionData>({ errors: { form: "error.form" }, enrolment: enrolment(user.email) }, { status: 400 });
+  if (result.reason === "not_allowed") return json<ActionData>({ formError: "error.form", errors: {}, enrolment: enrolment(user.email) }, { status: 400 });
   if (result.reason === "rate_limited") {
     return json<ActionData>(
       { errors: {}, formError: "error.tooManyCodes", retryAfterSeconds: result.retryAfterSeconds, enrolment: enrolment(user.email, input.secret) },

@@ -25,12 +25,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
-type ActionData = { saved?: boolean; errors: Partial<Record<string, MessageKey>> };
+type ActionData = { saved?: boolean; formError?: MessageKey; errors: Partial<Record<string, MessageKey>> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = requireRole(request, context, ["admin"]);
   const parsed = await parseForm(request, clinicSettingsForm);
-  if (!parsed.ok) return json<ActionData>({ errors: { form: "error.form", ...parsed.errors } }, { status: 400 });
+  if (!parsed.ok) return json<ActionData>({ formError: "error.form", errors: parsed.errors }, { status: 400 });
   await saveClinicSettings(context.db, parsed.data, { actor: admin, clientAddress: context.clientAddress });
   return json<ActionData>({ saved: true, errors: {} });
 }
@@ -52,7 +52,7 @@ export default function ClinicSettingsPage() {
         </p>
       ) : null}
       <Form method="post" className="card form" noValidate>
-        <FormError error={data?.errors.form} />
+        <FormError error={data?.formError} />
         <Field label={t("settings.nameZh")} name="nameZh" defaultValue={settings.nameZh} required error={data?.errors.nameZh} />
         <Field label={t("settings.nameEn")} name="nameEn" defaultValue={settings.nameEn} required error={data?.errors.nameEn} />
         <Field

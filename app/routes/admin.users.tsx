@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import { Field, FormError, SelectField } from "~/components/field";
+import { Field, SelectField } from "~/components/field";
 import { mayChangeActivation, mayCreateAccount, mayResetSecondFactor } from "~/features/accounts/account-rules";
 import { setAccountActive } from "~/features/accounts/activation.server";
 import { createAccount, EmailTakenError } from "~/features/accounts/create-account.server";
@@ -57,7 +57,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json<ActionData>({ errors: {}, done: { intent, userId } });
   }
   const parsed = await parseForm(request, hospitalAccountForm);
-  if (!parsed.ok) return json<ActionData>({ errors: { form: "error.form", ...parsed.errors } }, { status: 400 });
+  if (!parsed.ok) return json<ActionData>({ formError: "error.form", errors: parsed.errors }, { status: 400 });
   const input = parsed.data;
   if (!mayCreateAccount(admin, input.role)) return json<ActionData>({ errors: {}, formError: "error.forbidden" }, { status: 403 });
   try {
@@ -111,7 +111,6 @@ export default function AdminUsers() {
           </p>
         ) : null}
         <Form method="post" className="form form--grid" noValidate key={data?.created}>
-          <FormError error={data?.errors.form} />
           <div className="field">
             <label htmlFor="role">{t("admin.role")}</label>
             <select id="role" name="role" value={role} onChange={(e) => setRole(e.target.value)}>

@@ -20,13 +20,13 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return null;
 }
 
-type ActionData = { errors: Partial<Record<string, MessageKey>>; retryAfterSeconds?: number };
+type ActionData = { formError?: MessageKey; errors: Partial<Record<string, MessageKey>>; retryAfterSeconds?: number };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireAnonymous(context);
   const cookie = request.headers.get("Cookie");
   const parsed = await parseForm(request, registerForm);
-  if (!parsed.ok) return json<ActionData>({ errors: { form: "error.form", ...parsed.errors } }, { status: 400 });
+  if (!parsed.ok) return json<ActionData>({ formError: "error.form", errors: parsed.errors }, { status: 400 });
   const { email, password, fullName, timeZone } = parsed.data;
   try {
     await consumeLimit(context.db, context.limits.register(context.clientAddress));
@@ -43,7 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof RateLimitedError) {
       return json<ActionData>(
-        { errors: { form: "error.rateLimited" }, retryAfterSeconds: error.retryAfterSeconds },
+        { formError: "error.rateLimited", errors: {}, retryAfterSeconds: error.retryAfterSeconds },
         { status: 429, headers: retryAfter(error.retryAfterSeconds) },
       );
     }
@@ -66,12 +66,12 @@ export default function Register() {
       <h1>{t("auth.registerHeading")}</h1>
       <p className="lead">{t("auth.registerLead")}</p>
       <Form method="post" className="card form" noValidate>
-        {data?.errors.form === "error.rateLimited" ? (
+        {data?.formError === "error.rateLimited" ? (
           <p className="form-error" role="alert">
             {t("error.rateLimited", { seconds: data.retryAfterSeconds ?? 60 })}
           </p>
         ) : (
-          <FormError error={data?.errors.form} />
+          <FormError error={data?.formError} />
         )}
         <Field label={t("auth.fullName")} name="fullName" autoComplete="name" required maxLength={100} error={data?.errors.fullName} />
         <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required error={data?.errors.email} />

@@ -7,8 +7,8 @@ import { isDatabaseUnavailable, isUnstorableText } from "./db-errors.server";
 export const RETRY_AFTER_SECONDS = 5;
 const READ_RETRY_DELAY_MS = 200;
 
-/** The shapes forms read their message from: `formError` (most), `errors.form` (sign-in, registration), `error` (the note). */
-const formFailure = (key: MessageKey) => ({ ok: false, formError: key, errors: { form: key }, error: key });
+/** What a form reads its message from: `formError` (every form), or `error` (the note's autosave, a JSON endpoint). */
+const formFailure = (key: MessageKey) => ({ ok: false, formError: key, errors: {}, error: key });
 
 const headers = { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" };
 
