@@ -1,23 +1,12 @@
-import { useEffect, useRef, useState } from "react";
-import {
-  loadBackgroundBlur,
-  readBlurPreference,
-  saveBlurPreference,
-  type BackgroundBlur,
-} from "~/features/consultation/client/background-blur";
-import type { Call, CallState, JoinCredentials } from "~/features/consultation/client/call";
-import {
-  listDevices,
-  LocalMediaError,
-  openLocalMedia,
-  stopMedia,
-  watchMicrophoneLevel,
-  type Device,
-  type MediaProblem,
-} from "~/features/consultation/client/local-media";
+import { useEffect, useRef } from "react";
+import type { Call, CallState } from "~/features/consultation/client/call";
+import type { MediaProblem } from "~/features/consultation/client/local-media";
 import type { RoomSocket } from "~/features/consultation/client/room-socket";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
+import { useBackgroundBlur } from "./use-background-blur";
+import { useCall } from "./use-call";
+import { useLocalMedia, useMediaSwitches } from "./use-local-media";
 
 const PROBLEM_MESSAGE: Record<MediaProblem, MessageKey> = {
   denied: "call.permissionDenied",
@@ -32,13 +21,6 @@ const STATE_MESSAGE: Record<CallState, MessageKey> = {
   reconnecting: "call.reconnecting",
   disconnected: "call.disconnected",
 };
-
-declare global {
-  interface Window {
-    /** For tests and support: frames of the other side's video decoded so far. */
-    __yunzhenFramesDecoded?: () => Promise<number>;
-  }
-}
 
 /**
  * The local camera and microphone (the pre-call check: preview, microphone level, device pickers, plain
@@ -56,154 +38,24 @@ export function CallPanel({
   inCall: boolean;
 }) {
   const t = useT();
-  const [local, setLocal] = useState<MediaStream | null>(null);
-  const [problem, setProblem] = useState<MediaProblem | null>(null);
-  const [devices, setDevices] = useState<{ cameras: Device[]; microphones: Device[] }>({ cameras: [], microphones: [] });
-  const [choice, setChoice] = useState<{ cameraId?: string; microphoneId?: string }>({});
-  const [level, setLevel] = useState(0);
-  const [muted, setMuted] = useState(false);
-  const [cameraOff, setCameraOff] = useState(false);
-  const [state, setState] = useState<CallState>("connecting");
-  const [remote, setRemote] = useState<MediaStreamTrack[]>([]);
-  const [attempt, setAttempt] = useState(0);
-  // Background blur: what the person chose (null until the saved choice is read), the loaded blur once it
-  // is ready, whether it failed, and whether the saved choice has been honoured (the call waits for that).
-  const [blurWanted, setBlurWanted] = useState<boolean | null>(null);
-  const [blur, setBlur] = useState<BackgroundBlur | null>(null);
-  const [blurFailed, setBlurFailed] = useState(false);
-  const [blurSettled, setBlurSettled] = useState(false);
-  const blurRef = useRef<BackgroundBlur | null>(null);
-  blurRef.current = blur;
-  // The camera track shown in the local preview: the one the other side receives, blurred or not.
-  const [preview, setPreview] = useState<MediaStreamTrack | null>(null);
-  const [session, setSession] = useState<Call | null>(null);
-  const sessionRef = useRef<Call | null>(null);
+  // The running call, set by useCall: a camera or microphone picked during the call is handed to it.
+  const running = useRef<Call | null>(null);
+  const media = useLocalMedia(running);
+  const blur = useBackgroundBlur();
+  const call = useCall({ appointmentId, role, socket, inCall, local: media.local, blur: blur.ready, blurSettled: blur.settled, running });
+  const switches = useMediaSwitches(media.local, call.selfView);
+  const { problem, devices, level } = media;
+  const { state } = call;
+
   const localVideo = useRef<HTMLVideoElement>(null);
   const remoteVideo = useRef<HTMLVideoElement>(null);
-
-  // Open (or re-open with another device) the local media.
+  // Only when the track changes: a new source would restart the video.
   useEffect(() => {
-    let cancelled = false;
-    let opened: MediaStream | null = null;
-    setProblem(null);
-    openLocalMedia(choice)
-      .then(async (stream) => {
-        if (cancelled) return stopMedia(stream);
-        opened = stream;
-        setLocal((previous) => {
-          // Keep the call going: hand the new tracks to the running session.
-          for (const track of stream.getTracks()) void sessionRef.current?.replaceTrack(track);
-          if (previous && previous !== stream) stopMedia(previous);
-          return stream;
-        });
-        setDevices(await listDevices());
-      })
-      .catch((error: unknown) => {
-        if (!cancelled) setProblem(error instanceof LocalMediaError ? error.problem : "error");
-      });
-    return () => {
-      cancelled = true;
-      void opened;
-    };
-  }, [choice, attempt]);
-
-  useEffect(() => () => stopMedia(local), [local]);
-
+    if (localVideo.current) localVideo.current.srcObject = call.selfView ? new MediaStream([call.selfView]) : null;
+  }, [call.selfView]);
   useEffect(() => {
-    if (!local) return;
-    return watchMicrophoneLevel(local, setLevel);
-  }, [local]);
-
-  useEffect(() => setBlurWanted(readBlurPreference()), []);
-  useEffect(() => {
-    if (blurWanted === null) return;
-    if (!blurWanted) {
-      setBlurSettled(true);
-      return setBlur(null);
-    }
-    let cancelled = false;
-    loadBackgroundBlur()
-      .then((loaded) => {
-        if (cancelled) return;
-        setBlur(loaded);
-        setBlurSettled(true);
-      })
-      .catch(() => {
-        if (cancelled) return;
-        // The call goes on unblurred; the choice stays saved for a browser or a connection that can.
-        setBlurFailed(true);
-        setBlurWanted(false);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [blurWanted]);
-
-  // Before the call (and between calls) the panel blurs the preview itself; in a call the session does.
-  const camera = local?.getVideoTracks()[0] ?? null;
-  useEffect(() => {
-    if (session) return;
-    if (!camera || !blur) return setPreview(camera);
-    const blurred = blur.blur(camera);
-    setPreview(blurred.track);
-    return () => blurred.stop();
-  }, [session, camera, blur]);
-  useEffect(() => {
-    void session?.setBackgroundBlur(blur);
-  }, [session, blur]);
-
-  useEffect(() => {
-    if (localVideo.current) localVideo.current.srcObject = preview ? new MediaStream([preview]) : null;
-  }, [preview]);
-
-  useEffect(() => {
-    for (const track of local?.getAudioTracks() ?? []) track.enabled = !muted;
-  }, [local, muted]);
-  useEffect(() => {
-    // The blurred copy too: it would otherwise keep showing its last frame.
-    for (const track of [...(local?.getVideoTracks() ?? []), ...(preview ? [preview] : [])]) track.enabled = !cameraOff;
-  }, [local, preview, cameraOff]);
-
-  useEffect(() => {
-    if (remoteVideo.current) remoteVideo.current.srcObject = remote.length ? new MediaStream(remote) : null;
-  }, [remote]);
-
-  // Join the call once admitted, with whichever provider the server chose (and, if the person chose blur
-  // before, once it is ready: the other side never sees an unblurred frame).
-  const hasLocal = Boolean(local);
-  useEffect(() => {
-    if (!inCall || !socket || !local || !blurSettled) return;
-    let stopped = false;
-    let session: Call | null = null;
-    setState("connecting");
-    (async () => {
-      const response = await fetch(`/consult/${appointmentId}/token`, { method: "POST", headers: { "X-Requested-With": "fetch" } });
-      if (!response.ok) throw new Error(`token ${response.status}`);
-      const credentials = (await response.json()) as JoinCredentials;
-      const callbacks = { onRemoteTracks: setRemote, onState: setState, onLocalVideo: setPreview };
-      // Blurred from the first frame when the person chose it before the call.
-      const blur = blurRef.current;
-      if (credentials.provider === "twilio") {
-        const { startTwilioCall } = await import("~/features/consultation/client/twilio-call");
-        session = await startTwilioCall({ credentials, local, callbacks, blur });
-      } else {
-        const { startP2PCall } = await import("~/features/consultation/client/p2p-call");
-        session = startP2PCall({ role, credentials, socket, local, callbacks, blur });
-      }
-      if (stopped) return session.stop();
-      sessionRef.current = session;
-      setSession(session);
-      window.__yunzhenFramesDecoded = () => session?.framesDecoded() ?? Promise.resolve(0);
-    })().catch(() => setState("disconnected"));
-    return () => {
-      stopped = true;
-      session?.stop();
-      sessionRef.current = null;
-      setSession(null);
-      setRemote([]);
-    };
-    // The session keeps the stream it started with; device changes go through replaceTrack.
-  }, [inCall, socket, hasLocal, blurSettled, appointmentId, role]);
+    if (remoteVideo.current) remoteVideo.current.srcObject = call.remote.length ? new MediaStream(call.remote) : null;
+  }, [call.remote]);
 
   if (problem) {
     return (
@@ -212,7 +64,7 @@ export function CallPanel({
         <p className="form-error" role="alert">
           {t(PROBLEM_MESSAGE[problem])}
         </p>
-        <button type="button" className="button" onClick={() => setAttempt((n) => n + 1)}>
+        <button type="button" className="button" onClick={media.retry}>
           {t("call.retry")}
         </button>
       </section>
@@ -234,22 +86,18 @@ export function CallPanel({
         ) : null}
       </div>
       <div className="call-controls">
-        <button type="button" className="button" aria-pressed={muted} onClick={() => setMuted((m) => !m)}>
-          {muted ? t("call.unmute") : t("call.mute")}
+        <button type="button" className="button" aria-pressed={switches.muted} onClick={switches.toggleMute}>
+          {switches.muted ? t("call.unmute") : t("call.mute")}
         </button>
-        <button type="button" className="button" aria-pressed={cameraOff} onClick={() => setCameraOff((c) => !c)}>
-          {cameraOff ? t("call.cameraOn") : t("call.cameraOff")}
+        <button type="button" className="button" aria-pressed={switches.cameraOff} onClick={switches.toggleCamera}>
+          {switches.cameraOff ? t("call.cameraOn") : t("call.cameraOff")}
         </button>
         <button
           type="button"
           className="button button--blur"
-          aria-pressed={Boolean(blurWanted)}
-          aria-busy={Boolean(blurWanted && !blur)}
-          onClick={() => {
-            saveBlurPreference(!blurWanted);
-            setBlurWanted(!blurWanted);
-            setBlurFailed(false);
-          }}
+          aria-pressed={blur.wanted}
+          aria-busy={blur.loading}
+          onClick={blur.toggle}
         >
           {t("call.blurOn")}
         </button>
@@ -257,11 +105,11 @@ export function CallPanel({
           <span style={{ width: `${Math.round(level * 100)}%` }} />
         </div>
       </div>
-      {blurFailed ? (
+      {blur.failed ? (
         <p className="call-notice" role="alert">
           {t("call.blurUnavailable")}
         </p>
-      ) : blurWanted && !blur ? (
+      ) : blur.loading ? (
         <p className="call-notice" role="status">
           {t("call.blurLoading")}
         </p>
@@ -269,7 +117,7 @@ export function CallPanel({
       <div className="device-pickers">
         <label>
           {t("call.camera")}
-          <select value={choice.cameraId ?? local?.getVideoTracks()[0]?.getSettings().deviceId ?? ""} onChange={(e) => setChoice((c) => ({ ...c, cameraId: e.target.value }))}>
+          <select value={media.cameraId} onChange={(e) => media.pickCamera(e.target.value)}>
             {devices.cameras.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.label}
@@ -279,7 +127,7 @@ export function CallPanel({
         </label>
         <label>
           {t("call.microphone")}
-          <select value={choice.microphoneId ?? local?.getAudioTracks()[0]?.getSettings().deviceId ?? ""} onChange={(e) => setChoice((c) => ({ ...c, microphoneId: e.target.value }))}>
+          <select value={media.microphoneId} onChange={(e) => media.pickMicrophone(e.target.value)}>
             {devices.microphones.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.label}

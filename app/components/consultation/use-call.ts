@@ -1,0 +1,96 @@
+import { useEffect, useRef, useState, type MutableRefObject } from "react";
+import type { BackgroundBlur } from "~/features/consultation/client/background-blur";
+import type { Call, CallState, JoinCredentials } from "~/features/consultation/client/call";
+import type { RoomSocket } from "~/features/consultation/client/room-socket";
+
+declare global {
+  interface Window {
+    /** For tests and support: frames of the other side's video decoded so far. */
+    __yunzhenFramesDecoded?: () => Promise<number>;
+  }
+}
+
+/**
+ * The call, once `inCall`: joined with whichever provider the server chose (and, if the person chose blur,
+ * once it is ready: the other side never sees an unblurred frame), with its state and the other side's
+ * tracks. `running` is kept pointing at it, for useLocalMedia to hand a new device to. Also the self-view
+ * track, the camera the other side receives: before the call (and between calls) the page blurs it itself;
+ * in a call the call does, and says which track it sends.
+ */
+export function useCall({
+  appointmentId,
+  role,
+  socket,
+  inCall,
+  local,
+  blur,
+  blurSettled,
+  running,
+}: {
+  appointmentId: string;
+  role: "patient" | "doctor";
+  socket: RoomSocket | null;
+  inCall: boolean;
+  local: MediaStream | null;
+  blur: BackgroundBlur | null;
+  blurSettled: boolean;
+  running: MutableRefObject<Call | null>;
+}) {
+  const [state, setState] = useState<CallState>("connecting");
+  const [remote, setRemote] = useState<MediaStreamTrack[]>([]);
+  const [selfView, setSelfView] = useState<MediaStreamTrack | null>(null);
+  const [call, setCall] = useState<Call | null>(null);
+  const blurRef = useRef<BackgroundBlur | null>(null);
+  blurRef.current = blur;
+
+  // Before the call (and between calls) the page blurs the self-view itself; in a call the call does.
+  const camera = local?.getVideoTracks()[0] ?? null;
+  useEffect(() => {
+    if (call) return;
+    if (!camera || !blur) return setSelfView(camera);
+    const blurred = blur.blur(camera);
+    setSelfView(blurred.track);
+    return () => blurred.stop();
+  }, [call, camera, blur]);
+  useEffect(() => {
+    void call?.setBackgroundBlur(blur);
+  }, [call, blur]);
+
+  // Join once admitted (and once the saved blur choice is honoured).
+  const hasLocal = Boolean(local);
+  useEffect(() => {
+    if (!inCall || !socket || !local || !blurSettled) return;
+    let stopped = false;
+    let joined: Call | null = null;
+    setState("connecting");
+    (async () => {
+      const response = await fetch(`/consult/${appointmentId}/token`, { method: "POST", headers: { "X-Requested-With": "fetch" } });
+      if (!response.ok) throw new Error(`token ${response.status}`);
+      const credentials = (await response.json()) as JoinCredentials;
+      const callbacks = { onRemoteTracks: setRemote, onState: setState, onLocalVideo: setSelfView };
+      // Blurred from the first frame when the person chose it before the call.
+      const blur = blurRef.current;
+      if (credentials.provider === "twilio") {
+        const { startTwilioCall } = await import("~/features/consultation/client/twilio-call");
+        joined = await startTwilioCall({ credentials, local, callbacks, blur });
+      } else {
+        const { startP2PCall } = await import("~/features/consultation/client/p2p-call");
+        joined = startP2PCall({ role, credentials, socket, local, callbacks, blur });
+      }
+      if (stopped) return joined.stop();
+      running.current = joined;
+      setCall(joined);
+      window.__yunzhenFramesDecoded = () => joined?.framesDecoded() ?? Promise.resolve(0);
+    })().catch(() => setState("disconnected"));
+    return () => {
+      stopped = true;
+      joined?.stop();
+      running.current = null;
+      setCall(null);
+      setRemote([]);
+    };
+    // The call keeps the stream it started with; device changes go through replaceTrack.
+  }, [inCall, socket, hasLocal, blurSettled, appointmentId, role]);
+
+  return { state, remote, selfView };
+}
