@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type MutableRefObject } from "react";
 import type { BackgroundBlur } from "~/features/consultation/client/background-blur";
-import type { Call, CallState, JoinCredentials } from "~/features/consultation/client/call";
+import type { Call, CallState } from "~/features/consultation/client/call";
+import type { JoinCredentials } from "~/features/consultation/video/join-credentials";
 import type { RoomSocket } from "~/features/consultation/client/room-socket";
 
 declare global {

@@ -5,7 +5,8 @@ import type { SessionUser } from "~/features/auth/session.server";
 import { mayJoin } from "~/features/booking/appointment-policy";
 import { ForbiddenError } from "~/utils/errors";
 import { ensureRoomName, getRoomAccess } from "./room.server";
-import type { JoinCredentials, VideoProvider } from "./video/provider.server";
+import type { JoinCredentials } from "./video/join-credentials";
+import type { VideoProvider } from "./video/provider.server";
 
 /** An identity a video provider can show for a participant without learning who they are. */
 export function opaqueIdentity(role: string, userId: string, appointmentId: string) {

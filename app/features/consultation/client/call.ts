@@ -22,12 +22,3 @@ export type Call = {
   framesDecoded(): Promise<number>;
   stop(): void;
 };
-
-export type JoinCredentials = {
-  provider: "twilio" | "p2p";
-  token: string;
-  roomName: string;
-  identity: string;
-  expiresAt: string;
-  iceServers: { urls: string | string[]; username?: string; credential?: string }[];
-};

@@ -1,6 +1,7 @@
 import type { ServerMessage, SignalData } from "~/features/live/events";
 import type { BackgroundBlur, BlurredTrack } from "./background-blur";
-import type { CallCallbacks, Call, JoinCredentials } from "./call";
+import type { JoinCredentials } from "../video/join-credentials";
+import type { CallCallbacks, Call } from "./call";
 import type { RoomSocket } from "./room-socket";
 
 /**

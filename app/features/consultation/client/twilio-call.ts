@@ -1,5 +1,6 @@
 import type { BackgroundBlur, ProcessableVideoTrack } from "./background-blur";
-import type { CallCallbacks, Call, JoinCredentials } from "./call";
+import type { JoinCredentials } from "../video/join-credentials";
+import type { CallCallbacks, Call } from "./call";
 
 /** The part of twilio-video this adapter uses, so that tests can hand it a fake. */
 export type TwilioVideoApi = {

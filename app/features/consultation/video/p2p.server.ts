@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Participant } from "~/features/live/events";
-import type { JoinCredentials, JoinRequest, RTCIceServerLike, VideoProvider } from "./provider.server";
+import type { JoinCredentials, RTCIceServerLike } from "./join-credentials";
+import type { JoinRequest, VideoProvider } from "./provider.server";
 
 export type TicketClaims = { appointmentId: string; userId: string; role: Participant; exp: number };
 

@@ -3,6 +3,7 @@
  * built-in peer-to-peer provider, whose signalling runs through our own WebSocket.
  */
 import type { Participant } from "~/features/live/events";
+import type { JoinCredentials, RTCIceServerLike } from "./join-credentials";
 import { p2pProvider, type JoinTickets } from "./p2p.server";
 import { twilioProvider, type TwilioCredentials } from "./twilio.server";
 
@@ -18,17 +19,6 @@ export type JoinRequest = {
   now: Date;
 };
 
-/** What the browser needs to join; the same shape whichever provider issued it. */
-export type JoinCredentials = {
-  provider: "twilio" | "p2p";
-  token: string;
-  roomName: string;
-  identity: string;
-  expiresAt: string;
-  iceServers: RTCIceServerLike[];
-};
-
-export type RTCIceServerLike = { urls: string | string[]; username?: string; credential?: string };
 
 export interface VideoProvider {
   readonly name: "twilio" | "p2p";

@@ -1,7 +1,8 @@
 import twilio from "twilio";
 import type { Env } from "~/utils/env.server";
 import { ForbiddenError } from "~/utils/errors";
-import type { JoinCredentials, JoinRequest, VideoProvider } from "./provider.server";
+import type { JoinCredentials } from "./join-credentials";
+import type { JoinRequest, VideoProvider } from "./provider.server";
 
 export type TwilioCredentials = { accountSid: string; apiKeySid: string; apiKeySecret: string };
 
