@@ -4,8 +4,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
-import { is } from "drizzle-orm";
-import { PgTransaction, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { is, type SQL } from "drizzle-orm";
+import { PgTransaction, type PgDatabase, type PgDialect, type PgQueryResultHKT, type PgSession } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -31,6 +31,19 @@ export function reusableQuery<Args, Result>(build: (db: Db) => { execute(args: A
     if (!query) built.set(db, (query = build(db)));
     return query.execute(args);
   };
+}
+
+/**
+ * A statement written in SQL (`sql` with `sql.placeholder`s), prepared once per handle as `reusableQuery`
+ * does, for hot writes the query builder cannot say (data-modifying CTEs). Answers its rows.
+ */
+export function reusableStatement<Row>(name: string, build: () => SQL) {
+  return reusableQuery<Record<string, unknown>, Row[]>((db) => {
+    // What `db.execute` does, once: the SQL text built, then run with each call's values.
+    const { session, dialect } = db as unknown as { session: PgSession; dialect: PgDialect };
+    const prepared = session.prepareQuery(dialect.sqlToQuery(build()), undefined, name, false);
+    return { execute: async (args) => rowsOf<Row>(await prepared.execute(args)) };
+  });
 }
 
 /** The rows of `db.execute(sql…)`: postgres.js answers an array, PGlite an object holding one. */

@@ -1,26 +1,32 @@
-import { sql, type SQL } from "drizzle-orm";
+import { is, Placeholder, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "~db/client.server";
 import { appointments, auditEvents, users } from "~db/schema";
 import type { Role } from "~/domain/vocabulary";
 import type { AuditAction, AuditEntityType } from "./audit-actions";
 
+/** A value, or (in a statement prepared once, see `reusableStatement`) the placeholder that will carry it. */
+type Given<T> = T | Placeholder;
+
 export type AuditEntry = {
   /** Who acted; null when nobody is signed in (a failed sign-in) or for the system (seeding, scripts). */
-  actorId: string | null;
+  actorId: Given<string> | null;
   /** Their role as they acted. When left out, the account's role now (read in the same statement). */
   actorRole?: Role | null;
   action: AuditAction;
   entityType: AuditEntityType;
-  entityId: string;
+  entityId: Given<string>;
   /**
    * The patient whose record or account this is about, for the admin's filter. When left out: the
    * appointment's patient for an appointment, its note or its call; the account itself for a patient's
    * account.
    */
-  patientId?: string | null;
-  clientAddress?: string | null;
-  /** Ids, versions, times, field names: never free text a person typed (a note, a reason, an email). */
-  detail?: Record<string, unknown>;
+  patientId?: Given<string> | null;
+  clientAddress?: Given<string> | null;
+  /**
+   * Ids, versions, times, field names: never free text a person typed (a note, a reason, an email).
+   * (A placeholder carries it as JSON text.)
+   */
+  detail?: Given<Record<string, unknown>>;
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,7 +34,7 @@ const ABOUT_AN_APPOINTMENT = new Set<AuditEntityType>(["appointment", "consult_n
 
 function patientOf(entry: AuditEntry) {
   if (entry.patientId !== undefined) return entry.patientId;
-  if (!UUID.test(entry.entityId)) return null;
+  if (typeof entry.entityId !== "string" || !UUID.test(entry.entityId)) return null;
   if (ABOUT_AN_APPOINTMENT.has(entry.entityType)) {
     return sql`(select ${appointments.patientId} from ${appointments} where ${appointments.id} = ${entry.entityId})`;
   }
@@ -67,7 +73,7 @@ export function auditInsert(entry: AuditEntry, onlyIf?: SQL): SQL {
     [auditEvents.entityId.name, entry.entityId, "text"],
     [auditEvents.patientId.name, patientOf(entry), "uuid"],
     [auditEvents.clientAddress.name, entry.clientAddress ?? null, "text"],
-    [auditEvents.detail.name, JSON.stringify(entry.detail ?? {}), "jsonb"],
+    [auditEvents.detail.name, is(entry.detail, Placeholder) ? entry.detail : JSON.stringify(entry.detail ?? {}), "jsonb"],
   ];
   const names = sql.join(columns.map(([name]) => sql.identifier(name)), sql`, `);
   const values = sql.join(columns.map(([, value, type]) => sql`${value}::${sql.raw(type)}`), sql`, `);

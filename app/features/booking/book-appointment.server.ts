@@ -1,9 +1,9 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
-import { rowsOf, type Db } from "~db/client.server";
+import { reusableStatement, type Db } from "~db/client.server";
 import { appointments, doctors } from "~db/schema";
 import { auditInsert } from "~/features/audit/record-audit.server";
-import { notification } from "~/features/live/publish.server";
+import { eventPayload, LIVE_CHANNEL } from "~/features/live/publish.server";
 import { ConflictError, InvalidRequestError, NotFoundError } from "~/utils/errors";
 import { bookingWindow, loadSchedules, type DoctorSchedule } from "./availability.server";
 import { getBookingPolicy, type BookingPolicy } from "./clinic-settings.server";
@@ -59,7 +59,7 @@ export async function bookAppointment(
   }
   const slot = requested.slot;
   const appointmentId = crypto.randomUUID();
-  const booked = rowsOf<{ id: string }>(await db.execute(bookingStatement(request, appointmentId, slot, now, context.clientAddress)));
+  const booked = await bookingStatement(db, bookingValues(request, appointmentId, slot, now, context.clientAddress));
   if (booked.length > 0) return { appointmentId, created: true };
 
   // Refused. This second statement sees the row that won (the first waited for it to commit).
@@ -74,46 +74,69 @@ export async function bookAppointment(
 }
 
 /** A refused booking: the same form's earlier booking, or whether the patient holds an overlapping time. */
+const whyRefusedStatement = reusableStatement<{ previous: string | null; patient_busy: boolean }>("booking_refused", () => {
+  const given = (name: string) => sql.placeholder(name);
+  const patient = sql`${appointments.patientId} = ${given("patientId")}::uuid`;
+  return sql`select
+    (select ${appointments.id} from ${appointments} where ${patient} and ${appointments.idempotencyKey} = ${given("idempotencyKey")}::text) as previous,
+    exists (select 1 from ${appointments} where ${patient} and ${appointments.status} <> 'cancelled'
+      and tstzrange(${appointments.startsAt}, ${appointments.endsAt}, '[)') && tstzrange(${given("start")}::timestamptz, ${given("end")}::timestamptz, '[)')) as patient_busy`;
+});
+
 async function whyRefused(db: Db, request: BookingRequest, slot: Interval) {
-  const [row] = rowsOf<{ previous: string | null; patient_busy: boolean }>(
-    await db.execute(sql`select
-      (select ${appointments.id} from ${appointments} where ${appointments.patientId} = ${request.patientId} and ${appointments.idempotencyKey} = ${request.idempotencyKey}) as previous,
-      exists (select 1 from ${appointments} where ${appointments.patientId} = ${request.patientId} and ${appointments.status} <> 'cancelled' and ${overlaps(slot)}) as patient_busy`),
-  );
+  const [row] = await whyRefusedStatement(db, {
+    patientId: request.patientId,
+    idempotencyKey: request.idempotencyKey,
+    start: slot.start.toISOString(),
+    end: slot.end.toISOString(),
+  });
   return { previous: row?.previous ?? null, patientBusy: Boolean(row?.patient_busy) };
 }
 
-/** The insert, its audit row and its NOTIFY as one statement; a row back means it was booked. */
-function bookingStatement(request: BookingRequest, appointmentId: string, slot: Interval, now: Date, clientAddress?: string | null) {
-  const values: [PgColumn, unknown, string][] = [
-    [appointments.id, appointmentId, "uuid"],
-    [appointments.patientId, request.patientId, "uuid"],
-    [appointments.doctorId, request.doctorId, "uuid"],
-    [appointments.startsAt, slot.start.toISOString(), "timestamptz"],
-    [appointments.endsAt, slot.end.toISOString(), "timestamptz"],
-    [appointments.reason, request.reason, "text"],
-    [appointments.symptoms, request.symptoms, "text"],
-    [appointments.idempotencyKey, request.idempotencyKey, "text"],
-    // The app's clock, as every later change of the row writes it: a live page compares `updatedAt` with
-    // the time it read its data (`changedSince`). `createdAt` stays the database's, as the audit row's.
-    [appointments.updatedAt, now.toISOString(), "timestamptz"],
+/**
+ * The insert, its audit row and its NOTIFY as one statement, prepared once per database handle; a row
+ * back means it was booked.
+ */
+const bookingStatement = reusableStatement<{ id: string }>("book_appointment", () => {
+  const given = (name: string) => sql.placeholder(name);
+  const values: [PgColumn, string, string][] = [
+    [appointments.id, "id", "uuid"],
+    [appointments.patientId, "patientId", "uuid"],
+    [appointments.doctorId, "doctorId", "uuid"],
+    [appointments.startsAt, "startsAt", "timestamptz"],
+    [appointments.endsAt, "endsAt", "timestamptz"],
+    [appointments.reason, "reason", "text"],
+    [appointments.symptoms, "symptoms", "text"],
+    [appointments.idempotencyKey, "idempotencyKey", "text"],
+    [appointments.updatedAt, "updatedAt", "timestamptz"],
   ];
   const names = sql.join(values.map(([column]) => sql.identifier(column.name)), sql`, `);
-  const given = sql.join(values.map(([, value, type]) => sql`${value}::${sql.raw(type)}`), sql`, `);
+  const row = sql.join(values.map(([, name, type]) => sql`${given(name)}::${sql.raw(type)}`), sql`, `);
   const audit = auditInsert(
     {
-      actorId: request.patientId,
+      actorId: given("patientId"),
       actorRole: "patient",
       action: "appointment.booked",
       entityType: "appointment",
-      entityId: appointmentId,
-      patientId: request.patientId,
-      clientAddress,
-      detail: { doctorId: request.doctorId, startsAt: slot.start.toISOString() },
+      entityId: given("id"),
+      patientId: given("patientId"),
+      clientAddress: given("clientAddress"),
+      detail: given("auditDetail"),
     },
     sql`booked`,
   );
-  const notify = notification({
+  // DO NOTHING names no constraint, so every one (both exclusion constraints and the form's key) arbitrates:
+  // a loser waits for the winner and inserts nothing, rather than failing or deadlocking.
+  return sql`with booked as (
+      insert into ${appointments} (${names}) values (${row})
+      on conflict do nothing
+      returning ${sql.identifier(appointments.id.name)}
+    ), audited as (${audit})
+    select id, pg_notify(${LIVE_CHANNEL}, ${given("event")}) from booked`;
+});
+
+function bookingValues(request: BookingRequest, appointmentId: string, slot: Interval, now: Date, clientAddress?: string | null) {
+  const event = eventPayload({
     kind: "appointment",
     appointmentId,
     doctorId: request.doctorId,
@@ -122,15 +145,24 @@ function bookingStatement(request: BookingRequest, appointmentId: string, slot: 
     previous: null,
     slotsChanged: true,
     took: { startsAt: slot.start.toISOString(), endsAt: slot.end.toISOString() },
-  })!;
-  // DO NOTHING names no constraint, so every one (both exclusion constraints and the form's key) arbitrates:
-  // a loser waits for the winner and inserts nothing, rather than failing or deadlocking.
-  return sql`with booked as (
-      insert into ${appointments} (${names}) values (${given})
-      on conflict do nothing
-      returning ${sql.identifier(appointments.id.name)}
-    ), audited as (${audit})
-    select id, ${notify} from booked`;
+  });
+  if (event === null) throw new Error("a booking's live event cannot be that large");
+  return {
+    id: appointmentId,
+    patientId: request.patientId,
+    doctorId: request.doctorId,
+    startsAt: slot.start.toISOString(),
+    endsAt: slot.end.toISOString(),
+    reason: request.reason,
+    symptoms: request.symptoms,
+    idempotencyKey: request.idempotencyKey,
+    // The app's clock, as every later change of the row writes it: a live page compares `updatedAt` with
+    // the time it read its data (`changedSince`). `createdAt` stays the database's, as the audit row's.
+    updatedAt: now.toISOString(),
+    clientAddress: clientAddress ?? null,
+    auditDetail: JSON.stringify({ doctorId: request.doctorId, startsAt: slot.start.toISOString() }),
+    event,
+  };
 }
 
 const slotView = (s: Interval): SlotView => ({ start: s.start.toISOString(), end: s.end.toISOString() });

@@ -21,8 +21,13 @@ export async function publish(db: Db, event: LiveEvent): Promise<boolean> {
  * The `pg_notify(…)` call that publishes `event`, as an expression to place inside a larger statement
  * (a write and its event in one round trip); null when the event is too large to send.
  */
-export function notification(event: LiveEvent): SQL | null {
+function notification(event: LiveEvent): SQL | null {
+  const payload = eventPayload(event);
+  return payload === null ? null : sql`pg_notify(${LIVE_CHANNEL}, ${payload})`;
+}
+
+/** The NOTIFY payload of `event`; null when it is too large to send. */
+export function eventPayload(event: LiveEvent): string | null {
   const payload = JSON.stringify(event);
-  if (Buffer.byteLength(payload) > MAX_NOTIFY_BYTES) return null;
-  return sql`pg_notify(${LIVE_CHANNEL}, ${payload})`;
+  return Buffer.byteLength(payload) > MAX_NOTIFY_BYTES ? null : payload;
 }
