@@ -60,9 +60,8 @@ type ActionData = {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requireRole(request, context, ["patient"]);
   const doctorId = idParam(params, "doctorId");
-  const raw = await request.clone().formData();
-  const values = { reason: String(raw.get("reason") ?? ""), symptoms: String(raw.get("symptoms") ?? "") };
   const parsed = await parseForm(request, bookingForm);
+  const values = { reason: parsed.values.reason ?? "", symptoms: parsed.values.symptoms ?? "" };
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors, values }, { status: 400 });
   try {
     await consumeLimit(context.db, context.limits.book(user.id));
