@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
 import type { AppointmentStatus } from "~/domain/vocabulary";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDateTime, pick } from "~/utils/format";
@@ -17,12 +18,14 @@ export function StatusBadge({ status }: { status: AppointmentStatus }) {
   return <span className={`status status--${status}`}>{t(`status.${status}`)}</span>;
 }
 
-export function AppointmentCard({ appointment }: { appointment: AppointmentSummary }) {
+/** One appointment in a list; `children` (the way into its consultation, when there is one) go first. */
+export function AppointmentCard({ appointment, children }: { appointment: AppointmentSummary; children?: ReactNode }) {
   const t = useT();
   const { locale, timeZone } = useViewer();
   const a = appointment;
   return (
     <li className="card appointment-card">
+      {children}
       <div className="appointment-card__when">
         <strong>
           {formatDateTime(a.startsAt, locale, timeZone, { weekday: "short", month: "short", day: "numeric" })}

@@ -287,6 +287,8 @@ export const en = {
   "consult.wrongState": "This has already changed. The page shows the current state.",
   "consult.tokenRefused": "You cannot join this call.",
   "consult.join": "Join consultation",
+  "join.open": "Your consultation with {doctor} is open: the doctor will admit you from the waiting room.",
+  "join.soon": "Your consultation with {doctor} opens at {time}, in {minutes, plural, one {# minute} other {# minutes}}. The button to join appears here.",
   "consult.joinOpensAt": "You can join from {time}.",
   "consult.heading": "Video consultation",
   "consult.with": "{doctor} · {department}",

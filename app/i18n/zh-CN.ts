@@ -288,6 +288,8 @@ export const zhCN: Record<MessageKey, string> = {
   "consult.wrongState": "状态已发生变化，页面显示的是最新状态。",
   "consult.tokenRefused": "您无法加入此次视频问诊。",
   "consult.join": "进入视频问诊",
+  "join.open": "您与{doctor}的问诊已开放：进入候诊室后，医生会接诊您。",
+  "join.soon": "您与{doctor}的问诊将于 {time} 开放（还有 {minutes} 分钟），届时这里会出现进入按钮。",
   "consult.joinOpensAt": "{time} 起可以进入。",
   "consult.heading": "视频问诊",
   "consult.with": "{doctor} · {department}",

@@ -1,20 +1,36 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { JoinPrompt } from "~/components/join-prompt";
+import { listPatientAppointments } from "~/features/booking/appointment-access.server";
+import { promptData } from "~/features/consultation/join-window";
 import { listDepartments } from "~/features/directory/list-doctors.server";
 import { useT, useViewer } from "~/i18n/use-t";
 import { pick } from "~/utils/format";
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return json({ departments: await listDepartments(context.db), signedIn: Boolean(context.auth.user) });
+  const user = context.auth.user;
+  const now = new Date();
+  // A signed-in patient whose consultation is open, or opens within the hour, is one tap from it here.
+  const joinable =
+    user?.role === "patient" ? (await listPatientAppointments(context.db, user.id, now)).upcoming.find((a) => a.join) : undefined;
+  return json({
+    departments: await listDepartments(context.db),
+    signedIn: Boolean(user),
+    join: joinable ? { id: joinable.id, doctor: joinable.doctor, prompt: promptData(joinable.join)! } : null,
+    now: now.toISOString(),
+  });
 }
 
 export default function Home() {
   const t = useT();
   const { locale } = useViewer();
-  const { departments, signedIn } = useLoaderData<typeof loader>();
+  const { departments, signedIn, join, now } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page">
+      {join ? (
+        <JoinPrompt appointmentId={join.id} doctorName={pick(locale, join.doctor.nameZh, join.doctor.nameEn)} prompt={join.prompt} now={now} />
+      ) : null}
       <section className="hero">
         <h1>{t("home.heading")}</h1>
         <p className="lead">{t("home.lead")}</p>

@@ -2,14 +2,18 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AppointmentCard } from "~/components/appointment-card";
+import { JoinPrompt } from "~/components/join-prompt";
 import { requireRole } from "~/features/auth/guards.server";
 import { listPatientAppointments } from "~/features/booking/appointment-access.server";
-import { useT } from "~/i18n/use-t";
+import { promptData } from "~/features/consultation/join-window";
+import { useT, useViewer } from "~/i18n/use-t";
+import { pick } from "~/utils/format";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireRole(request, context, ["patient"]);
-  const { upcoming, past } = await listPatientAppointments(context.db, user.id);
-  const summary = (a: (typeof upcoming)[number]) => ({
+  const now = new Date();
+  const { upcoming, past } = await listPatientAppointments(context.db, user.id, now);
+  const summary = (a: (typeof past)[number]) => ({
     id: a.id,
     startsAt: a.startsAt.toISOString(),
     endsAt: a.endsAt.toISOString(),
@@ -18,14 +22,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     department: a.department,
   });
   return json(
-    { upcoming: upcoming.map(summary), past: past.map(summary) },
+    { upcoming: upcoming.map((a) => ({ ...summary(a), join: promptData(a.join) })), past: past.map(summary), now: now.toISOString() },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
 
 export default function MyAppointments() {
   const t = useT();
-  const { upcoming, past } = useLoaderData<typeof loader>();
+  const { locale } = useViewer();
+  const { upcoming, past, now } = useLoaderData<typeof loader>();
   if (upcoming.length === 0 && past.length === 0) {
     return (
       <main id="main" className="page">
@@ -50,7 +55,11 @@ export default function MyAppointments() {
       ) : (
         <ul className="appointment-list">
           {upcoming.map((a) => (
-            <AppointmentCard key={a.id} appointment={a} />
+            <AppointmentCard key={a.id} appointment={a}>
+              {a.join ? (
+                <JoinPrompt appointmentId={a.id} doctorName={pick(locale, a.doctor.nameZh, a.doctor.nameEn)} prompt={a.join} now={now} />
+              ) : null}
+            </AppointmentCard>
           ))}
         </ul>
       )}

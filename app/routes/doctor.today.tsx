@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { useEffect, useState } from "react";
 import { StatusBadge } from "~/components/appointment-card";
 import { useDelegatedLinks } from "~/components/use-delegated-links";
 import { useLiveState } from "~/components/use-live-stream";
@@ -12,6 +11,7 @@ import { findDoctorByUser } from "~/features/directory/doctor-profile.server";
 import { applyToToday, todayOrder } from "~/features/live/apply-change";
 import { useT, useViewer } from "~/i18n/use-t";
 import { dateTimeFormat, formatDate, pick } from "~/utils/format";
+import { useClock } from "~/components/use-clock";
 import { addDays, localDateOf, zonedToInstant } from "~/utils/zoned-time";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -45,17 +45,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
 }
 
-/** The waiting times tick on without a reload. */
-function useMinuteClock(initial: string) {
-  const [now, setNow] = useState(() => new Date(initial).getTime());
-  useEffect(() => {
-    setNow(Math.max(Date.now(), new Date(initial).getTime()));
-    const timer = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(timer);
-  }, [initial]);
-  return now;
-}
-
 export default function DoctorToday() {
   const t = useT();
   const { locale } = useViewer();
@@ -63,7 +52,7 @@ export default function DoctorToday() {
   const { doctor, clinicTimeZone, day } = data;
   // What the loader read, then every pushed change applied to it in place.
   const appointments = useLiveState(data.appointments, data.now, (list, change) => applyToToday(list, change, day));
-  const now = useMinuteClock(data.now);
+  const now = useClock(data.now);
   const onListClick = useDelegatedLinks();
   const timeFormat = dateTimeFormat(locale, clinicTimeZone, { hour: "2-digit", minute: "2-digit" });
   const time = (iso: string) => timeFormat.format(Date.parse(iso));

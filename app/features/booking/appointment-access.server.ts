@@ -4,6 +4,8 @@ import { appointments, consultations, departments, doctors, users } from "~db/sc
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { Role } from "~/domain/vocabulary";
 import { NotFoundError } from "~/utils/errors";
+import { getClinicSettings } from "./clinic-settings.server";
+import { joinPrompt, joinWindow } from "~/features/consultation/join-window";
 import { ACTIVE_STATUSES, FINISHED_STATUSES } from "./appointment-policy";
 
 /** Whoever is acting: every query about appointments is scoped to them. */
@@ -108,7 +110,12 @@ export async function listPatientAppointments(db: Db, patientId: string, now = n
       .orderBy(desc(appointments.startsAt))
       .limit(50),
   ]);
-  return { upcoming, past };
+  // Each upcoming appointment with the way into its room, if it is open or opens within the hour.
+  const settings = await getClinicSettings(db);
+  return {
+    upcoming: upcoming.map((a) => ({ ...a, join: joinPrompt(joinWindow(a, settings), now) })),
+    past,
+  };
 }
 
 /**
