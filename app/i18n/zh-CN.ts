@@ -230,7 +230,6 @@ export const zhCN: Record<MessageKey, string> = {
   "appointment.rescheduledNotice": "预约时间已更改。请重新加入日历以更新。",
   "appointment.changeDeadline": "在 {time} 之前可在线改约或取消。",
   "appointment.tooLateToChange": "距离就诊时间太近，无法在线更改。请致电门诊。",
-  "appointment.backToList": "我的预约",
 
   "reschedule.heading": "选择新的时间",
   "reschedule.current": "当前时间：{time}",
@@ -378,6 +377,8 @@ export const zhCN: Record<MessageKey, string> = {
   "schedule.week": "周",
   "schedule.previous": "前一天",
   "schedule.next": "后一天",
+  "schedule.previousWeek": "上一周",
+  "schedule.nextWeek": "下一周",
   "schedule.today": "今天",
   "schedule.date": "日期",
   "schedule.view": "视图",

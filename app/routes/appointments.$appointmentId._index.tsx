@@ -16,6 +16,10 @@ import { useT, useViewer } from "~/i18n/use-t";
 import { failure, orErrorPage } from "~/utils/domain-response.server";
 import { formatDateTime, pick } from "~/utils/format";
 import { parseForm } from "~/utils/forms.server";
+import { homeFor } from "~/features/auth/roles";
+
+/** Where "back" leads on an appointment's page: each person's own list of appointments. */
+const BACK_TO = { patient: "nav.myAppointments", doctor: "nav.today", staff: "nav.clinicSchedule", admin: "nav.clinicSchedule" } as const;
 import { idParam } from "~/utils/route-params.server";
 
 function appointmentId(params: { appointmentId?: string }) {
@@ -108,7 +112,7 @@ export default function AppointmentPage() {
   return (
     <main id="main" className="page page--narrow">
       <p>
-        <Link to={viewerRole === "patient" ? "/appointments" : "/"}>← {t("appointment.backToList")}</Link>
+        <Link to={homeFor(viewerRole)}>← {t(BACK_TO[viewerRole])}</Link>
       </p>
       {params.get("booked") ? (
         <p className="notice" role="status">

@@ -126,13 +126,13 @@ export default function ClinicSchedule() {
       </p>
       <div className="schedule__nav">
         <Link className="button button--small" to={link({ date: addDays(date, -step) })}>
-          ← {t("schedule.previous")}
+          ← {t(data.view === "week" ? "schedule.previousWeek" : "schedule.previous")}
         </Link>
         <Link className="button button--small" to={link({ date: undefined })}>
           {t("schedule.today")}
         </Link>
         <Link className="button button--small" to={link({ date: addDays(date, step) })}>
-          {t("schedule.next")} →
+          {t(data.view === "week" ? "schedule.nextWeek" : "schedule.next")} →
         </Link>
         <Link className="button button--small" to={link({ view: data.view === "week" ? "day" : "week" })}>
           {data.view === "week" ? t("schedule.day") : t("schedule.week")}

@@ -60,6 +60,12 @@ describe("the clinic schedule", () => {
     expect((await staff.post(`/consult/${room.appointmentId}/note`, { intent: "save", baseVersion: "0", subjective: "x" })).status).toBe(403);
     const details = await (await staff.get(`/appointments/${room.appointmentId}`)).text();
     expect(details).toContain("Consult note");
+    // Back from an appointment leads to the staff's own list, not to the public home page.
+    expect(details).toMatch(/<a[^>]*href="\/clinic\/schedule"[^>]*>←[^<]*(<!-- -->)?Clinic schedule<\/a>/);
+    // The week view's buttons move a week and say so.
+    const week = await (await staff.get("/clinic/schedule?view=week")).text();
+    expect(week).toContain("Previous week");
+    expect(week).toContain("Next week");
 
     const csv = await staff.get("/clinic/schedule/csv");
     expect(csv.status).toBe(200);
