@@ -1,5 +1,6 @@
 import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "~db/client.server";
+import { searchTerms } from "./search-terms";
 import { departments, doctors } from "~db/schema";
 
 export type DirectoryFilter = { departmentCode?: string; query?: string };
@@ -49,22 +50,25 @@ export const doctorProfileColumns = {
 export const DIRECTORY_PAGE_SIZE = 20;
 
 /**
- * One page of the doctors matching a department and a free-text search over names and specialties
- * (both languages), and how many match in all. One query.
+ * One page of the doctors matching a department and a free-text search over names, specialties and
+ * departments (both languages, everyday words included: `searchTerms`), and how many match in all. One query.
  */
 export async function listDoctors(db: Db, filter: DirectoryFilter, page = 1) {
   const conditions: SQL[] = [];
   if (filter.departmentCode) conditions.push(eq(departments.code, filter.departmentCode));
-  const query = filter.query?.trim();
-  if (query) {
-    const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(
-      or(
+  const terms = searchTerms(filter.query ?? "");
+  if (terms.length > 0) {
+    const matches = terms.flatMap((term) => {
+      const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      return [
         ilike(doctors.nameZh, pattern),
         ilike(doctors.nameEn, pattern),
         sql`${doctors.specialties}::text ilike ${pattern}`,
-      )!,
-    );
+        ilike(departments.nameZh, pattern),
+        ilike(departments.nameEn, pattern),
+      ];
+    });
+    conditions.push(or(...matches)!);
   }
   const rows = await db
     .select({ ...directoryColumns, total: sql<number>`count(*) over ()`.mapWith(Number) })
