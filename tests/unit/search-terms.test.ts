@@ -14,6 +14,11 @@ describe("a directory search in everyday words", () => {
     expect(searchTerms("my kid has a cough")).toContain("paediatrics");
   });
 
+  it("does not widen a search that already names the clinical word (哮喘 holds the everyday 喘)", () => {
+    expect(searchTerms("哮喘")).toEqual(["哮喘"]);
+    expect(searchTerms("喘不上气")).toContain("哮喘");
+  });
+
   it("is the typed text alone when no everyday word is in it, and nothing for blank input", () => {
     expect(searchTerms("  Li Minghua ")).toEqual(["li minghua"]);
     expect(searchTerms("   ")).toEqual([]);

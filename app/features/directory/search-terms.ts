@@ -30,6 +30,8 @@ export function searchTerms(query: string): string[] {
   if (!typed) return [];
   const terms = new Set([typed]);
   for (const [everyday, clinical] of EVERYDAY_WORDS) {
+    // Someone who already typed the clinical word (哮喘 holds 喘) is searching for exactly that.
+    if (clinical.some((word) => contains(typed, word))) continue;
     if (everyday.some((word) => contains(typed, word))) for (const word of clinical) terms.add(word);
   }
   return [...terms];
