@@ -114,6 +114,7 @@ export const en = {
   "doctorToday.heading": "Today",
   "doctorToday.empty": "No patients are booked with you today.",
   "doctorToday.date": "{date} · {department}",
+  "doctorToday.counts": "The day at a glance",
 
   "availability.heading": "Availability",
   "availability.lead": "Your weekly consultation hours and time off, in the clinic's time zone ({timeZone}).",

@@ -115,6 +115,7 @@ export const zhCN: Record<MessageKey, string> = {
   "doctorToday.heading": "今日",
   "doctorToday.empty": "今天没有患者预约您。",
   "doctorToday.date": "{date} · {department}",
+  "doctorToday.counts": "今日概况",
 
   "availability.heading": "出诊时间",
   "availability.lead": "您每周的出诊时间和停诊安排，按医院时区（{timeZone}）。",

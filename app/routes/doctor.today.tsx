@@ -2,12 +2,14 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { StatusBadge } from "~/components/appointment-card";
+import type { AppointmentStatus } from "~/domain/vocabulary";
 import { useDelegatedLinks } from "~/components/use-delegated-links";
 import { useLiveState } from "~/components/use-live-stream";
 import { requireRole } from "~/features/auth/guards.server";
 import { listDoctorAppointments } from "~/features/booking/appointment-access.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { findDoctorByUser } from "~/features/directory/doctor-profile.server";
+import { countByStatus } from "~/features/clinic-schedule/day-summary";
 import { applyToToday, todayOrder } from "~/features/live/apply-change";
 import { useT, useViewer } from "~/i18n/use-t";
 import { dateTimeFormat, formatDate, pick } from "~/utils/format";
@@ -65,6 +67,7 @@ export default function DoctorToday() {
           department: pick(locale, doctor.department.nameZh, doctor.department.nameEn),
         })}
       </p>
+      {appointments.length > 0 ? <DayCounts counts={countByStatus(appointments)} /> : null}
       {appointments.length === 0 ? (
         <div className="card empty">
           <p>{t("doctorToday.empty")}</p>
@@ -99,5 +102,21 @@ export default function DoctorToday() {
         </ul>
       )}
     </main>
+  );
+}
+
+/** The day at a glance, in the order a doctor works through it: waiting, in a call, still to come, seen, missed, cancelled. */
+const DAY_ORDER: AppointmentStatus[] = ["checked_in", "in_consultation", "booked", "completed", "no_show", "cancelled"];
+
+function DayCounts({ counts }: { counts: Record<AppointmentStatus, number> }) {
+  const t = useT();
+  return (
+    <ul className="day-counts" aria-label={t("doctorToday.counts")}>
+      {DAY_ORDER.filter((status) => counts[status] > 0).map((status) => (
+        <li key={status} data-status={status}>
+          <StatusBadge status={status} /> <strong>{counts[status]}</strong>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { availableIntervals, combineSummaries, mergeIntervals, summarizeDay, type DayAppointment } from "~/features/clinic-schedule/day-summary";
+import { availableIntervals, combineSummaries, countByStatus, mergeIntervals, summarizeDay, type DayAppointment } from "~/features/clinic-schedule/day-summary";
 
 const t = (hhmm: string) => new Date(`2031-03-03T${hhmm}:00Z`);
 const appt = (start: string, end: string, status: DayAppointment["status"], checkedIn?: string, admitted?: string): DayAppointment => ({
@@ -76,5 +76,19 @@ describe("a clinic day's figures", () => {
       { start: t("09:00"), end: t("09:30") },
       { start: t("10:00"), end: t("10:30") },
     ]);
+  });
+});
+
+describe("a doctor's day at a glance", () => {
+  it("counts the appointments in each status, zero for the others", () => {
+    const statuses = ["booked", "booked", "checked_in", "completed", "cancelled"] as const;
+    expect(countByStatus(statuses.map((status) => ({ status })))).toEqual({
+      booked: 2,
+      checked_in: 1,
+      in_consultation: 0,
+      completed: 1,
+      cancelled: 1,
+      no_show: 0,
+    });
   });
 });

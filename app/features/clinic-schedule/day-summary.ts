@@ -47,7 +47,8 @@ export function availableIntervals(offered: readonly Interval[], timeOff: readon
   return mergeIntervals(offered.filter((slot) => !timeOff.some((off) => overlaps(slot, off))));
 }
 
-export function summarizeDay(appointments: readonly DayAppointment[], available: readonly Interval[]): DaySummary {
+/** How many appointments are in each status. */
+export function countByStatus(appointments: readonly { status: AppointmentStatus }[]): Record<AppointmentStatus, number> {
   const counts: Record<AppointmentStatus, number> = {
     booked: 0,
     checked_in: 0,
@@ -56,11 +57,16 @@ export function summarizeDay(appointments: readonly DayAppointment[], available:
     cancelled: 0,
     no_show: 0,
   };
+  for (const a of appointments) counts[a.status]++;
+  return counts;
+}
+
+export function summarizeDay(appointments: readonly DayAppointment[], available: readonly Interval[]): DaySummary {
+  const counts = countByStatus(appointments);
   let bookedMinutes = 0;
   let waitTotal = 0;
   let waits = 0;
   for (const a of appointments) {
-    counts[a.status]++;
     if (a.status !== "cancelled") bookedMinutes += minutes({ start: a.startsAt, end: a.endsAt });
     if (a.checkedInAt && a.admittedAt) {
       waitTotal += Math.max(0, (a.admittedAt.getTime() - a.checkedInAt.getTime()) / MINUTE);
