@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { appointments } from "~db/schema";
 import { getAppointment, listPatientAppointments } from "~/features/booking/appointment-access.server";
 import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
@@ -9,7 +9,7 @@ import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
 import { cacheDoctorHours } from "~/features/booking/doctor-hours.server";
 import { createFreeSlotIndex } from "~/features/booking/free-slot-index.server";
 import type { LiveEvent } from "~/features/live/events";
-import { createLiveHub } from "~/features/live/hub.server";
+import { createLiveHub, type LiveHub } from "~/features/live/hub.server";
 import { changedSince } from "~/features/clinic-schedule/schedule.server";
 import {
   addRule,
@@ -333,8 +333,16 @@ describe("editing a doctor's hours", () => {
 });
 
 describe("booking with the server's memory of doctors' hours", () => {
+  // Each test hears live events through a hub of its own, as a server instance does.
+  let hub: LiveHub;
+  beforeEach(async () => {
+    hub = await createLiveHub(testDatabase.handle.listen);
+  });
+  afterEach(async () => {
+    await hub.close();
+  });
+
   it("announces the booking once, at commit, and nothing for a refused one", async () => {
-    const hub = await createLiveHub(testDatabase.handle.listen);
     const heard: LiveEvent[] = [];
     const unsubscribe = hub.subscribe((event) => heard.push(event));
     try {
@@ -359,12 +367,10 @@ describe("booking with the server's memory of doctors' hours", () => {
       ]);
     } finally {
       unsubscribe();
-      await hub.close();
     }
   });
 
   it("books new hours as soon as they are saved, on every instance", async () => {
-    const hub = await createLiveHub(testDatabase.handle.listen);
     const forget = cacheDoctorHours(db(), hub);
     try {
       const doctor = await makeDoctor(db());
@@ -378,12 +384,10 @@ describe("booking with the server's memory of doctors' hours", () => {
         .toBe(true);
     } finally {
       forget();
-      await hub.close();
     }
   });
 
   it("offers the same nearest free times from the server's free-slot index as from the database", async () => {
-    const hub = await createLiveHub(testDatabase.handle.listen);
     const slots = createFreeSlotIndex(db(), hub);
     try {
       const doctor = await makeDoctor(db());
@@ -403,12 +407,10 @@ describe("booking with the server's memory of doctors' hours", () => {
       );
     } finally {
       slots.close();
-      await hub.close();
     }
   });
 
   it("drops a new booking's slot from the free-slot index as soon as it is announced, and frees it again on cancel", async () => {
-    const hub = await createLiveHub(testDatabase.handle.listen);
     const slots = createFreeSlotIndex(db(), hub);
     try {
       const doctor = await makeDoctor(db());
@@ -424,7 +426,6 @@ describe("booking with the server's memory of doctors' hours", () => {
       await expect.poll(starts).toContain(at("09:00").toISOString());
     } finally {
       slots.close();
-      await hub.close();
     }
   });
 });
