@@ -3,9 +3,16 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 // Browser code is everything under app/ that the Remix compiler may ship to the client: any file that is
-// not a `.server.ts(x)` module. It must never import the database layer or the Twilio server SDK.
+// not a `.server.ts(x)` module. It must never import the database layer, the Twilio server SDK or Zod.
 const serverOnly = {
-  paths: [{ name: "twilio", message: "The Twilio server SDK stays in *.server.ts modules." }],
+  paths: [
+    { name: "twilio", message: "The Twilio server SDK stays in *.server.ts modules." },
+    {
+      name: "zod",
+      allowTypeImports: true,
+      message: "Schemas live in *.server.ts modules: one in a route or component ships the whole validation library to the patient's phone.",
+    },
+  ],
   patterns: [
     {
       group: ["~db/*", "**/db/*"],

@@ -5,6 +5,7 @@ import type { FreeSlotIndex } from "~/features/booking/free-slot-index.server";
 import type { VideoProvider } from "~/features/consultation/video/provider.server";
 import type { LiveDelivery } from "~/features/live/live-delivery.server";
 import type { Locale } from "~/domain/vocabulary";
+import type { DictionaryChunks } from "~/i18n/dictionary-chunks.server";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
@@ -22,6 +23,8 @@ declare module "@remix-run/node" {
     limits: RateLimits;
     /** Twilio or peer-to-peer, chosen at start; the peer-to-peer tickets are signed with the server's secret. */
     video: VideoProvider;
+    /** Each language's messages chunk in the browser build, for the page's `modulepreload` link. */
+    dictionaryChunks: DictionaryChunks;
     /** This response's Content-Security-Policy nonce. */
     cspNonce: string;
     /** The client's address as Express resolved it (honouring TRUST_PROXY). */

@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ClientLoaderFunctionArgs } from "@remix-run/react";
 import {
   json,
   Links,
@@ -15,7 +16,9 @@ import { DemoBanner } from "~/components/demo-banner";
 import { ErrorPage } from "~/components/error-page";
 import { SiteHeader } from "~/components/site-header";
 import { holdsDemoAccounts } from "~/features/accounts/demo-accounts.server";
+import { LOCALES } from "~/domain/vocabulary";
 import { DEFAULT_LOCALE, translator } from "~/i18n";
+import { loadDictionary } from "~/i18n/load-dictionary";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/utils/nonce";
 
@@ -33,11 +36,25 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const user = context.auth.user;
   return json({
     locale: context.locale,
+    // The language's messages, fetched with the page's scripts (see entry.client.tsx).
+    messagesChunk: context.dictionaryChunks[context.locale] ?? null,
     timeZone: context.timeZone,
     user: user ? { displayName: user.displayName, role: user.role } : null,
     // Kept per process (one query every 30 s at most), never one per request.
     demo: await holdsDemoAccounts(context.db),
   });
+}
+
+/**
+ * In the browser, after the first page: the root's data may name a language the browser has not loaded
+ * (the language switch, a sign-in that brings the person's saved language); load its messages before
+ * rendering in it. The first page's data is the server's (no `hydrate`): entry.client.tsx loaded its
+ * language before hydrating.
+ */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const data = await serverLoader<typeof loader>();
+  await loadDictionary(data.locale);
+  return data;
 }
 
 /**
@@ -60,13 +77,16 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
   return (
-    <html lang={data?.locale ?? DEFAULT_LOCALE}>
+    // data-locales: the languages this page speaks, whose messages the browser loads before hydrating
+    // (both on an error page drawn without the root's data).
+    <html lang={data?.locale ?? DEFAULT_LOCALE} data-locales={data ? data.locale : LOCALES.join(" ")}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light" />
         <Meta />
         <Links />
+        {data?.messagesChunk ? <link rel="modulepreload" href={data.messagesChunk} /> : null}
       </head>
       <body>
         <a className="skip-link" href="#main">

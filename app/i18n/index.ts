@@ -1,8 +1,9 @@
-import { en, type MessageKey } from "./en";
-import { zhCN } from "./zh-CN";
+import type { MessageKey } from "./en";
+import { allDictionaries } from "./dictionaries.server";
+import { LOCALES, type Locale } from "~/domain/vocabulary";
 
 export type { MessageKey };
-import { LOCALES, type Locale } from "~/domain/vocabulary";
+export type Dictionary = Record<MessageKey, string>;
 
 /** For a browser that asks for neither language (a visitor from abroad): English. */
 export const DEFAULT_LOCALE: Locale = "en";
@@ -12,7 +13,19 @@ export const DEFAULT_LOCALE: Locale = "en";
  */
 export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
 
-const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, "zh-CN": zhCN };
+/**
+ * The messages at hand: every language on the server; in a browser (where the `.server` module is empty)
+ * only those loaded so far, its viewer's (see load-dictionary.ts).
+ */
+const dictionaries: Partial<Record<Locale, Dictionary>> = { ...allDictionaries };
+
+export function hasDictionary(locale: Locale): boolean {
+  return dictionaries[locale] !== undefined;
+}
+
+export function provideDictionary(locale: Locale, dictionary: Dictionary) {
+  dictionaries[locale] = dictionary;
+}
 
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
@@ -39,9 +52,9 @@ function plural(locale: Locale, value: number, forms: string): string {
  * A message may choose its words by a number's plural form (`{count, plural, one {…} other {…}}`).
  */
 export function translator(locale: Locale): Translate {
-  const dictionary = dictionaries[locale];
   return (key, params) => {
-    const template = dictionary[key];
+    // Never missing where it is loaded as described; were it, a key reads better than a crash.
+    const template = dictionaries[locale]?.[key] ?? key;
     if (!params) return template;
     return template
       .replace(PLURAL, (whole, name: string, forms: string) => {

@@ -1,21 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
-import { DIRECTORY_PAGE_SIZE, listDepartments, listDoctors } from "~/features/directory/list-doctors.server";
+import { DIRECTORY_PAGE_SIZE, listDepartments, listDoctors, parseDirectorySearch } from "~/features/directory/list-doctors.server";
 import { useDelegatedLinks } from "~/components/use-delegated-links";
 import { useT, useViewer } from "~/i18n/use-t";
 import { dateTimeFormat, languageName, pick } from "~/utils/format";
 
-const filterSchema = z.object({
-  department: z.string().max(60).optional().catch(undefined),
-  q: z.string().max(100).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
-});
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const params = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const params = parseDirectorySearch(new URL(request.url));
   const [departments, { doctors, total }, policy] = await Promise.all([
     listDepartments(context.db),
     listDoctors(context.db, { departmentCode: params.department || undefined, query: params.q }, params.page),

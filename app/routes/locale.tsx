@@ -1,12 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { z } from "zod";
-import { savePreferredLocale } from "~/features/accounts/preferences.server";
+import { localeForm, savePreferredLocale } from "~/features/accounts/preferences.server";
 import { safeRedirect } from "~/features/auth/guards.server";
-import { LOCALES } from "~/domain/vocabulary";
 import { localeCookie } from "~/i18n/viewer.server";
-
-const localeForm = z.object({ locale: z.enum(LOCALES), redirectTo: z.string().optional() });
 
 export async function loader() {
   return redirect("/");

@@ -25,11 +25,13 @@ import { createLiveHub } from "~/features/live/hub.server";
 import { createLiveDelivery } from "~/features/live/live-delivery.server";
 import { localeFromAcceptLanguage, isLocale } from "~/i18n";
 import { LOCALE_COOKIE } from "~/i18n/viewer.server";
+import { findDictionaryChunks } from "~/i18n/dictionary-chunks.server";
 import { createLoadGauge } from "~/utils/load-gauge.server";
 import { startBackgroundWork } from "./background-work.server";
 import { createDrain } from "./drain.server";
 import { LIVE_PATHS, remixHandler } from "./remix-handler.server";
 import { staticFilesFromMemory } from "./static-files.server";
+import { compressResponses } from "./compression.server";
 import { createArrivalLine, linePage, PASS_COOKIE, TICKET_COOKIE, type ArrivalLine } from "./arrival-line.server";
 import { plainErrorPage, RETRY_AFTER_SECONDS } from "~/utils/database-outage.server";
 import { isDatabaseUnavailable, logError } from "~/utils/db-errors.server";
@@ -117,6 +119,10 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     });
   }
 
+  // Pages, their data and downloads leave compressed when the browser accepts it (static files above
+  // were compressed once, at start).
+  app.use(compressResponses());
+
   // Every page: a CSP with a fresh nonce. Every state-changing request: our Origin.
   app.use((req, res, next) => {
     const nonce = randomBytes(16).toString("base64");
@@ -155,7 +161,9 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   const forgetHours = cacheDoctorHours(db, hub);
   const forgetSessions = cacheSessions(db, hub);
   const services = { db, live, slots, arrival, secureCookies, limits, video };
-  const handlerFor = (serverBuild: ServerBuild) => remixHandler(serverBuild, services, env.NODE_ENV);
+  // Each build names its own chunks (a rebuild in development renames them).
+  const handlerFor = (serverBuild: ServerBuild) =>
+    remixHandler(serverBuild, { ...services, dictionaryChunks: findDictionaryChunks(path.join(root, "public/build")) }, env.NODE_ENV);
   let handleRequest = handlerFor(build);
   app.all("*", (req, res, next) => handleRequest(req, res, next));
   // Errors before Remix renders (reading the session needs the database): a plain page in both

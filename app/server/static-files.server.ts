@@ -1,12 +1,15 @@
 /**
  * public/ served from memory: the files are read once at start (the build's fingerprinted output, the
  * favicon), so a request for one costs no disk check, and a path that is not one of them goes straight
- * on (no stat for every page request). For production, where public/ does not change while serving.
+ * on (no stat for every page request). Each is also compressed once, at start, in the forms a browser
+ * accepts (brotli, gzip), so a phone downloads the smallest form for the price of a lookup. For
+ * production, where public/ does not change while serving.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type express from "express";
+import { precompress, preferredEncoding, type Encoding } from "./compression.server";
 
 const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -23,7 +26,9 @@ const TYPES: Record<string, string> = {
   ".wasm": "application/wasm",
 };
 
-type File = { body: Buffer; headers: Record<string, string> };
+type Form = { body: Buffer; headers: Record<string, string> };
+/** A file as stored (identity) and in each compressed form worth keeping. */
+type File = { identity: Form } & Partial<Record<Encoding, Form>>;
 
 /** Every file under `dir`, by its URL path; fingerprinted build output is immutable for a year. */
 function readFiles(dir: string): Map<string, File> {
@@ -34,14 +39,25 @@ function readFiles(dir: string): Map<string, File> {
     const body = readFileSync(full);
     const urlPath = `/${relative.split(path.sep).join("/")}`;
     const immutable = urlPath.startsWith("/build/");
-    files.set(urlPath, {
-      body,
+    const type = TYPES[path.extname(full).toLowerCase()] ?? "application/octet-stream";
+    const tag = createHash("sha1").update(body).digest("base64url").slice(0, 20);
+    const compressed = precompress(body, type);
+    const form = (formBody: Buffer, encoding?: Encoding): Form => ({
+      body: formBody,
       headers: {
-        "Content-Type": TYPES[path.extname(full).toLowerCase()] ?? "application/octet-stream",
-        "Content-Length": String(body.length),
+        "Content-Type": type,
+        "Content-Length": String(formBody.length),
         "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "public, max-age=3600",
-        ETag: `"${createHash("sha1").update(body).digest("base64url").slice(0, 20)}"`,
+        // Each form is its own representation: its own tag, and caches keep them apart.
+        ETag: encoding ? `"${tag}-${encoding}"` : `"${tag}"`,
+        ...(Object.keys(compressed).length > 0 ? { Vary: "Accept-Encoding" } : {}),
+        ...(encoding ? { "Content-Encoding": encoding } : {}),
       },
+    });
+    files.set(urlPath, {
+      identity: form(body),
+      ...(compressed.br ? { br: form(compressed.br, "br") } : {}),
+      ...(compressed.gzip ? { gzip: form(compressed.gzip, "gzip") } : {}),
     });
   }
   return files;
@@ -53,11 +69,13 @@ export function staticFilesFromMemory(dir: string): express.RequestHandler {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
     const file = files.get(req.path);
     if (!file) return next();
-    res.set(file.headers);
-    if (req.headers["if-none-match"] === file.headers.ETag) {
+    const encoding = preferredEncoding(req.headers["accept-encoding"]);
+    const form = (encoding && file[encoding]) || file.identity;
+    res.set(form.headers);
+    if (req.headers["if-none-match"] === form.headers.ETag) {
       res.status(304).end();
       return;
     }
-    res.status(200).end(req.method === "HEAD" ? undefined : file.body);
+    res.status(200).end(req.method === "HEAD" ? undefined : form.body);
   };
 }

@@ -168,6 +168,31 @@ describe("the server over HTTP", () => {
     expect((await fetch(`${baseURL}/build/not-a-file.js`)).status).toBe(404);
   });
 
+  it("sends pages and build files compressed to a browser that accepts it, and the event stream as it happens", async () => {
+    const page = await fetch(`${baseURL}/login`, { headers: { "Accept-Encoding": "gzip, deflate" } });
+    expect([page.status, page.headers.get("content-encoding")]).toEqual([200, "gzip"]);
+    expect(page.headers.get("vary")).toMatch(/Accept-Encoding/i);
+    expect(await page.text()).toContain("</html>");
+    const script = /"(\/build\/_shared\/[^"]+\.js)"/.exec(await (await fetch(`${baseURL}/login`)).text())![1]!;
+    const raw = await fetch(`${baseURL}${script}`, { headers: { "Accept-Encoding": "identity" } });
+    expect(raw.headers.get("content-encoding")).toBeNull();
+    const size = Number(raw.headers.get("content-length"));
+    for (const encoding of ["br", "gzip"]) {
+      const built = await fetch(`${baseURL}${script}`, { headers: { "Accept-Encoding": encoding } });
+      expect(built.headers.get("content-encoding")).toBe(encoding);
+      expect(Number(built.headers.get("content-length"))).toBeLessThan(size / 2);
+      expect(built.headers.get("etag")).not.toBe(raw.headers.get("etag"));
+    }
+    const staff = await signInCookie(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
+    const events = new AbortController();
+    const stream = await fetch(`${baseURL}/live/events`, {
+      headers: { Cookie: staff, Accept: "text/event-stream", "Accept-Encoding": "gzip, br" },
+      signal: events.signal,
+    });
+    expect([stream.status, stream.headers.get("content-encoding")]).toEqual([200, null]);
+    events.abort();
+  });
+
   it("shows a friendly 404 page in the viewer's language", async () => {
     const response = await fetch(`${baseURL}/no/such/page`, { headers: { "Accept-Language": "zh-CN" } });
     expect(response.status).toBe(404);

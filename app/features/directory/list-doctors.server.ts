@@ -1,9 +1,24 @@
 import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "~db/client.server";
 import { searchTerms } from "./search-terms";
 import { departments, doctors } from "~db/schema";
 
 export type DirectoryFilter = { departmentCode?: string; query?: string };
+
+/**
+ * The directory's address bar (`?department=&q=&page=`): anything malformed falls back to "all". Kept
+ * here, on the server, so the page's browser bundle carries no validation library.
+ */
+const directorySearchSchema = z.object({
+  department: z.string().max(60).optional().catch(undefined),
+  q: z.string().max(100).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+
+export function parseDirectorySearch(url: URL) {
+  return directorySearchSchema.parse(Object.fromEntries(url.searchParams));
+}
 
 export async function listDepartments(db: Db) {
   return db

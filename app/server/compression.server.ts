@@ -1,0 +1,61 @@
+/**
+ * Smaller answers for a phone on a slow network. Static files are compressed once, at start, at the
+ * highest levels (brotli 11, gzip 9), so serving one costs a map lookup; pages, loader data and CSV are
+ * compressed as they stream, at levels that cost well under a millisecond for a page (brotli 4, gzip 6).
+ * An event stream is never compressed: its events must leave as they happen, not when a buffer fills.
+ */
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import compression from "compression";
+import type express from "express";
+
+export type Encoding = "br" | "gzip";
+
+/** Bodies below this size gain less from compression than its header and the work cost. */
+const THRESHOLD_BYTES = 1024;
+
+const COMPRESSIBLE = /^(text\/|application\/(javascript|json|manifest\+json|xml|wasm)|image\/svg\+xml|image\/x-icon)/;
+
+/**
+ * The encoding the client asked for that we serve: brotli before gzip when both are acceptable. An
+ * explicit `q=0` refuses one. (Chromium offers brotli only over HTTPS; over plain HTTP it gets gzip.)
+ */
+export function preferredEncoding(acceptEncoding: string | undefined): Encoding | null {
+  if (!acceptEncoding) return null;
+  const accepted = new Set<string>();
+  for (const part of acceptEncoding.split(",")) {
+    const [name = "", ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    if (q && Number(q.slice(2)) === 0) continue;
+    accepted.add(name.trim());
+  }
+  if (accepted.has("br")) return "br";
+  if (accepted.has("gzip") || accepted.has("*")) return "gzip";
+  return null;
+}
+
+/** A static file's compressed forms, where compressing pays (a compressible type, not tiny, smaller after). */
+export function precompress(body: Buffer, contentType: string): Partial<Record<Encoding, Buffer>> {
+  if (body.length < THRESHOLD_BYTES || !COMPRESSIBLE.test(contentType)) return {};
+  const forms: Partial<Record<Encoding, Buffer>> = {};
+  const br = brotliCompressSync(body, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+  });
+  if (br.length < body.length) forms.br = br;
+  const gzip = gzipSync(body, { level: 9 });
+  if (gzip.length < body.length) forms.gzip = gzip;
+  return forms;
+}
+
+/** Compresses what Remix and the error pages answer, as it streams; never an event stream. */
+export function compressResponses(): express.RequestHandler {
+  return compression({
+    threshold: THRESHOLD_BYTES,
+    level: 6,
+    brotli: { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } },
+    filter: (req, res) => {
+      const type = String(res.getHeader("Content-Type") ?? "");
+      if (type.startsWith("text/event-stream")) return false;
+      return compression.filter(req, res);
+    },
+  });
+}
