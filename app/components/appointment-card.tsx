@@ -18,8 +18,19 @@ export function StatusBadge({ status }: { status: AppointmentStatus }) {
   return <span className={`status status--${status}`}>{t(`status.${status}`)}</span>;
 }
 
-/** One appointment in a list; `children` (the way into its consultation, when there is one) go first. */
-export function AppointmentCard({ appointment, children }: { appointment: AppointmentSummary; children?: ReactNode }) {
+/**
+ * One appointment in a list; `children` (the way into its consultation, when there is one) go first. A
+ * past one whose visit summary is signed says so, and leads straight to it.
+ */
+export function AppointmentCard({
+  appointment,
+  summaryReady = false,
+  children,
+}: {
+  appointment: AppointmentSummary;
+  summaryReady?: boolean;
+  children?: ReactNode;
+}) {
   const t = useT();
   const { locale, timeZone } = useViewer();
   const a = appointment;
@@ -40,9 +51,10 @@ export function AppointmentCard({ appointment, children }: { appointment: Appoin
           {pick(locale, a.doctor.nameZh, a.doctor.nameEn)} · {pick(locale, a.department.nameZh, a.department.nameEn)}
         </span>
         <StatusBadge status={a.status} />
+        {summaryReady ? <span className="status status--summary">{t("appointments.summaryReady")}</span> : null}
       </div>
-      <Link className="button button--small" to={`/appointments/${a.id}`}>
-        {t("appointments.open")}
+      <Link className="button button--small" to={summaryReady ? `/appointments/${a.id}#summary` : `/appointments/${a.id}`}>
+        {summaryReady ? t("appointments.readSummary") : t("appointments.open")}
       </Link>
     </li>
   );

@@ -111,7 +111,7 @@ export default function AppointmentPage() {
   const end = formatDateTime(a.endsAt, locale, timeZone, { hour: "2-digit", minute: "2-digit" });
   return (
     <main id="main" className="page page--narrow">
-      <p>
+      <p className="no-print">
         <Link to={homeFor(viewerRole)}>← {t(BACK_TO[viewerRole])}</Link>
       </p>
       {params.get("booked") ? (
@@ -129,6 +129,10 @@ export default function AppointmentPage() {
           {t("appointment.cancelledNotice")}
         </p>
       ) : null}
+      {/* On paper: whose record this is, and from where. */}
+      <p className="print-only">
+        {t("app.name")} · {t("appointment.patient")}: {a.patientName}
+      </p>
       <h1>
         {t("appointment.heading")} <StatusBadge status={a.status} />
       </h1>
@@ -182,7 +186,7 @@ export default function AppointmentPage() {
       ) : null}
 
       {summary ? (
-        <section className="card summary" aria-labelledby="summary-heading">
+        <section className="card summary" id="summary" aria-labelledby="summary-heading">
           <h2 id="summary-heading">{t("summary.heading")}</h2>
           <dl className="details">
             <dt>{t("summary.diagnosis")}</dt>
@@ -198,6 +202,20 @@ export default function AppointmentPage() {
               date: full(summary.signedAt, timeZone),
             })}
           </p>
+          <div className="actions no-print">
+            <button type="button" className="button" onClick={() => window.print()}>
+              {t("summary.print")}
+            </button>
+          </div>
+        </section>
+      ) : null}
+
+      {viewerRole === "patient" && a.status === "completed" ? (
+        <section className="card follow-up no-print">
+          <p className="muted">{t("summary.followUpHint", { doctor: pick(locale, a.doctor.nameZh, a.doctor.nameEn) })}</p>
+          <Link className="button button--primary" to={`/doctors/${a.doctor.id}`}>
+            {t("summary.followUp")}
+          </Link>
         </section>
       ) : null}
 

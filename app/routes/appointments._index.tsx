@@ -13,7 +13,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireRole(request, context, ["patient"]);
   const now = new Date();
   const { upcoming, past } = await listPatientAppointments(context.db, user.id, now);
-  const summary = (a: (typeof past)[number]) => ({
+  const summary = (a: (typeof upcoming)[number] | (typeof past)[number]) => ({
     id: a.id,
     startsAt: a.startsAt.toISOString(),
     endsAt: a.endsAt.toISOString(),
@@ -22,7 +22,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     department: a.department,
   });
   return json(
-    { upcoming: upcoming.map((a) => ({ ...summary(a), join: promptData(a.join) })), past: past.map(summary), now: now.toISOString() },
+    {
+      upcoming: upcoming.map((a) => ({ ...summary(a), join: promptData(a.join) })),
+      past: past.map((a) => ({ ...summary(a), summaryReady: a.summaryReady })),
+      now: now.toISOString(),
+    },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
@@ -68,7 +72,7 @@ export default function MyAppointments() {
           <h2>{t("appointments.past")}</h2>
           <ul className="appointment-list">
             {past.map((a) => (
-              <AppointmentCard key={a.id} appointment={a} />
+              <AppointmentCard key={a.id} appointment={a} summaryReady={a.summaryReady} />
             ))}
           </ul>
         </>

@@ -4,12 +4,12 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useEffect, useRef, useState } from "react";
 import { StatusBadge } from "~/components/appointment-card";
 import { CallPanel } from "~/components/consultation/call-panel";
-import { ChatPanel } from "~/components/consultation/chat-panel";
 import { NotesPanel } from "~/components/consultation/notes-panel";
+import { ChatPanel } from "~/components/consultation/chat-panel";
 import { FormError } from "~/components/field";
 import { requireUser } from "~/features/auth/guards.server";
 import { isActive, mayTakeStep, type ConsultationStep } from "~/features/booking/appointment-policy";
-import { openNote } from "~/features/consult-notes/notes.server";
+import { openNote, withSignedSummary } from "~/features/consult-notes/notes.server";
 import { roomAction } from "~/features/consult-notes/schemas.server";
 import { listChat } from "~/features/consultation/chat.server";
 import { openRoomSocket, type RoomSocket } from "~/features/consultation/client/room-socket";
@@ -26,11 +26,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const now = new Date();
   const access = await orErrorPage(getRoomAccess(context.db, user, id, now));
   const a = access.appointment;
-  const [chat, queue, waiting, note] = await Promise.all([
+  const [chat, queue, waiting, note, summaries] = await Promise.all([
     listChat(context.db, a),
     access.role === "patient" && a.status === "checked_in" ? queueState(context.db, a) : null,
     access.role === "doctor" ? listWaiting(context.db, a.doctorId) : [],
     access.role === "doctor" ? openNote(context.db, user, a.id, { clientAddress: context.clientAddress }) : null,
+    // After the visit the patient is led to its summary, once the doctor has signed it.
+    access.role === "patient" && a.status === "completed" ? withSignedSummary(context.db, [a.id]) : null,
   ]);
   const may = (step: ConsultationStep) => mayTakeStep(step, a, user, access.settings, now).allowed;
   return json(
@@ -63,6 +65,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       })),
       chat,
       note,
+      summaryReady: summaries?.has(a.id) ?? false,
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
@@ -214,7 +217,17 @@ export default function ConsultationRoom() {
             : t("consult.closed", { time: time(data.window.closesAt) })}
         </p>
       ) : null}
-      {a.status === "completed" ? <p className="card notice">{t("consult.ended")}</p> : null}
+      {a.status === "completed" && role !== "patient" ? <p className="card notice">{t("consult.ended")}</p> : null}
+      {a.status === "completed" && role === "patient" ? (
+        <section className="card notice visit-ended">
+          <p>
+            {t("consult.ended")} {data.summaryReady ? t("consult.summaryReady") : t("consult.summaryComing")}
+          </p>
+          <Link className="button button--primary" to={data.summaryReady ? `/appointments/${a.id}#summary` : `/appointments/${a.id}`}>
+            {data.summaryReady ? t("consult.readSummary") : t("consult.toAppointment")}
+          </Link>
+        </section>
+      ) : null}
       {a.status === "cancelled" ? <p className="card notice">{t("consult.cancelled")}</p> : null}
       {a.status === "no_show" ? <p className="card notice">{t("consult.noShow")}</p> : null}
 

@@ -86,12 +86,20 @@ describe("the consultation room in Chromium", () => {
     await doctor.page.getByRole("button", { name: "End consultation" }).click();
     await expect.poll(() => doctor.page.getByText("This consultation has ended.").count()).toBe(1);
 
-    await patient.page.goto(`${baseURL}/appointments/${room.appointmentId}`);
+    // The patient's room leads to the summary, signed before the end.
+    await patient.page.getByRole("link", { name: "Read your visit summary" }).click({ timeout: 5000 });
+    await patient.page.waitForURL(`**/appointments/${room.appointmentId}#summary`);
     await expect.poll(() => patient.page.getByRole("heading", { name: "Visit summary" }).count()).toBe(1);
+    expect(await patient.page.getByRole("button", { name: "Print summary" }).count()).toBe(1);
+    expect(await patient.page.getByRole("link", { name: "Book a follow-up" }).getAttribute("href")).toMatch(/^\/doctors\/[0-9a-f-]{36}$/);
     expect(await patient.page.getByText("Acute bronchitis").count()).toBe(1);
     expect(await patient.page.getByText("Come back if the fever lasts more than three days.").count()).toBe(1);
     // The patient never sees the doctor's working notes.
     expect(await patient.page.getByText("Dry cough for three days").count()).toBe(0);
+    // My appointments marks it, and leads straight to it.
+    await patient.page.goto(`${baseURL}/appointments`);
+    expect(await patient.page.getByText("Summary ready").count()).toBe(1);
+    expect(await patient.page.getByRole("link", { name: "Read the summary" }).getAttribute("href")).toBe(`/appointments/${room.appointmentId}#summary`);
 
     expect(patient.errors).toEqual([]);
     expect(doctor.errors).toEqual([]);

@@ -91,7 +91,9 @@ describe("booking", () => {
       expect(alternatives.map((a) => a.start)).not.toContain(at("10:00").toISOString());
     }
     expect(await countAppointments()).toBe(1);
-    expect(elapsed).toBeLessThan(2000);
+    // Not a benchmark (that is `npm run bench -- booking`): a guard against the race serialising behind a
+    // lock (50 × a statement's time), loose enough for a busy 2-core machine running other suites.
+    expect(elapsed).toBeLessThan(5000);
   });
 
   it("refuses overlapping (not identical) concurrent requests the same way", async () => {

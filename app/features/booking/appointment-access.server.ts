@@ -6,6 +6,7 @@ import type { Role } from "~/domain/vocabulary";
 import { NotFoundError } from "~/utils/errors";
 import { getClinicSettings } from "./clinic-settings.server";
 import { joinPrompt, joinWindow } from "~/features/consultation/join-window";
+import { withSignedSummary } from "~/features/consult-notes/notes.server";
 import { ACTIVE_STATUSES, FINISHED_STATUSES } from "./appointment-policy";
 
 /** Whoever is acting: every query about appointments is scoped to them. */
@@ -110,11 +111,12 @@ export async function listPatientAppointments(db: Db, patientId: string, now = n
       .orderBy(desc(appointments.startsAt))
       .limit(50),
   ]);
-  // Each upcoming appointment with the way into its room, if it is open or opens within the hour.
-  const settings = await getClinicSettings(db);
+  // Each upcoming appointment with the way into its room, if it is open or opens within the hour; each
+  // past one with whether its visit summary is ready.
+  const [settings, summaries] = await Promise.all([getClinicSettings(db), withSignedSummary(db, past.map((a) => a.id))]);
   return {
     upcoming: upcoming.map((a) => ({ ...a, join: joinPrompt(joinWindow(a, settings), now) })),
-    past,
+    past: past.map((a) => ({ ...a, summaryReady: summaries.has(a.id) })),
   };
 }
 

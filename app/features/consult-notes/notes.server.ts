@@ -1,4 +1,4 @@
-import { asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, consultNotes, doctors, noteAddenda, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
@@ -193,6 +193,16 @@ export async function visitSummary(db: Db, appointmentId: string) {
     .where(eq(consultNotes.appointmentId, appointmentId));
   if (!note?.signedAt) return null;
   return { diagnosis: note.diagnosis, plan: note.plan, advice: note.advice, signedAt: note.signedAt.toISOString() };
+}
+
+/** Which of these appointments have a signed note, that is a visit summary the patient may read. One query. */
+export async function withSignedSummary(db: Db, appointmentIds: string[]): Promise<Set<string>> {
+  if (appointmentIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: consultNotes.appointmentId })
+    .from(consultNotes)
+    .where(and(inArray(consultNotes.appointmentId, appointmentIds), isNotNull(consultNotes.signedAt)));
+  return new Set(rows.map((r) => r.id));
 }
 
 /** For clinic staff: whether a note exists and is signed — never its text. */
