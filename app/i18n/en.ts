@@ -191,6 +191,18 @@ export const en = {
   "doctor.chooseDay": "Choose a day",
   "doctor.slotsCount": "{count} free",
   "doctor.backToList": "All doctors",
+  "picker.earlierWeek": "Earlier week",
+  "picker.laterWeek": "Later week",
+  "picker.left": "{count} left",
+  "picker.none": "None",
+  "picker.morning": "Morning",
+  "picker.afternoon": "Afternoon",
+  "picker.evening": "Evening",
+  "picker.moreTimes": "More times ({count})",
+  "picker.fewerTimes": "Fewer times",
+  "picker.noneThisWeek": "No free times this week.",
+  "picker.noneThisWeekLater": "No free times this week. Try a later week.",
+  "picker.confirm": "Confirm",
 
   "book.heading": "Book a video consultation",
   "book.with": "{doctor} · {department}",
@@ -202,6 +214,7 @@ export const en = {
   "book.submit": "Book appointment",
   "book.chooseAnother": "Choose another time",
   "book.alternatives": "Free times nearby",
+  "book.confirmAlternative": "{from} is taken. Book {to} instead?",
   "book.privacy": "Only your doctor and the clinic see what you write here.",
 
   "appointments.upcoming": "Upcoming",
@@ -235,7 +248,8 @@ export const en = {
 
   "reschedule.heading": "Choose a new time",
   "reschedule.current": "Current time: {time}",
-  "reschedule.submit": "Move to this time",
+  "reschedule.confirmHeading": "Confirm the new time",
+  "reschedule.confirmQuestion": "Move from {from} to {to}?",
 
   "calendar.summary": "Video consultation with {doctor}",
   "calendar.description": "Yunzhen video consultation with {doctor}. Open the appointment to join: {url}",

@@ -192,6 +192,18 @@ export const zhCN: Record<MessageKey, string> = {
   "doctor.chooseDay": "选择日期",
   "doctor.slotsCount": "{count} 个可约",
   "doctor.backToList": "全部医生",
+  "picker.earlierWeek": "上一周",
+  "picker.laterWeek": "下一周",
+  "picker.left": "余 {count}",
+  "picker.none": "无号",
+  "picker.morning": "上午",
+  "picker.afternoon": "下午",
+  "picker.evening": "晚上",
+  "picker.moreTimes": "更多时间（{count} 个）",
+  "picker.fewerTimes": "收起",
+  "picker.noneThisWeek": "本周没有可预约时段。",
+  "picker.noneThisWeekLater": "本周没有可预约时段，请看看下一周。",
+  "picker.confirm": "确认",
 
   "book.heading": "预约视频问诊",
   "book.with": "{doctor} · {department}",
@@ -203,6 +215,7 @@ export const zhCN: Record<MessageKey, string> = {
   "book.submit": "确认预约",
   "book.chooseAnother": "选择其他时间",
   "book.alternatives": "附近的可预约时段",
+  "book.confirmAlternative": "{from} 已被他人预约，改约 {to} 吗？",
   "book.privacy": "您填写的内容仅您的医生和门诊可见。",
 
   "appointments.upcoming": "即将就诊",
@@ -236,7 +249,8 @@ export const zhCN: Record<MessageKey, string> = {
 
   "reschedule.heading": "选择新的时间",
   "reschedule.current": "当前时间：{time}",
-  "reschedule.submit": "改到这个时间",
+  "reschedule.confirmHeading": "确认新的时间",
+  "reschedule.confirmQuestion": "将预约从 {from} 改到 {to}？",
 
   "calendar.summary": "与{doctor}的视频问诊",
   "calendar.description": "云诊视频问诊，医生：{doctor}。打开预约页面进入问诊：{url}",

@@ -1,16 +1,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { SlotList } from "~/components/slot-list";
+import { TimePicker } from "~/components/time-picker";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
-import { slotsByDay } from "~/features/booking/slot-days";
+import { pickerQuery } from "~/features/booking/schemas.server";
+import { timePicker } from "~/features/booking/time-picker";
 import { getDoctorProfile } from "~/features/directory/doctor-profile.server";
 import { useT, useViewer } from "~/i18n/use-t";
 import { orErrorPage } from "~/utils/domain-response.server";
 import { languageName, pick } from "~/utils/format";
 import { idParam } from "~/utils/route-params.server";
-
-const SHOWN_DAYS = 14;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const doctorId = idParam(params, "doctorId");
@@ -18,22 +17,24 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     orErrorPage(getDoctorProfile(context.db, doctorId)),
     getBookingPolicy(context.db),
   ]);
+  const query = pickerQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const now = new Date();
-  const slots = await context.slots.slotsOf(doctor.id, policy, now, new Date(now.getTime() + SHOWN_DAYS * 24 * 60 * 60_000));
-  const requestedDay = new URL(request.url).searchParams.get("day");
+  // The whole horizon (the free-slot index holds it in memory); the page gets one week and one day of it.
+  const slots = await context.slots.slotsOf(doctor.id, policy, now);
   return json({
     doctor,
     clinicTimeZone: policy.timeZone,
-    ...slotsByDay(slots, context.timeZone, requestedDay),
+    picker: timePicker(slots, { timeZone: context.timeZone, now, horizonDays: policy.bookingHorizonDays, day: query.day }),
+    anyFree: slots.length > 0,
     role: context.auth.user?.role ?? null,
-    shownDays: Math.min(SHOWN_DAYS, policy.bookingHorizonDays),
+    horizonDays: policy.bookingHorizonDays,
   });
 }
 
 export default function DoctorProfile() {
   const t = useT();
   const { locale, timeZone } = useViewer();
-  const { doctor, clinicTimeZone, days, day, slots, role, shownDays } = useLoaderData<typeof loader>();
+  const { doctor, clinicTimeZone, picker, anyFree, role, horizonDays } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page">
       <p>
@@ -66,23 +67,21 @@ export default function DoctorProfile() {
         </div>
       </section>
 
-      <h2>{t("doctor.freeSlotsHeading", { days: shownDays })}</h2>
+      <h2>{t("doctor.freeSlotsHeading", { days: horizonDays })}</h2>
       <p className="muted">
         {t("doctor.timesShownIn", { timeZone })}{" "}
         {timeZone !== clinicTimeZone ? t("doctor.clinicTimeNote", { timeZone: clinicTimeZone }) : null}
       </p>
       {role === null ? <p className="notice">{t("doctor.signInToBook")}</p> : null}
       {role !== null && role !== "patient" ? <p className="notice">{t("doctor.onlyPatientsBook")}</p> : null}
-      {days.length === 0 ? (
-        <p className="card empty">{t("doctor.noSlots", { days: shownDays })}</p>
+      {!anyFree ? (
+        <p className="card empty">{t("doctor.noSlots", { days: horizonDays })}</p>
       ) : (
         // Choosing a time opens the booking form for it (someone not signed in is asked to sign in
         // first and comes back to it): one form, a button a slot.
         <Form method="get" action={`/doctors/${doctor.id}/book`}>
-          <SlotList
-            days={days}
-            day={day}
-            slots={slots}
+          <TimePicker
+            picker={picker}
             clinicTimeZone={clinicTimeZone}
             dayHref={(date) => `/doctors/${doctor.id}?day=${date}`}
             renderSlot={(slot, label) =>

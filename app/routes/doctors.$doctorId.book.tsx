@@ -2,13 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError, TextArea } from "~/components/field";
-import { AlternativeSlots } from "~/components/slot-list";
+import { AlternativeSlots, ConfirmChange, changeWording } from "~/components/time-picker";
 import { requireRole } from "~/features/auth/guards.server";
 import { consumeLimit } from "~/features/auth/rate-limit.server";
 import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
 import { alternativeSlots, bookAppointment } from "~/features/booking/book-appointment.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
-import { bookingForm, instantField } from "~/features/booking/schemas.server";
+import { alternativeStepForm, bookingForm, instantField } from "~/features/booking/schemas.server";
 import { getDoctorProfile } from "~/features/directory/doctor-profile.server";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
@@ -45,7 +45,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     clinicTimeZone: policy.timeZone,
     slot: slot ? { start: slot.start.toISOString(), end: slot.end.toISOString() } : null,
     idempotencyKey: crypto.randomUUID(),
-    unavailable,
+    unavailable: unavailable && { ...unavailable, taken: start.data.toISOString() },
   });
 }
 
@@ -55,11 +55,25 @@ type ActionData = {
   alternatives?: Alternative[];
   retryAfterSeconds?: number;
   values: { reason: string; symptoms: string };
+  /** The time found taken, that the alternatives stand in for. */
+  taken?: string;
+  /** An alternative chosen, asked about before it is booked. */
+  confirm?: string;
 };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requireRole(request, context, ["patient"]);
   const doctorId = idParam(params, "doctorId");
+  // Choosing one of the nearest free times (or asking for them again) books nothing: it asks first.
+  const step = await parseForm(request.clone(), alternativeStepForm);
+  if ("choose" in step.values || "back" in step.values) {
+    const values = { reason: step.values.reason ?? "", symptoms: step.values.symptoms ?? "" };
+    if (!step.ok) return json<ActionData>({ formError: "error.slotInvalid", errors: {}, values }, { status: 400 });
+    const taken = step.data.taken.toISOString();
+    if ("choose" in step.data) return json<ActionData>({ confirm: step.data.choose.toISOString(), taken, errors: {}, values });
+    const alternatives = await alternativeSlots(context.db, { doctorId, startsAt: step.data.taken }, new Date());
+    return json<ActionData>({ formError: "booking.slotTaken", alternatives, taken, errors: {}, values });
+  }
   const parsed = await parseForm(request, bookingForm);
   const values = { reason: parsed.values.reason ?? "", symptoms: parsed.values.symptoms ?? "" };
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors, values }, { status: 400 });
@@ -89,6 +103,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         retryAfterSeconds: typeof wait === "number" ? wait : undefined,
         errors: {},
         alternatives: (error.detail?.alternatives as Alternative[] | undefined) ?? [],
+        taken: parsed.data.start.toISOString(),
         values,
       },
       { status: error.status, headers: retryAfter(wait) },
@@ -102,9 +117,11 @@ export default function BookAppointment() {
   const { doctor, clinicTimeZone, slot, idempotencyKey, unavailable } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state !== "idle";
-  const formError = data?.formError ?? unavailable?.formError;
-  const alternatives = data?.alternatives ?? unavailable?.alternatives ?? [];
-  const offerMain = slot && !data?.formError;
+  const confirm = data?.confirm;
+  const formError = confirm ? undefined : (data?.formError ?? unavailable?.formError);
+  const alternatives = confirm ? [] : (data?.alternatives ?? unavailable?.alternatives ?? []);
+  const taken = data?.taken ?? unavailable?.taken;
+  const offerMain = slot && !data?.formError && !confirm;
   const when = (iso: string) =>
     formatDateTime(iso, locale, timeZone, { weekday: "long", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" });
   const clinicWhen = (iso: string) =>
@@ -128,6 +145,8 @@ export default function BookAppointment() {
           <FormError error={formError} />
         )}
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+        {taken ? <input type="hidden" name="taken" value={taken} /> : null}
+        {confirm && taken ? <AlternativeQuestion taken={taken} chosen={confirm} busy={busy} /> : null}
         {offerMain ? (
           <div className="field">
             <span className="field__label">{t("book.when")}</span>
@@ -164,11 +183,34 @@ export default function BookAppointment() {
             {t("book.submit")}
           </button>
         ) : null}
-        <AlternativeSlots alternatives={alternatives} disabled={busy} />
+        <AlternativeSlots alternatives={alternatives} name="choose" disabled={busy} />
       </Form>
       <p className="aside">
         <Link to={`/doctors/${doctor.id}`}>{t("book.chooseAnother")}</Link>
       </p>
     </main>
+  );
+}
+
+/** "14:45 is taken. Book 14:30 instead?": Confirm books it (with the reason typed above), or back to the list. */
+function AlternativeQuestion({ taken, chosen, busy }: { taken: string; chosen: string; busy: boolean }) {
+  const t = useT();
+  const { locale, timeZone } = useViewer();
+  const words = changeWording(taken, chosen, locale, timeZone);
+  return (
+    <ConfirmChange
+      question={t("book.confirmAlternative", { from: words.from, to: words.to })}
+      detail={words.day}
+      confirm={
+        <button type="submit" name="start" value={chosen} className="button button--primary" disabled={busy}>
+          {t("picker.confirm")}
+        </button>
+      }
+      back={
+        <button type="submit" name="back" value="1" className="button" disabled={busy} formNoValidate>
+          {t("book.chooseAnother")}
+        </button>
+      }
+    />
   );
 }

@@ -43,7 +43,7 @@ describe("booking in the browser", () => {
     await expect.poll(() => page.getByText("Times are shown in your time zone (America/New_York).").count()).toBe(1);
     expect(await page.locator(".slot__clinic").count()).toBeGreaterThan(0);
 
-    await page.locator(".day-strip__day").nth(1).click();
+    await page.locator("a.day-strip__day:not(.day-strip__day--current)").first().click();
     await page.waitForURL(/\?day=/);
     await page.locator(".slot-day button.slot:not([disabled])").nth(2).click();
     await page.waitForURL(/\/book\?start=/);
@@ -69,9 +69,11 @@ describe("booking in the browser", () => {
 
     await page.getByRole("link", { name: "Reschedule" }).click();
     await page.waitForURL(/reschedule$/);
-    await page.locator(".day-strip__day").nth(2).click();
+    await page.locator("a.day-strip__day:not(.day-strip__day--current)").nth(1).click();
     await page.waitForURL(/reschedule\?day=/);
     await page.locator(".slot-day button.slot:not([disabled])").first().click();
+    await page.waitForURL(/reschedule\?day=.*&start=/);
+    await page.getByRole("button", { name: "Confirm" }).click();
     await page.waitForURL(/rescheduled=1$/);
     const moved = readEvent(await (await context.request.get(`${appointmentUrl}/calendar.ics`)).text());
     expect(moved.uid).toBe(first.uid);

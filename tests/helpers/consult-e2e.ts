@@ -84,22 +84,30 @@ export async function bookFirstSlot(
 }
 
 /**
+ * The clinic's settings as the admin saves them at /admin/settings: the run's clinic zone, a 28-day
+ * horizon, no cancellation cutoff, and the notice given (the end-to-end files share one server).
+ */
+export async function setClinicSettings(baseURL: string, { minNoticeMinutes }: { minNoticeMinutes: number }) {
+  const admin = await demoAdmin(baseURL);
+  const settings = await admin.post("/admin/settings", {
+    nameZh: "云诊 · 省人民医院互联网医院",
+    nameEn: "Yunzhen · Provincial People's Hospital Online Clinic",
+    timeZone: CLINIC_ZONE,
+    minNoticeMinutes: String(minNoticeMinutes),
+    bookingHorizonDays: "28",
+    cancellationCutoffMinutes: "0",
+  });
+  expect(settings.status).toBe(200);
+}
+
+/**
  * A consultation whose room is open now, made the way the clinic would: the admin allows booking without
  * notice, a new doctor of the test's own adds a session around now, and a new patient books its first
  * free slot (a room opens 15 minutes before its start). `newPatient` names the new patient and the
  * reason they give (defaults: a generic name, a cough).
  */
 export async function openConsultation(baseURL: string, newPatient: { fullName?: string; reason?: string } = {}) {
-  const admin = await demoAdmin(baseURL);
-  const settings = await admin.post("/admin/settings", {
-    nameZh: "云诊 · 省人民医院互联网医院",
-    nameEn: "Yunzhen · Provincial People's Hospital Online Clinic",
-    timeZone: CLINIC_ZONE,
-    minNoticeMinutes: "0",
-    bookingHorizonDays: "28",
-    cancellationCutoffMinutes: "0",
-  });
-  expect(settings.status).toBe(200);
+  await setClinicSettings(baseURL, { minNoticeMinutes: 0 });
 
   const doctor = await makeTestDoctor(baseURL);
   const step = 5 * 60_000;

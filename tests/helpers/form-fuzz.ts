@@ -45,7 +45,7 @@ export function formTargets(
     // As the booking page posts it: the page's loader runs again for a refused form and needs `start`.
     {
       path: `/doctors/${room.doctorId}/book?start=${encodeURIComponent(room.startsAt)}`,
-      names: ["start", "reason", "symptoms", "idempotencyKey"],
+      names: ["start", "reason", "symptoms", "idempotencyKey", "choose", "back", "taken"],
       senders: { patient, stranger, doctor },
     },
     { path: "/admin/users", names: ["role", "email", "password", "fullName", "nameEn", "departmentId", "title"], senders: { admin, staff } },

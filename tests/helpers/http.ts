@@ -61,10 +61,30 @@ export function slotStarts(html: string): string[] {
   return [...html.matchAll(/data-start="([^"]+)"/g)].map((m) => m[1]!);
 }
 
-/** Every free slot a doctor's profile offers, in time order: it shows one day at a time, so each day is read. */
+/** The days of a time picker's strip that have free slots (`data-day` links), in order. */
+export function pickerDays(html: string): string[] {
+  return [...html.matchAll(/<a\b[^>]*\bdata-day="(\d{4}-\d{2}-\d{2})"/g)].map((m) => m[1]!);
+}
+
+/** Where a time picker's "Later week" leads, or null in the horizon's last week. */
+export function laterWeek(html: string): string | null {
+  const link = /<a\b[^>]*\bdata-week="later"[^>]*>/.exec(html)?.[0];
+  return link ? /href="([^"]+)"/.exec(link)![1]!.replace(/&amp;/g, "&") : null;
+}
+
+/**
+ * Every free slot a doctor's profile offers, in time order, as a visitor finds them: it shows a week of
+ * days and one day at a time (the rest of a part of the day behind "More times", in the page all the
+ * same), so each day of each week up to the horizon is read.
+ */
 export async function doctorSlotStarts(baseURL: string, doctorId: string): Promise<string[]> {
-  const first = await (await fetch(`${baseURL}/doctors/${doctorId}`)).text();
-  const days = [...new Set([...first.matchAll(/\?day=(\d{4}-\d{2}-\d{2})"/g)].map((m) => m[1]!))];
-  const pages = await Promise.all(days.map(async (day) => (await fetch(`${baseURL}/doctors/${doctorId}?day=${day}`)).text()));
-  return pages.flatMap(slotStarts);
+  const starts: string[] = [];
+  let week: string | null = `/doctors/${doctorId}`;
+  while (week) {
+    const html = await (await fetch(`${baseURL}${week}`)).text();
+    const pages = await Promise.all(pickerDays(html).map(async (day) => (await fetch(`${baseURL}/doctors/${doctorId}?day=${day}`)).text()));
+    starts.push(...pages.flatMap(slotStarts));
+    week = laterWeek(html);
+  }
+  return starts;
 }

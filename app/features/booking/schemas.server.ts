@@ -34,6 +34,25 @@ export const bookingForm = z.object({
 
 export const rescheduleForm = z.object({ start: instantField });
 
+/**
+ * A time picker's address: the day shown (`?day=`) and, on a page that asks before it changes anything,
+ * the time chosen (`?start=`). Either may be missing; a malformed one is as if it were.
+ */
+export const pickerQuery = z.object({
+  day: localDate.optional().catch(undefined),
+  start: instantField.optional().catch(undefined),
+});
+
+/**
+ * A step back from a taken time on the booking form, which books nothing: `choose` picks one of the
+ * nearest free times offered (to be confirmed), `back` asks for them again; `taken` is the time that was
+ * found taken, which they are near.
+ */
+export const alternativeStepForm = z.union([
+  z.object({ choose: instantField, taken: instantField }),
+  z.object({ back: z.literal("1"), taken: instantField }),
+]);
+
 export const cancelForm = z.object({
   reason: z
     .string(message("error.cancelReasonRequired"))
