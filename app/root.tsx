@@ -39,7 +39,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     // The language's messages, fetched with the page's scripts (see entry.client.tsx).
     messagesChunk: context.dictionaryChunks[context.locale] ?? null,
     timeZone: context.timeZone,
-    user: user ? { displayName: user.displayName, role: user.role } : null,
+    user: user ? { displayName: user.displayName, role: user.role, joinOnly: user.onlyAppointmentId !== null } : null,
     // Kept per process (one query every 30 s at most), never one per request.
     demo: await holdsDemoAccounts(context.db),
   });

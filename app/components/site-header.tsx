@@ -3,7 +3,8 @@ import type { Locale, Role } from "~/domain/vocabulary";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 
-export type HeaderUser = { displayName: string; role: Role };
+/** `joinOnly`: signed in by a personal join link, which opens one room and no other page. */
+export type HeaderUser = { displayName: string; role: Role; joinOnly?: boolean };
 
 const NAV_BY_ROLE: Record<Role, { to: string; label: MessageKey }[]> = {
   patient: [
@@ -29,7 +30,7 @@ const NAV_BY_ROLE: Record<Role, { to: string; label: MessageKey }[]> = {
 
 export function SiteHeader({ user, locale }: { user: HeaderUser | null; locale: Locale }) {
   const t = useT();
-  const links = user ? NAV_BY_ROLE[user.role] : [{ to: "/doctors", label: "nav.findDoctor" as const }];
+  const links = user?.joinOnly ? [] : user ? NAV_BY_ROLE[user.role] : [{ to: "/doctors", label: "nav.findDoctor" as const }];
   return (
     <header className="site-header">
       <div className="site-header__bar">
@@ -55,9 +56,13 @@ export function SiteHeader({ user, locale }: { user: HeaderUser | null; locale: 
         <div className="site-nav__account">
           {user ? (
             <>
-              <NavLink className="site-nav__who" to="/account/password" title={t("account.link")}>
-                {user.displayName} · {t(`role.${user.role}`)}
-              </NavLink>
+              {user.joinOnly ? (
+                <span className="site-nav__who">{user.displayName}</span>
+              ) : (
+                <NavLink className="site-nav__who" to="/account/password" title={t("account.link")}>
+                  {user.displayName} · {t(`role.${user.role}`)}
+                </NavLink>
+              )}
               <Form method="post" action="/logout">
                 <button type="submit" className="button button--quiet">
                   {t("nav.signOut")}

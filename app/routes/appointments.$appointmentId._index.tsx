@@ -6,10 +6,13 @@ import { FormError, TextArea } from "~/components/field";
 import { requireUser } from "~/features/auth/guards.server";
 import { readAppointment } from "~/features/booking/appointment-access.server";
 import { cancelAppointment } from "~/features/booking/change-appointment.server";
-import { changeDeadline, mayCancelOrReschedule, mayJoin, mayTakeStep } from "~/features/booking/appointment-policy";
+import { changeDeadline, isActive, mayCancelOrReschedule, mayJoin, mayTakeStep } from "~/features/booking/appointment-policy";
+import { joinWindow } from "~/features/consultation/join-window";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { noteStatus, visitSummary } from "~/features/consult-notes/notes.server";
 import { changeRoomState } from "~/features/consultation/room.server";
+import { createJoinLink } from "~/features/consultation/join-links.server";
+import { JoinLinkBox } from "~/components/join-link-box";
 import { cancelForm } from "~/features/booking/schemas.server";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
@@ -65,6 +68,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         : join.reason === "outsideJoinWindow" && now < join.opensAt
           ? { open: false as const, opensAt: join.opensAt.toISOString() }
           : null,
+      // Its patient may make a personal join link while it is active; it opens the room from here.
+      joinLinkFrom: user.role === "patient" && isActive(appointment.status) ? joinWindow(appointment, settings).opensAt.toISOString() : null,
       summary,
       note,
       canMarkNoShow: mayTakeStep("noShow", appointment, user, settings, now).allowed,
@@ -73,12 +78,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   );
 }
 
-type ActionData = { formError?: MessageKey; errors: Partial<Record<string, MessageKey>> };
+type ActionData = { formError?: MessageKey; errors: Partial<Record<string, MessageKey>>; joinLink?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requireUser(request, context);
   const id = appointmentId(params);
-  if (new URL(request.url).searchParams.get("intent") === "noShow") {
+  const intent = new URL(request.url).searchParams.get("intent");
+  if (intent === "joinLink") {
+    try {
+      const token = await createJoinLink(context.db, user, id, { clientAddress: context.clientAddress });
+      // Shown once (only its hash is kept), never cached.
+      return json<ActionData>({ errors: {}, joinLink: `${new URL(request.url).origin}/join/${token}` }, { headers: { "Cache-Control": "no-store" } });
+    } catch (error) {
+      return failure(error);
+    }
+  }
+  if (intent === "noShow") {
     try {
       await changeRoomState(context.db, user, id, "noShow", { clientAddress: context.clientAddress });
     } catch (error) {
@@ -101,7 +116,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function AppointmentPage() {
   const t = useT();
   const { locale, timeZone } = useViewer();
-  const { appointment: a, clinicTimeZone, deadline, changeable, tooLate, viewerRole, join, summary, note, canMarkNoShow } =
+  const { appointment: a, clinicTimeZone, deadline, changeable, tooLate, viewerRole, join, joinLinkFrom, summary, note, canMarkNoShow } =
     useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   const [params] = useSearchParams();
@@ -185,6 +200,8 @@ export default function AppointmentPage() {
         </div>
       ) : null}
 
+      {joinLinkFrom ? <JoinLinkBox appointmentId={a.id} opensAt={joinLinkFrom} link={data?.joinLink ?? null} /> : null}
+
       {summary ? (
         <section className="card summary" id="summary" aria-labelledby="summary-heading">
           <h2 id="summary-heading">{t("summary.heading")}</h2>
@@ -255,7 +272,7 @@ export default function AppointmentPage() {
       {tooLate ? <p className="muted">{t("appointment.tooLateToChange")}</p> : null}
 
       {changeable ? (
-        <details className="card cancel-box" open={Boolean(data)}>
+        <details className="card cancel-box" open={Boolean(data && !data.joinLink)}>
           <summary>{t("appointment.cancel")}</summary>
           <Form method="post" className="form" noValidate>
             <FormError error={data?.formError} />

@@ -113,7 +113,8 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     app.use((req, res, next) => {
       const t0 = performance.now();
       res.on("finish", () =>
-        console.log(`${req.method} ${req.path} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms`),
+        // A join link's path is its key: never written to a log.
+        console.log(`${req.method} ${req.path.startsWith("/join/") ? "/join/…" : req.path} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms`),
       );
       next();
     });

@@ -1,7 +1,8 @@
 import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import type { RequestHandler } from "express";
-import { authenticate, type Auth } from "~/features/auth/session.server";
+import { ANONYMOUS, authenticate, type Auth } from "~/features/auth/session.server";
+import { joinSessionMayOpen } from "~/features/consultation/join-link-scope";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { DEFAULT_TIME_ZONE } from "~/i18n";
 import { resolveViewer } from "~/i18n/viewer.server";
@@ -33,6 +34,9 @@ export function remixHandler(build: ServerBuild, services: Services, mode: strin
         databaseDown = error;
       }
       if (auth?.setCookie) res.append("Set-Cookie", auth.setCookie);
+      // A join link's session opens its room and nothing else: elsewhere nobody is signed in.
+      const only = auth?.user?.onlyAppointmentId;
+      if (only && !joinSessionMayOpen(req.path, only)) auth = ANONYMOUS;
       // The clinic's settings are held in memory; while the database is away, the zone before any setting.
       const clinicTimeZone = await getClinicSettings(db).then((settings) => settings.timeZone, () => DEFAULT_TIME_ZONE);
       const viewer = resolveViewer(

@@ -132,3 +132,22 @@ export const auditEvents = pgTable(
     index("audit_events_unsealed_idx").on(t.id).where(sql`${t.seq} is null`),
   ],
 );
+
+/**
+ * Personal join links: a link that opens one appointment's consultation room on a device that never
+ * signed in (a phone the patient picks up at 9 am). Only the SHA-256 (hex) of its random token (256
+ * bits) is kept, so a copy of this table opens nothing. It works only inside the room's join window,
+ * and is revoked (`revokedAt`) when the appointment is cancelled or moved; the patient makes a new one.
+ */
+export const joinLinks = pgTable(
+  "join_links",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    appointmentId: uuid("appointment_id")
+      .notNull()
+      .references(() => appointments.id, { onDelete: "cascade" }),
+    createdAt: instant("created_at").notNull().defaultNow(),
+    revokedAt: instant("revoked_at"),
+  },
+  (t) => [index("join_links_appointment_id_idx").on(t.appointmentId)],
+);

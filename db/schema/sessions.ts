@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { instant } from "./_columns";
+import { appointments } from "./appointments";
 import { users } from "./users";
 
 /**
@@ -10,6 +12,10 @@ import { users } from "./users";
  * A sign-in whose password was right but whose second factor is still to come is a session too, marked
  * `awaitingSecondFactor`: it signs nobody in, lives a few minutes, and is replaced by a new session (a
  * new token) once the code is right. `secondFactorAt` is when this session proved the second factor.
+ *
+ * A session opened by a personal join link carries its `appointmentId`: it opens that one consultation
+ * room and nothing else (every other page sees nobody signed in), and ends when the appointment is
+ * cancelled or moved, or deleted with it.
  */
 export const sessions = pgTable(
   "sessions",
@@ -22,6 +28,7 @@ export const sessions = pgTable(
     createdAt: instant("created_at").notNull().defaultNow(),
     awaitingSecondFactor: boolean("awaiting_second_factor").notNull().default(false),
     secondFactorAt: instant("second_factor_at"),
+    appointmentId: uuid("appointment_id").references(() => appointments.id, { onDelete: "cascade" }),
   },
-  (t) => [index("sessions_user_id_idx").on(t.userId)],
+  (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_appointment_id_idx").on(t.appointmentId).where(sql`${t.appointmentId} is not null`)],
 );

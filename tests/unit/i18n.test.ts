@@ -22,7 +22,7 @@ describe("language from Accept-Language", () => {
 });
 
 describe("the viewer's language and time zone", () => {
-  const patient = { id: "u", email: "e", displayName: "n", role: "patient" as const, locale: "en" as const, timeZone: "Europe/Berlin", secondFactorVerified: false };
+  const patient = { id: "u", email: "e", displayName: "n", role: "patient" as const, locale: "en" as const, timeZone: "Europe/Berlin", secondFactorVerified: false, onlyAppointmentId: null };
 
   it("follows the language switch's cookie over the account and the browser", () => {
     expect(resolveViewer({ cookie: "yz_lang=zh-CN", acceptLanguage: "en" }, patient, "Asia/Shanghai").locale).toBe("zh-CN");

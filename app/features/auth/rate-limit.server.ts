@@ -95,6 +95,8 @@ export function scaledLimits(scale: number) {
     book: (patientId: string): Limit => ({ key: `book:patient:${patientId}`, max: scaled(20), windowSeconds: 60 }),
     token: (userId: string): Limit => ({ key: `token:user:${userId}`, max: scaled(30), windowSeconds: 60 }),
     signalJoin: (userId: string): Limit => ({ key: `signal:user:${userId}`, max: scaled(30), windowSeconds: 60 }),
+    /** Join links opened from one address: enough for a family's phones, far too few to guess 256 bits. */
+    joinLink: (address: string): Limit => ({ key: `join-link:address:${address}`, max: scaled(20), windowSeconds: 60 }),
   };
 }
 export type RateLimits = ReturnType<typeof scaledLimits>;

@@ -54,6 +54,7 @@ function createLucia(db: Db, secure: boolean) {
       createdAt: new Date(row.createdAt),
       awaitingSecondFactor: row.awaitingSecondFactor,
       secondFactorAt: row.secondFactorAt ? new Date(row.secondFactorAt) : null,
+      appointmentId: row.appointmentId ?? null,
     }),
   });
 }
@@ -66,7 +67,7 @@ declare module "lucia" {
   }
 }
 
-type SessionAttributes = { createdAt: Date; awaitingSecondFactor: boolean; secondFactorAt: Date | null };
+type SessionAttributes = { createdAt: Date; awaitingSecondFactor: boolean; secondFactorAt: Date | null; appointmentId: string | null };
 
 type LuciaInstance = ReturnType<typeof createLucia>;
 /** One lucia per database handle and cookie setting (the setting only shapes the cookies it writes). */
@@ -87,6 +88,11 @@ export type SessionUser = {
   timeZone: string;
   /** This session proved a second factor (at sign-in, or by turning one on). */
   secondFactorVerified: boolean;
+  /**
+   * Set for a session a personal join link opened: the one appointment whose room it opens. Such a
+   * session opens nothing else (remix-handler.server.ts, room.server.ts).
+   */
+  onlyAppointmentId: string | null;
 };
 
 export type Auth = {
@@ -151,7 +157,7 @@ export async function authenticate(
     return { ...ANONYMOUS, pendingSecondFactor: { userId: user.id, sessionId: session.id } };
   }
   const auth: Auth = {
-    user: sessionUser(user, session.secondFactorAt !== null),
+    user: sessionUser(user, session.secondFactorAt !== null, session.appointmentId),
     sessionId: session.id,
     sessionEndsAt: endOf(session.expiresAt, session.createdAt),
     pendingSecondFactor: null,
@@ -221,8 +227,13 @@ export function cacheSessions(db: Db, hub: LiveHub): () => void {
   };
 }
 
-function sessionUser(user: Omit<SessionUser, "secondFactorVerified">, secondFactorVerified: boolean): SessionUser {
-  return { id: user.id, email: user.email, displayName: user.displayName, role: user.role, locale: user.locale, timeZone: user.timeZone, secondFactorVerified };
+function sessionUser(
+  user: Omit<SessionUser, "secondFactorVerified" | "onlyAppointmentId">,
+  secondFactorVerified: boolean,
+  onlyAppointmentId: string | null,
+): SessionUser {
+  const { id, email, displayName, role, locale, timeZone } = user;
+  return { id, email, displayName, role, locale, timeZone, secondFactorVerified, onlyAppointmentId };
 }
 
 const endOf = (expiresAt: Date, createdAt: Date) => new Date(Math.min(expiresAt.getTime(), createdAt.getTime() + ABSOLUTE_LIFETIME_MS));
@@ -235,6 +246,7 @@ const sessionQuery = reusableQuery((db) =>
       createdAt: sessions.createdAt,
       awaitingSecondFactor: sessions.awaitingSecondFactor,
       secondFactorAt: sessions.secondFactorAt,
+      appointmentId: sessions.appointmentId,
       deactivatedAt: users.deactivatedAt,
       user: { id: users.id, email: users.email, displayName: users.displayName, role: users.role, locale: users.locale, timeZone: users.timeZone },
     })
@@ -248,7 +260,7 @@ async function readSession(db: Db, sessionId: string): Promise<Auth> {
   const [row] = await sessionQuery(db, { sessionId, now: new Date().toISOString() });
   if (!row || Date.now() - row.createdAt.getTime() > ABSOLUTE_LIFETIME_MS || row.awaitingSecondFactor || row.deactivatedAt) return ANONYMOUS;
   return {
-    user: sessionUser(row.user, row.secondFactorAt !== null),
+    user: sessionUser(row.user, row.secondFactorAt !== null, row.appointmentId),
     sessionId,
     sessionEndsAt: endOf(row.expiresAt, row.createdAt),
     pendingSecondFactor: null,
@@ -306,7 +318,12 @@ export async function startSession(
     if (previous) await endSessions(tx, { sessionIds: [hashToken(previous)] });
     await luciaFor(tx, context).createSession(
       userId,
-      { createdAt: now, awaitingSecondFactor: stage === "awaiting_second_factor", secondFactorAt: stage === "second_factor" ? now : null },
+      {
+        createdAt: now,
+        awaitingSecondFactor: stage === "awaiting_second_factor",
+        secondFactorAt: stage === "second_factor" ? now : null,
+        appointmentId: null,
+      },
       { sessionId: hashToken(token) },
     );
     if (stage === "awaiting_second_factor") return;
@@ -320,6 +337,43 @@ export async function startSession(
     });
   });
   return luciaFor(db, context).createSessionCookie(token).serialize();
+}
+
+/**
+ * Starts a session that opens one appointment's room and nothing else, for the patient whose personal
+ * join link was just opened (join-links.server.ts checked it), and records the link's use with it (one
+ * transaction). Any session the request carried is ended first. Returns the Set-Cookie header.
+ */
+export async function startJoinSession(
+  db: Db,
+  link: { patientId: string; appointmentId: string },
+  cookieHeader: string | null,
+  context: CookieOptions & { clientAddress?: string | null },
+): Promise<string> {
+  const previous = readSessionToken(cookieHeader, context);
+  const token = randomBytes(32).toString("base64url");
+  await db.transaction(async (tx) => {
+    if (previous) await endSessions(tx, { sessionIds: [hashToken(previous)] });
+    await luciaFor(tx, context).createSession(
+      link.patientId,
+      { createdAt: new Date(), awaitingSecondFactor: false, secondFactorAt: null, appointmentId: link.appointmentId },
+      { sessionId: hashToken(token) },
+    );
+    await recordAudit(tx, {
+      actorId: link.patientId,
+      action: "join_link.used",
+      entityType: "appointment",
+      entityId: link.appointmentId,
+      clientAddress: context.clientAddress,
+    });
+  });
+  return luciaFor(db, context).createSessionCookie(token).serialize();
+}
+
+/** Ends the sessions join links opened for an appointment (it was cancelled or moved), inside the caller's transaction. */
+export async function endJoinSessions(tx: Db, appointmentId: string) {
+  const ended = await tx.delete(sessions).where(eq(sessions.appointmentId, appointmentId)).returning({ id: sessions.id });
+  if (ended.length > 0) await publish(tx, { kind: "sessions-ended", sessionIds: ended.map((s) => s.id) });
 }
 
 /**

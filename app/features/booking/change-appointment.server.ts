@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
+import { revokeJoinLinks } from "~/features/consultation/join-links.server";
 import type { AppointmentEntry } from "~/features/live/events";
 import { publish } from "~/features/live/publish.server";
 import { sqlState } from "~/utils/db-errors.server";
@@ -86,6 +87,8 @@ export async function rescheduleAppointment(
         clientAddress: context.clientAddress,
         detail: { from: current.startsAt.toISOString(), to: requested.slot.start.toISOString() },
       });
+      // A link sent for the old time must not open the room at the new one: the patient makes a new one.
+      await revokeJoinLinks(tx, current.id, now);
       return { appointmentId: current.id, doctorId: current.doctor.id };
     });
   } catch (error) {
@@ -142,6 +145,7 @@ export async function cancelAppointment(
       patientId: current.patientId,
       clientAddress: context.clientAddress,
     });
+    await revokeJoinLinks(tx, current.id);
     return { appointmentId: current.id };
   });
 }

@@ -69,11 +69,13 @@ export type RoomAccess = {
  */
 export async function getRoomAccess(
   db: Db,
-  user: Pick<SessionUser, "id" | "role">,
+  user: Pick<SessionUser, "id" | "role"> & { onlyAppointmentId?: string | null },
   appointmentId: string,
   now = new Date(),
 ): Promise<RoomAccess> {
   if (!uuidParam.safeParse(appointmentId).success) throw new NotFoundError("error.appointmentNotFound");
+  // A session a join link opened knows of its own appointment's room only.
+  if (user.onlyAppointmentId && user.onlyAppointmentId !== appointmentId) throw new NotFoundError("error.appointmentNotFound");
   const appointment = await loadAppointment(db, appointmentId);
   if (!appointment) throw new NotFoundError("error.appointmentNotFound");
   const role: Participant | null =
