@@ -2,11 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { StatusBadge } from "~/components/appointment-card";
+import { DeviceTest } from "~/components/consultation/device-test";
 import { FormError, TextArea } from "~/components/field";
 import { requireUser } from "~/features/auth/guards.server";
 import { readAppointment } from "~/features/booking/appointment-access.server";
 import { cancelAppointment } from "~/features/booking/change-appointment.server";
-import { changeDeadline, mayCancelOrReschedule, mayJoin, mayTakeStep } from "~/features/booking/appointment-policy";
+import { changeDeadline, isActive, mayCancelOrReschedule, mayJoin, mayTakeStep } from "~/features/booking/appointment-policy";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { noteStatus, visitSummary } from "~/features/consult-notes/notes.server";
 import { changeRoomState } from "~/features/consultation/room.server";
@@ -184,6 +185,9 @@ export default function AppointmentPage() {
           )}
         </div>
       ) : null}
+
+      {/* Any time before the consultation, not only inside the join window. */}
+      {viewerRole === "patient" && isActive(a.status) ? <DeviceTest /> : null}
 
       {summary ? (
         <section className="card summary" id="summary" aria-labelledby="summary-heading">
