@@ -23,7 +23,8 @@ export function WaitEstimate({ position, doctorBusy, pace, now }: { position: nu
   return (
     <div className="waiting__estimate" data-wait={wait.kind === "few" ? "few" : wait.minutes}>
       <p className="waiting__estimate-time">{wait.kind === "few" ? t("consult.waitFew") : t("consult.waitAbout", { minutes: wait.minutes })}</p>
-      <p className="muted small">{pace.basis === "today" ? t("consult.waitBasisToday") : t("consult.waitBasisSlot")}</p>
+      {/* Next, with the doctor free: the doctor's pace plays no part. */}
+      {wait.kind === "minutes" ? <p className="muted small">{pace.basis === "today" ? t("consult.waitBasisToday") : t("consult.waitBasisSlot")}</p> : null}
     </div>
   );
 }
