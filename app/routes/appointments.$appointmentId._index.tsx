@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { StatusBadge } from "~/components/appointment-card";
+import { DeviceTest } from "~/components/consultation/device-test";
 import { FormError, TextArea } from "~/components/field";
 import { requireUser } from "~/features/auth/guards.server";
 import { readAppointment } from "~/features/booking/appointment-access.server";
@@ -199,6 +200,9 @@ export default function AppointmentPage() {
           )}
         </div>
       ) : null}
+
+      {/* Any time before the consultation, not only inside the join window. */}
+      {viewerRole === "patient" && isActive(a.status) ? <DeviceTest /> : null}
 
       {joinLinkFrom ? <JoinLinkBox appointmentId={a.id} opensAt={joinLinkFrom} link={data?.joinLink ?? null} /> : null}
 

@@ -6,6 +6,8 @@ import { StatusBadge } from "~/components/appointment-card";
 import { CallPanel } from "~/components/consultation/call-panel";
 import { NotesPanel } from "~/components/consultation/notes-panel";
 import { ChatPanel } from "~/components/consultation/chat-panel";
+import { useAdmittedAlert } from "~/components/consultation/use-admitted-alert";
+import { WaitEstimate } from "~/components/consultation/wait-estimate";
 import { FormError } from "~/components/field";
 import { requireUser } from "~/features/auth/guards.server";
 import { isActive, mayTakeStep, type ConsultationStep } from "~/features/booking/appointment-policy";
@@ -14,6 +16,7 @@ import { roomAction } from "~/features/consult-notes/schemas.server";
 import { listChat } from "~/features/consultation/chat.server";
 import { openRoomSocket, type RoomSocket } from "~/features/consultation/client/room-socket";
 import { changeRoomState, getRoomAccess, listWaiting, queueState } from "~/features/consultation/room.server";
+import { readDoctorPace } from "~/features/consultation/wait-estimate.server";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { failure, orErrorPage } from "~/utils/domain-response.server";
@@ -26,9 +29,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const now = new Date();
   const access = await orErrorPage(getRoomAccess(context.db, user, id, now));
   const a = access.appointment;
-  const [chat, queue, waiting, note, summaries] = await Promise.all([
+  const [chat, queue, pace, waiting, note, summaries] = await Promise.all([
     listChat(context.db, a),
     access.role === "patient" && a.status === "checked_in" ? queueState(context.db, a) : null,
+    access.role === "patient" && a.status === "checked_in" ? readDoctorPace(context.db, a, access.settings, now) : null,
     access.role === "doctor" ? listWaiting(context.db, a.doctorId) : [],
     access.role === "doctor" ? openNote(context.db, user, a.id, { clientAddress: context.clientAddress }) : null,
     // After the visit the patient is led to its summary, once the doctor has signed it.
@@ -56,6 +60,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         checkedInAt: a.checkedInAt?.toISOString() ?? null,
       },
       queue,
+      pace,
       waiting: waiting.map((w) => ({
         appointmentId: w.appointmentId,
         patientName: w.patientName,
@@ -187,6 +192,7 @@ export default function ConsultationRoom() {
   const doctorName = `${pick(locale, a.doctor.nameZh, a.doctor.nameEn)} ${t(`title.${a.doctor.title}`)}`;
   const time = (iso: string) => formatDateTime(iso, locale, timeZone, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   const inCall = a.status === "in_consultation" && data.inWindow;
+  const admittedAlert = useAdmittedAlert(role === "patient" ? a.status : "", t("consult.admittedTitle", { app: t("app.name") }));
 
   const intent = (value: string, label: string, className = "button") => (
     <Form method="post" replace>
@@ -197,7 +203,7 @@ export default function ConsultationRoom() {
   );
 
   return (
-    <main id="main" className="page page--wide consult">
+    <main id="main" className="page page--wide consult" data-admitted-alert={admittedAlert}>
       <header className="consult__header">
         <h1>
           {t("consult.heading")} <StatusBadge status={a.status} />
@@ -243,6 +249,7 @@ export default function ConsultationRoom() {
             <section className="card waiting" aria-live="polite">
               <h2>{t("consult.waitingFor", { doctor: doctorName })}</h2>
               {queue?.position ? <p className="waiting__position">{t("consult.queuePosition", { position: queue.position })}</p> : null}
+              {queue?.position && data.pace ? <WaitEstimate position={queue.position} doctorBusy={queue.doctorBusy} pace={data.pace} now={data.now} /> : null}
               {queue?.doctorBusy ? <p>{t("consult.doctorBusy")}</p> : null}
               <p className="muted">{t("consult.waitingHint")}</p>
             </section>

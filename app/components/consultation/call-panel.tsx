@@ -1,18 +1,12 @@
 import { useEffect, useRef } from "react";
 import type { Call, CallState } from "~/features/consultation/client/call";
-import type { MediaProblem } from "~/features/consultation/client/local-media";
 import type { RoomSocket } from "~/features/consultation/client/room-socket";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
+import { DevicePickers, LevelMeter, PROBLEM_MESSAGE } from "./device-controls";
 import { useBackgroundBlur } from "./use-background-blur";
 import { useCall } from "./use-call";
 import { useLocalMedia, useMediaSwitches } from "./use-local-media";
-
-const PROBLEM_MESSAGE: Record<MediaProblem, MessageKey> = {
-  denied: "call.permissionDenied",
-  none: "call.noDevice",
-  error: "call.deviceError",
-};
 
 const STATE_MESSAGE: Record<CallState, MessageKey> = {
   connecting: "call.connecting",
@@ -44,7 +38,7 @@ export function CallPanel({
   const blur = useBackgroundBlur();
   const call = useCall({ appointmentId, role, socket, inCall, local: media.local, blur: blur.ready, blurSettled: blur.settled, running });
   const switches = useMediaSwitches(media.local, call.selfView);
-  const { problem, devices, level } = media;
+  const { problem, level } = media;
   const { state } = call;
 
   const localVideo = useRef<HTMLVideoElement>(null);
@@ -101,9 +95,7 @@ export function CallPanel({
         >
           {t("call.blurOn")}
         </button>
-        <div className="meter" role="meter" aria-label={t("call.micLevel")} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(level * 100)}>
-          <span style={{ width: `${Math.round(level * 100)}%` }} />
-        </div>
+        <LevelMeter level={level} />
       </div>
       {blur.failed ? (
         <p className="call-notice" role="alert">
@@ -114,28 +106,7 @@ export function CallPanel({
           {t("call.blurLoading")}
         </p>
       ) : null}
-      <div className="device-pickers">
-        <label>
-          {t("call.camera")}
-          <select value={media.cameraId} onChange={(e) => media.pickCamera(e.target.value)}>
-            {devices.cameras.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("call.microphone")}
-          <select value={media.microphoneId} onChange={(e) => media.pickMicrophone(e.target.value)}>
-            {devices.microphones.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.label}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <DevicePickers media={media} />
     </section>
   );
 }

@@ -13,9 +13,10 @@ import {
 /**
  * The local camera and microphone: the stream (opened again when the person picks another device, or
  * retries after a problem), what went wrong, the devices to pick from and the microphone's level. A stream
- * opened during a call is handed to `call` track by track, so the call goes on with the new device.
+ * opened during a call is handed to `call` track by track, so the call goes on with the new device (the
+ * device test has no call).
  */
-export function useLocalMedia(call: RefObject<Call | null>) {
+export function useLocalMedia(call?: RefObject<Call | null>) {
   const [local, setLocal] = useState<MediaStream | null>(null);
   const [problem, setProblem] = useState<MediaProblem | null>(null);
   const [devices, setDevices] = useState<{ cameras: Device[]; microphones: Device[] }>({ cameras: [], microphones: [] });
@@ -34,7 +35,7 @@ export function useLocalMedia(call: RefObject<Call | null>) {
         opened = stream;
         setLocal((previous) => {
           // Keep the call going: hand the new tracks to the running call.
-          for (const track of stream.getTracks()) void call.current?.replaceTrack(track);
+          for (const track of stream.getTracks()) void call?.current?.replaceTrack(track);
           if (previous && previous !== stream) stopMedia(previous);
           return stream;
         });

@@ -56,8 +56,8 @@ export type RoomAppointment = NonNullable<Awaited<ReturnType<typeof loadAppointm
 export type RoomAccess = {
   appointment: RoomAppointment;
   role: Participant;
-  /** The clinic's settings the join window was judged by. */
-  settings: JoinWindowSettings;
+  /** The clinic's settings the join window was judged by, and its time zone (the clinic's day). */
+  settings: JoinWindowSettings & { timeZone: string };
   window: { opensAt: Date; closesAt: Date };
   inWindow: boolean;
 };
