@@ -100,6 +100,7 @@ export const en = {
   "doctors.department": "Department",
   "doctors.languages": "Languages",
   "doctors.none": "No doctor matches your search.",
+  "doctors.tryDepartment": "Try a department instead:",
   "doctors.count": "{count, plural, one {# doctor} other {# doctors}}",
   "doctors.page": "page {page} of {pages}",
   "doctors.pages": "Pages of doctors",
@@ -177,6 +178,7 @@ export const en = {
   "status.no_show": "No-show",
 
   "doctors.nextFree": "Next free time: {time}",
+  "doctors.leftThisWeek": "{count, plural, =0 {none left in the next 7 days} one {# time left in the next 7 days} other {# times left in the next 7 days}}",
   "doctors.noFreeSlots": "No free time in the next {days} days",
   "doctors.seeTimes": "See free times",
 

@@ -101,6 +101,7 @@ export const zhCN: Record<MessageKey, string> = {
   "doctors.department": "科室",
   "doctors.languages": "语言",
   "doctors.none": "没有符合条件的医生。",
+  "doctors.tryDepartment": "可以按科室查找：",
   "doctors.count": "{count} 位医生",
   "doctors.page": "第 {page} / {pages} 页",
   "doctors.pages": "医生列表分页",
@@ -178,6 +179,7 @@ export const zhCN: Record<MessageKey, string> = {
   "status.no_show": "爽约",
 
   "doctors.nextFree": "最近可约：{time}",
+  "doctors.leftThisWeek": "未来 7 天余 {count} 个号",
   "doctors.noFreeSlots": "未来 {days} 天无可预约时段",
   "doctors.seeTimes": "查看号源",
 

@@ -19,7 +19,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     policy,
     new Date(),
   );
-  const withNextSlot = doctors.map((d) => ({ ...d, nextFree: nextFree.get(d.id)?.toISOString() ?? null }));
+  const withNextSlot = doctors.map((d) => {
+    const free = nextFree.get(d.id);
+    return { ...d, nextFree: free?.next?.toISOString() ?? null, freeThisWeek: free?.thisWeek ?? 0 };
+  });
   return json({
     departments,
     doctors: withNextSlot,
@@ -70,7 +73,22 @@ export default function DoctorDirectory() {
         {t("doctors.count", { count: total })}
         {pages > 1 ? ` · ${t("doctors.page", { page: filter.page, pages })}` : null}
       </p>
-      {doctors.length === 0 ? <p className="empty">{t("doctors.none")}</p> : null}
+      {doctors.length === 0 ? (
+        <div className="card empty">
+          <p>{t("doctors.none")}</p>
+          {/* Nobody for those words: every department, one tap each. */}
+          <p>{t("doctors.tryDepartment")}</p>
+          <ul className="department-links">
+            {departments.map((d) => (
+              <li key={d.code}>
+                <Link className="button button--small" to={`/doctors?department=${encodeURIComponent(d.code)}`}>
+                  {pick(locale, d.nameZh, d.nameEn)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {/* Two links a doctor, twenty doctors a page: plain links, one click handler for the list. */}
       <ul className="doctor-list" onClick={onListClick}>
         {doctors.map((d) => (
@@ -102,6 +120,7 @@ export default function DoctorDirectory() {
                       time: nextFreeFormat.format(Date.parse(d.nextFree)),
                     })
                   : t("doctors.noFreeSlots", { days: horizonDays })}
+                {d.nextFree ? <span className="doctor-card__left"> · {t("doctors.leftThisWeek", { count: d.freeThisWeek })}</span> : null}
               </p>
               <a className="button button--primary button--small" href={`/doctors/${d.id}`}>
                 {t("doctors.seeTimes")}

@@ -22,4 +22,12 @@ describe("searching the directory in a patient's own words", () => {
     expect((await found("胸痛")).size).toBeGreaterThan(0);
     expect((await found("失眠")).size).toBeGreaterThan(0);
   });
+
+  it("answers words that find nobody with every department to try, and shows each doctor's times left this week", async () => {
+    const html = await (await fetch(`${baseURL}/doctors?q=${encodeURIComponent("zzqx nobody")}`, { headers: { "Accept-Language": "en" } })).text();
+    expect(html).toContain("No doctor matches your search.");
+    expect([...html.matchAll(/href="\/doctors\?department=[a-z-]+"/g)].length).toBeGreaterThanOrEqual(6);
+    const all = await (await fetch(`${baseURL}/doctors`, { headers: { "Accept-Language": "en" } })).text();
+    expect(all).toMatch(/(\d+ times?|none) left in the next 7 days/);
+  });
 });

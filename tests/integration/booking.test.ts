@@ -412,6 +412,26 @@ describe("booking with the server's memory of doctors' hours", () => {
     }
   });
 
+  it("gives each doctor's next free time and how many are left in the next seven days, a booking taking one", async () => {
+    const slots = createFreeSlotIndex(db(), hub);
+    try {
+      const doctor = await makeDoctor(db());
+      await giveHours(db(), doctor.id); // Mondays 09:00–12:00, six half hours
+      const idle = await makeDoctor(db());
+      const policy = await getBookingPolicy(db());
+      expect((await slots.nextFree([doctor.id, idle.id], policy, NOW)).get(doctor.id)).toEqual({ next: at("09:00"), thisWeek: 6 });
+      const patient = await makeUser(db());
+      await bookAppointment(db(), request(patient.id, doctor.id, at("09:00")), NOW);
+      await expect.poll(async () => (await slots.nextFree([doctor.id], policy, NOW)).get(doctor.id)?.thisWeek).toBe(5);
+      const free = await slots.nextFree([doctor.id, idle.id], policy, NOW);
+      // The Monday after is beyond the seven days (Sunday 20:00 to Sunday 20:00): not counted, yet bookable.
+      expect(free.get(doctor.id)).toEqual({ next: at("09:30"), thisWeek: 5 });
+      expect(free.get(idle.id)).toEqual({ next: null, thisWeek: 0 });
+    } finally {
+      slots.close();
+    }
+  });
+
   it("drops a new booking's slot from the free-slot index as soon as it is announced, and frees it again on cancel", async () => {
     const slots = createFreeSlotIndex(db(), hub);
     try {

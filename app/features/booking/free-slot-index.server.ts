@@ -29,11 +29,16 @@ type Entry = {
   ends: Float64Array;
 };
 
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
 export type FreeSlotIndex = {
   /** A doctor's free slots that may be booked now, up to `until` (at most the horizon). */
   slotsOf(doctorId: string, policy: BookingPolicy, now: Date, until?: Date): Promise<Interval[]>;
-  /** Each doctor's first free slot that may be booked now, or null when none in the horizon. */
-  nextFree(doctorIds: readonly string[], policy: BookingPolicy, now: Date): Promise<Map<string, Date | null>>;
+  /**
+   * Each doctor's first free slot that may be booked now (null when none in the horizon), and how many
+   * may be booked in the next seven days (within the horizon): the directory's "times left this week".
+   */
+  nextFree(doctorIds: readonly string[], policy: BookingPolicy, now: Date): Promise<Map<string, { next: Date | null; thisWeek: number }>>;
   /**
    * Up to `count` free slots of a doctor nearest to `target` and within `withinMs` of it, in time order,
    * leaving out any that overlaps `taken` (the time a booking just found held).
@@ -160,11 +165,23 @@ export function createFreeSlotIndex(db: Db, hub: LiveHub): FreeSlotIndex {
     async nextFree(doctorIds, policy, now) {
       const found = await entriesOf(doctorIds, policy, now);
       const until = bookingWindow(policy, now).until.getTime();
-      const result = new Map<string, Date | null>();
+      const weekEnd = Math.min(until, now.getTime() + WEEK_MS);
+      const result = new Map<string, { next: Date | null; thisWeek: number }>();
       for (const id of doctorIds) {
         const entry = found.get(id)!;
         const i = firstBookable(entry, policy, now);
-        result.set(id, i < entry.starts.length && entry.starts[i]! < until ? new Date(entry.starts[i]!) : null);
+        // The first slot starting at or after the week's end: the ones before it, from i, are this week's.
+        let low = i;
+        let high = entry.starts.length;
+        while (low < high) {
+          const mid = (low + high) >> 1;
+          if (entry.starts[mid]! < weekEnd) low = mid + 1;
+          else high = mid;
+        }
+        result.set(id, {
+          next: i < entry.starts.length && entry.starts[i]! < until ? new Date(entry.starts[i]!) : null,
+          thisWeek: Math.max(0, low - i),
+        });
       }
       return result;
     },
