@@ -19,3 +19,31 @@ export const blockStatus = (page: Page, appointmentId: string) =>
     .getAttribute("class", { timeout: 1000 })
     .then((c) => /\bs-(\w+)/.exec(c ?? "")?.[1] ?? null)
     .catch(() => null);
+
+/**
+ * How far a `<video>` of the room (by its test id) has played: frames it has presented and its current
+ * time, with whether it is paused (what a person watching it would notice: a picture that stopped).
+ */
+export const videoProgress = (page: Page, testId: "local-video" | "remote-video") =>
+  page.evaluate((testId) => {
+    const video = document.querySelector<HTMLVideoElement>(`[data-testid="${testId}"]`);
+    if (!video) return { frames: 0, time: 0, paused: true };
+    return { frames: video.getVideoPlaybackQuality().totalVideoFrames, time: video.currentTime, paused: video.paused };
+  }, testId);
+
+/** A `<video>` of the room keeps playing: not paused, and frames and time move on across two one-second gaps. */
+export async function expectVideoPlaying(page: Page, testId: "local-video" | "remote-video") {
+  await expect.poll(() => videoProgress(page, testId).then((p) => p.frames), { timeout: 15_000 }).toBeGreaterThan(0);
+  let before = await videoProgress(page, testId);
+  for (let i = 0; i < 2; i++) {
+    await page.waitForTimeout(1000);
+    const after = await videoProgress(page, testId);
+    expect({ testId, paused: after.paused, framesMoved: after.frames > before.frames, timeMoved: after.time > before.time }).toEqual({
+      testId,
+      paused: false,
+      framesMoved: true,
+      timeMoved: true,
+    });
+    before = after;
+  }
+}

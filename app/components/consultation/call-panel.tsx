@@ -8,6 +8,20 @@ import { useBackgroundBlur } from "./use-background-blur";
 import { useCall } from "./use-call";
 import { useLocalMedia, useMediaSwitches } from "./use-local-media";
 
+/**
+ * Shows tracks in a `<video>` and starts it with play(). The `autoplay` attribute alone is not enough: a
+ * muted video Chromium started by that attribute is paused whenever it is out of view, and stays paused
+ * until it is scrolled back in. On Admit the call stage grows and pushes the small self-view below the
+ * fold, so it stopped after a few frames while the other side's video (unmuted, so not paused that way)
+ * played on (issue 15 item 6). A video started by play() is not paused that way.
+ */
+function show(video: HTMLVideoElement | null, tracks: MediaStreamTrack[]) {
+  if (!video) return;
+  video.srcObject = tracks.length ? new MediaStream(tracks) : null;
+  // Refused without a user's gesture for a video with sound (after a reload): it then waits as before.
+  if (tracks.length) video.play().catch(() => {});
+}
+
 const STATE_MESSAGE: Record<CallState, MessageKey> = {
   connecting: "call.connecting",
   waiting: "call.waitingForOther",
@@ -44,12 +58,8 @@ export function CallPanel({
   const localVideo = useRef<HTMLVideoElement>(null);
   const remoteVideo = useRef<HTMLVideoElement>(null);
   // Only when the track changes: a new source would restart the video.
-  useEffect(() => {
-    if (localVideo.current) localVideo.current.srcObject = call.selfView ? new MediaStream([call.selfView]) : null;
-  }, [call.selfView]);
-  useEffect(() => {
-    if (remoteVideo.current) remoteVideo.current.srcObject = call.remote.length ? new MediaStream(call.remote) : null;
-  }, [call.remote]);
+  useEffect(() => show(localVideo.current, call.selfView ? [call.selfView] : []), [call.selfView]);
+  useEffect(() => show(remoteVideo.current, call.remote), [call.remote]);
 
   if (problem) {
     return (
