@@ -92,8 +92,10 @@ export function LanguageSwitch({ locale }: { locale: Locale }) {
     <Form method="post" action="/locale" className="language-switch" preventScrollReset>
       <input type="hidden" name="locale" value={other} />
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-      <button type="submit" className="button button--quiet" aria-label={t("nav.language")} lang={other}>
-        {other === "zh-CN" ? "中文" : "English"}
+      {/* Its name is what it shows, after a word for screen readers ("Language: 中文"). */}
+      <button type="submit" className="button button--quiet">
+        <span className="visually-hidden">{t("nav.language")}: </span>
+        <span lang={other}>{other === "zh-CN" ? "中文" : "English"}</span>
       </button>
     </Form>
   );
