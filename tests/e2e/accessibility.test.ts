@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import axe from "axe-core";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
@@ -10,7 +9,7 @@ import { demoAdmin } from "../helpers/second-factor";
 
 const baseURL = inject("baseURL");
 /** axe-core's browser script, evaluated in each page (through the debugger: the pages' CSP allows no injected script). */
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const AXE = axe.source;
 
 let browser: Browser;
 beforeAll(async () => {
