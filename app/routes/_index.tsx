@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { JoinPrompt } from "~/components/join-prompt";
-import { listPatientAppointments } from "~/features/booking/appointment-access.server";
+import { upcomingAppointments } from "~/features/booking/appointment-access.server";
 import { promptData } from "~/features/consultation/join-window";
 import { listDepartments } from "~/features/directory/list-doctors.server";
 import { useT, useViewer } from "~/i18n/use-t";
@@ -13,7 +13,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const now = new Date();
   // A signed-in patient whose consultation is open, or opens within the hour, is one tap from it here.
   const joinable =
-    user?.role === "patient" ? (await listPatientAppointments(context.db, user.id, now)).upcoming.find((a) => a.join) : undefined;
+    user?.role === "patient" ? (await upcomingAppointments(context.db, user.id, now)).find((a) => a.join) : undefined;
   return json({
     departments: await listDepartments(context.db),
     signedIn: Boolean(user),

@@ -96,28 +96,29 @@ export async function readAppointment(db: Db, actor: Actor, appointmentId: strin
 
 /** A patient's appointments: what is still ahead (soonest first) and what is past (latest first). */
 export async function listPatientAppointments(db: Db, patientId: string, now = new Date()) {
-  const mine = eq(appointments.patientId, patientId);
-  const [upcoming, past] = await Promise.all([
+  const [upcoming, past] = await Promise.all([upcomingAppointments(db, patientId, now), pastAppointments(db, patientId, now)]);
+  return { upcoming, past };
+}
+
+/** What is still ahead, soonest first, each with the way into its room if it is open or opens within the hour. */
+export async function upcomingAppointments(db: Db, patientId: string, now = new Date()) {
+  const [upcoming, settings] = await Promise.all([
     baseQuery(db)
-      .where(and(mine, inArray(appointments.status, [...ACTIVE_STATUSES]), gt(appointments.endsAt, now)))
+      .where(and(eq(appointments.patientId, patientId), inArray(appointments.status, [...ACTIVE_STATUSES]), gt(appointments.endsAt, now)))
       .orderBy(asc(appointments.startsAt)),
-    baseQuery(db)
-      .where(
-        and(
-          mine,
-          or(inArray(appointments.status, [...FINISHED_STATUSES]), lte(appointments.endsAt, now)),
-        ),
-      )
-      .orderBy(desc(appointments.startsAt))
-      .limit(50),
+    getClinicSettings(db),
   ]);
-  // Each upcoming appointment with the way into its room, if it is open or opens within the hour; each
-  // past one with whether its visit summary is ready.
-  const [settings, summaries] = await Promise.all([getClinicSettings(db), withSignedSummary(db, past.map((a) => a.id))]);
-  return {
-    upcoming: upcoming.map((a) => ({ ...a, join: joinPrompt(joinWindow(a, settings), now) })),
-    past: past.map((a) => ({ ...a, summaryReady: summaries.has(a.id) })),
-  };
+  return upcoming.map((a) => ({ ...a, join: joinPrompt(joinWindow(a, settings), now) }));
+}
+
+/** The last 50 past appointments, latest first, each with whether its visit summary is ready. */
+async function pastAppointments(db: Db, patientId: string, now: Date) {
+  const past = await baseQuery(db)
+    .where(and(eq(appointments.patientId, patientId), or(inArray(appointments.status, [...FINISHED_STATUSES]), lte(appointments.endsAt, now))))
+    .orderBy(desc(appointments.startsAt))
+    .limit(50);
+  const summaries = await withSignedSummary(db, past.map((a) => a.id));
+  return past.map((a) => ({ ...a, summaryReady: summaries.has(a.id) }));
 }
 
 /**
