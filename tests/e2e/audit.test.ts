@@ -56,6 +56,8 @@ describe("the audit page", () => {
     await page.getByLabel("Person (email)").fill(patientEmail);
     await page.getByRole("button", { name: "Filter" }).click();
     await page.waitForURL(/person=/);
+    // The address changes before the filtered rows are drawn: wait for the page that carries the filter.
+    await expect.poll(() => page.getByRole("link", { name: "Older →" }).getAttribute("href")).toMatch(/person=/);
     const first = await numbers(page);
     expect(first).toHaveLength(50);
     await page.getByRole("link", { name: "Older →" }).click();
