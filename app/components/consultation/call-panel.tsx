@@ -3,7 +3,7 @@ import type { Call, CallState } from "~/features/consultation/client/call";
 import type { RoomSocket } from "~/features/consultation/client/room-socket";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
-import { DevicePickers, LevelMeter, PROBLEM_MESSAGE } from "./device-controls";
+import { DevicePickers, LevelMeter, MediaProblemMessage } from "./device-controls";
 import { useBackgroundBlur } from "./use-background-blur";
 import { useCall } from "./use-call";
 import { useLocalMedia, useMediaSwitches } from "./use-local-media";
@@ -65,12 +65,7 @@ export function CallPanel({
     return (
       <section className="card call-panel" aria-labelledby="call-check">
         <h2 id="call-check">{t("call.check")}</h2>
-        <p className="form-error" role="alert">
-          {t(PROBLEM_MESSAGE[problem])}
-        </p>
-        <button type="button" className="button" onClick={media.retry}>
-          {t("call.retry")}
-        </button>
+        <MediaProblemMessage problem={problem} onRetry={media.retry} />
       </section>
     );
   }

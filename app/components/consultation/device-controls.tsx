@@ -4,7 +4,7 @@ import { useT } from "~/i18n/use-t";
 import type { useLocalMedia } from "./use-local-media";
 
 /** What a person can do about each problem with the camera or microphone. */
-export const PROBLEM_MESSAGE: Record<MediaProblem, MessageKey> = {
+const PROBLEM_MESSAGE: Record<MediaProblem, MessageKey> = {
   denied: "call.permissionDenied",
   none: "call.noDevice",
   error: "call.deviceError",
@@ -49,5 +49,20 @@ export function DevicePickers({ media }: { media: Pick<LocalMedia, "devices" | "
         </select>
       </label>
     </div>
+  );
+}
+
+/** Why the camera or microphone could not be opened, in plain words, and "Try again". */
+export function MediaProblemMessage({ problem, onRetry }: { problem: MediaProblem; onRetry: () => void }) {
+  const t = useT();
+  return (
+    <>
+      <p className="form-error" role="alert">
+        {t(PROBLEM_MESSAGE[problem])}
+      </p>
+      <button type="button" className="button" onClick={onRetry}>
+        {t("call.retry")}
+      </button>
+    </>
   );
 }

@@ -3,7 +3,7 @@ import { deviceTestSteps, HEARD_LEVEL, NO_SIGNAL_MS, type SpeakerCheck, type Ste
 import { playTones, SPEAKER_CHECK } from "~/features/consultation/client/tones";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
-import { DevicePickers, LevelMeter, PROBLEM_MESSAGE } from "./device-controls";
+import { DevicePickers, LevelMeter, MediaProblemMessage } from "./device-controls";
 import { useLocalMedia } from "./use-local-media";
 
 const STATUS_LABEL: Record<StepStatus, MessageKey> = {
@@ -71,12 +71,7 @@ export default function DeviceTestPanel({ onClose }: { onClose: () => void }) {
       <p className="muted small">{t("deviceTest.lead")}</p>
       {problem ? (
         <div className="device-test__problem">
-          <p className="form-error" role="alert">
-            {t(PROBLEM_MESSAGE[problem])}
-          </p>
-          <button type="button" className="button" onClick={media.retry}>
-            {t("call.retry")}
-          </button>
+          <MediaProblemMessage problem={problem} onRetry={media.retry} />
         </div>
       ) : null}
       <ol className="device-test__steps">
