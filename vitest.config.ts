@@ -49,6 +49,8 @@ export default defineConfig({
           include: ["tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/e2e/global-setup.ts"],
           testTimeout: 60_000,
+          // A page's answer to a click, on a busy 2-core machine: 1 s (vitest's default) is too tight.
+          expect: { poll: { timeout: 5_000 } },
           hookTimeout: 120_000,
           fileParallelism: false,
         },
@@ -63,6 +65,7 @@ export default defineConfig({
                 name: "e2e-postgres",
                 include: ["tests/e2e-postgres/**/*.test.ts"],
                 testTimeout: 90_000,
+                expect: { poll: { timeout: 5_000 } },
                 hookTimeout: 180_000,
                 fileParallelism: false,
               },

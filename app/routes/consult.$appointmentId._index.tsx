@@ -6,6 +6,7 @@ import { StatusBadge } from "~/components/appointment-card";
 import { CallPanel } from "~/components/consultation/call-panel";
 import { NotesPanel } from "~/components/consultation/notes-panel";
 import { ChatPanel } from "~/components/consultation/chat-panel";
+import { FinishVisit } from "~/components/consultation/finish-visit";
 import { useAdmittedAlert } from "~/components/consultation/use-admitted-alert";
 import { WaitEstimate } from "~/components/consultation/wait-estimate";
 import { FormError } from "~/components/field";
@@ -203,7 +204,7 @@ export default function ConsultationRoom() {
   );
 
   return (
-    <main id="main" className="page page--wide consult" data-admitted-alert={admittedAlert}>
+    <main id="main" className={inCall ? "page page--wide consult consult--live" : "page page--wide consult"} data-admitted-alert={admittedAlert}>
       <header className="consult__header">
         <h1>
           {t("consult.heading")} <StatusBadge status={a.status} />
@@ -255,7 +256,7 @@ export default function ConsultationRoom() {
             </section>
           ) : null}
           {role === "doctor" ? (
-            <section className="card">
+            <section className="card consult__patient">
               <h2>{t("consult.thisPatient")}</h2>
               <p>
                 <strong>{a.patientName}</strong> <StatusBadge status={a.status} />
@@ -268,7 +269,7 @@ export default function ConsultationRoom() {
               {a.status === "booked" && data.inWindow ? <p className="muted">{t("consult.notCheckedIn", { name: a.patientName })}</p> : null}
               <div className="actions">
                 {data.steps.admit ? intent("admit", t("consult.admit"), "button button--primary") : null}
-                {data.steps.end ? intent("end", t("consult.endConsultation"), "button button--danger") : null}
+                {data.steps.end ? <FinishVisit busy={busy} /> : null}
                 {data.steps.noShow ? intent("noShow", t("consult.markNoShow"), "button") : null}
               </div>
             </section>
@@ -279,7 +280,7 @@ export default function ConsultationRoom() {
 
         <aside className="consult__side">
           {role === "doctor" ? (
-            <section className="card" aria-labelledby="waiting-heading">
+            <section className="card consult__waiting" aria-labelledby="waiting-heading">
               <h2 id="waiting-heading">{t("consult.waitingRoom")}</h2>
               {waiting.length === 0 ? <p className="muted">{t("consult.nobodyWaiting")}</p> : null}
               <ul className="waiting-list">

@@ -9,7 +9,7 @@ import { boardOf, openConsultation } from "../helpers/consult-e2e";
 import { createScratchDatabase } from "../helpers/database";
 import { client } from "../helpers/http";
 import { startNginx } from "../helpers/nginx";
-import { blockStatus, framesDecoded } from "../helpers/page-probes";
+import { blockStatus, framesDecoded, finishVisit } from "../helpers/page-probes";
 import { startServer, type RunningServer } from "../helpers/server";
 
 // Hospital scale in miniature: nginx (the repository's nginx.conf) in front of two app instances on one
@@ -95,7 +95,7 @@ describe("two app instances behind nginx", () => {
     await expect.poll(() => framesDecoded(doctor.page), { timeout: 10_000 }).toBeGreaterThan(frames);
     // The board follows the end of the consultation.
     doctor.page.once("dialog", (dialog) => void dialog.accept());
-    await doctor.page.getByRole("button", { name: "End consultation" }).click();
+    await finishVisit(doctor.page);
     await expect.poll(() => blockStatus(board.page, room.appointmentId), { timeout: 10_000 }).toBe("completed");
     expect(survivor.output()).toContain("UPGRADE /ws/signal");
     await patient.page.reload();

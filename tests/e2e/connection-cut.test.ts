@@ -5,7 +5,7 @@ import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { boardOf, openConsultation } from "../helpers/consult-e2e";
 import { startCutProxy } from "../helpers/cut-proxy";
 import { client } from "../helpers/http";
-import { blockStatus, framesDecoded } from "../helpers/page-probes";
+import { blockStatus, framesDecoded, finishVisit } from "../helpers/page-probes";
 
 // Patient, doctor and clinic staff reach the app through a proxy that can cut their line mid-call.
 const baseURL = inject("baseURL");
@@ -82,7 +82,7 @@ describe("a connection cut in the middle of a call", () => {
     // The staff's board heard of nothing during the cut; its event stream came back and it follows the
     // end of the consultation without a reload.
     doctor.page.once("dialog", (dialog) => void dialog.accept());
-    await doctor.page.getByRole("button", { name: "End consultation" }).click();
+    await finishVisit(doctor.page);
     await expect.poll(() => blockStatus(board.page, room.appointmentId), { timeout: 10_000 }).toBe("completed");
     expect(await board.page.evaluate(() => (window as { marker?: number }).marker)).toBe(1);
 

@@ -6,7 +6,7 @@ import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { addExtraHours, bookFirstSlot, makeTestDoctor, openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
-import { expectVideoFlowing } from "../helpers/page-probes";
+import { expectVideoFlowing, finishVisit } from "../helpers/page-probes";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -83,8 +83,8 @@ describe("the consultation room in Chromium", () => {
     const { addendum } = (await amended.json()) as { addendum: { id: string; createdAt: string } };
     const reread = await room.doctor.get(`/consult/${room.appointmentId}?_data=${encodeURIComponent("routes/consult.$appointmentId._index")}`);
     expect(((await reread.json()) as { note: { addenda: unknown[] } }).note.addenda).toEqual([addendum]);
-    await doctor.page.getByRole("button", { name: "End consultation" }).click();
-    await expect.poll(() => doctor.page.getByText("This consultation has ended.").count()).toBe(1);
+    await finishVisit(doctor.page);
+    await expect.poll(() => doctor.page.getByText("This consultation has ended.").count(), { timeout: 10_000 }).toBe(1);
 
     // The patient's room leads to the summary, signed before the end.
     await patient.page.getByRole("link", { name: "Read your visit summary" }).click({ timeout: 5000 });

@@ -47,3 +47,9 @@ export async function expectVideoPlaying(page: Page, testId: "local-video" | "re
     before = after;
   }
 }
+
+/** The doctor's "Finish visit", confirmed (it asks first). */
+export async function finishVisit(page: Page) {
+  await page.getByRole("button", { name: "Finish visit" }).click();
+  await page.getByRole("group", { name: /Finish this visit/ }).getByRole("button", { name: "Finish visit" }).click();
+}

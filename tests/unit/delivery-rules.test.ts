@@ -86,6 +86,12 @@ describe("who hears what in a consultation room", () => {
     expect(hear(room({ joined: true, socketId: "socket-2" }), { ...presence, role: "patient" })).toBeNull();
   });
 
+  it("says when the other side ended the call on purpose, not only that it went", () => {
+    const left = { kind: "presence" as const, appointmentId: "mine", role: "doctor" as const, present: false, reply: false, socketId: "socket-2" };
+    expect(hear(room({ joined: true }), { ...left, hungUp: true })).toEqual({ type: "peer", present: false, hungUp: true });
+    expect(hear(room({ joined: true }), left)).toEqual({ type: "peer", present: false });
+  });
+
   it("sends rooms nothing for events that are not theirs to show", () => {
     expect(hear(room(), { kind: "settings" })).toBeNull();
     expect(hear(room(), { kind: "availability", doctorId: DOCTOR })).toBeNull();

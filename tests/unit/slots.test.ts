@@ -577,7 +577,8 @@ function expectedFreeSlots(s: Scenario): string[] {
 const keyOf = (slot: Interval) => `${slot.start.toISOString()}/${slot.end.toISOString()}`;
 const PROPERTY_RUNS = { numRuns: 250 };
 
-describe("free slots for any clinic (property-based)", () => {
+// 250 generated clinics a property: a second or two on a quiet machine, more on a busy one.
+describe("free slots for any clinic (property-based)", { timeout: 30_000 }, () => {
   it("no free slot overlaps a booked appointment or time off", () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {

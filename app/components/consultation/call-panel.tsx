@@ -28,7 +28,11 @@ const STATE_MESSAGE: Record<CallState, MessageKey> = {
   connected: "call.connected",
   reconnecting: "call.reconnecting",
   disconnected: "call.disconnected",
+  otherHungUp: "call.otherHungUp",
 };
+
+/** States from which "Call again" recovers: a dropped or failed line, or a hang-up. */
+const RECOVERABLE = new Set<CallState>(["reconnecting", "disconnected"]);
 
 /**
  * The local camera and microphone (the pre-call check: preview, microphone level, device pickers, plain
@@ -79,12 +83,22 @@ export function CallPanel({
         ) : null}
         <video ref={localVideo} className={inCall ? "call-stage__local" : "call-preview__video"} autoPlay playsInline muted data-testid="local-video" />
         {inCall ? (
-          <p className={`call-state call-state--${state}`} role="status" data-state={state}>
-            {t(STATE_MESSAGE[state])}
+          <p className={`call-state call-state--${call.hungUp ? "hung-up" : state}`} role="status" data-state={call.hungUp ? "hung-up" : state}>
+            {t(call.hungUp ? "call.youHungUp" : STATE_MESSAGE[state])}
           </p>
         ) : null}
       </div>
       <div className="call-controls">
+        {inCall && (call.hungUp || RECOVERABLE.has(state)) ? (
+          <button type="button" className="button button--primary" onClick={call.callAgain}>
+            {t("call.callAgain")}
+          </button>
+        ) : null}
+        {inCall && !call.hungUp ? (
+          <button type="button" className="button button--danger" onClick={call.hangUp}>
+            {t("call.endCall")}
+          </button>
+        ) : null}
         <button type="button" className="button" aria-pressed={switches.muted} onClick={switches.toggleMute}>
           {switches.muted ? t("call.unmute") : t("call.mute")}
         </button>

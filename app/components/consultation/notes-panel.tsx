@@ -195,8 +195,14 @@ export function NotesPanel({ appointmentId, initial }: { appointmentId: string; 
         {signedAt ? (
           <span className="status status--completed">{t("notes.signedOn", { date: formatDateTime(signedAt, locale, timeZone) })}</span>
         ) : (
-          <span className={`save-state save-state--${state}`} role="status" data-state={state} data-version={version}>
-            {t(stateLabel[state])}
+          <span className="notes__status">
+            <span className={`save-state save-state--${state}`} role="status" data-state={state} data-version={version}>
+              {t(stateLabel[state])}
+            </span>
+            {/* At the top, beside "Saved": in reach during a call, whatever the note's length. */}
+            <button type="button" className="button button--primary button--small" onClick={() => void sign()}>
+              {t("notes.sign")}
+            </button>
           </span>
         )}
       </div>
@@ -256,11 +262,7 @@ export function NotesPanel({ appointmentId, initial }: { appointmentId: string; 
             {t("notes.addAddendum")}
           </button>
         </div>
-      ) : (
-        <button type="button" className="button button--primary" onClick={() => void sign()}>
-          {t("notes.sign")}
-        </button>
-      )}
+      ) : null}
     </section>
   );
 }

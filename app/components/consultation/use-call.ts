@@ -17,6 +17,9 @@ declare global {
  * tracks. `running` is kept pointing at it, for useLocalMedia to hand a new device to. Also the self-view
  * track, the camera the other side receives: before the call (and between calls) the page blurs it itself;
  * in a call the call does, and says which track it sends.
+ *
+ * `hangUp` ("End call") leaves the call and tells the other side, the visit staying open; `callAgain`
+ * joins afresh (after a hang-up, or to recover a dropped call) with a new token.
  */
 export function useCall({
   appointmentId,
@@ -41,6 +44,10 @@ export function useCall({
   const [remote, setRemote] = useState<MediaStreamTrack[]>([]);
   const [selfView, setSelfView] = useState<MediaStreamTrack | null>(null);
   const [call, setCall] = useState<Call | null>(null);
+  const [hungUp, setHungUp] = useState(false);
+  // Each "Call again" is a new attempt: a fresh token and a fresh connection.
+  const [attempt, setAttempt] = useState(0);
+  const live = inCall && !hungUp;
   const blurRef = useRef<BackgroundBlur | null>(null);
   blurRef.current = blur;
 
@@ -60,7 +67,7 @@ export function useCall({
   // Join once admitted (and once the saved blur choice is honoured).
   const hasLocal = Boolean(local);
   useEffect(() => {
-    if (!inCall || !socket || !local || !blurSettled) return;
+    if (!live || !socket || !local || !blurSettled) return;
     let stopped = false;
     let joined: Call | null = null;
     setState("connecting");
@@ -91,7 +98,17 @@ export function useCall({
       setRemote([]);
     };
     // The call keeps the stream it started with; device changes go through replaceTrack.
-  }, [inCall, socket, hasLocal, blurSettled, appointmentId, role]);
+  }, [live, socket, hasLocal, blurSettled, appointmentId, role, attempt]);
 
-  return { state, remote, selfView };
+  const hangUp = () => {
+    // Said first, so that the other side hears "ended the call" rather than a dropped line.
+    socket?.send({ type: "leave" });
+    setHungUp(true);
+    setState("connecting");
+  };
+  const callAgain = () => {
+    setHungUp(false);
+    setAttempt((n) => n + 1);
+  };
+  return { state, remote, selfView, hungUp, hangUp, callAgain };
 }

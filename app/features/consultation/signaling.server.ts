@@ -50,6 +50,7 @@ const signalData = z.union([
 ]);
 export const clientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("join"), ticket: z.string().max(1000) }).strict(),
+  z.object({ type: z.literal("leave") }).strict(),
   z.object({ type: z.literal("signal"), data: signalData }).strict(),
   z.object({ type: z.literal("chat"), body: z.string().trim().min(1).max(CHAT_MAX_LENGTH), clientId: z.uuid() }).strict(),
 ]);
@@ -149,6 +150,12 @@ export async function createSignaling(options: {
         }
         peer.joined = true;
         await publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: true, reply: false, socketId: peer.socketId });
+        return;
+      }
+      case "leave": {
+        if (!peer.joined) return;
+        peer.joined = false;
+        await publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: false, reply: false, socketId: peer.socketId, hungUp: true });
         return;
       }
       case "signal": {

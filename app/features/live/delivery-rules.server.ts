@@ -60,7 +60,8 @@ export function roomMessageFor(room: RoomSubscriber, event: LiveEvent): ServerMe
       }
     case "presence":
       if (event.appointmentId !== room.appointmentId || event.role === room.role || event.socketId === room.socketId) return null;
-      return room.joined ? { type: "peer", present: event.present } : null;
+      if (!room.joined) return null;
+      return event.hungUp ? { type: "peer", present: event.present, hungUp: true } : { type: "peer", present: event.present };
     default:
       return null;
   }

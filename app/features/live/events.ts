@@ -61,6 +61,8 @@ export type LiveEvent =
       /** True when answering another socket's arrival (so that nobody answers an answer). */
       reply: boolean;
       socketId: string;
+      /** Left on purpose ("End call"), not dropped: the other side is told so. */
+      hungUp?: boolean;
     }
   /** A doctor's hours, time off or extra hours changed: their free slots changed. */
   | { kind: "availability"; doctorId: string }
@@ -89,7 +91,7 @@ export type ServerMessage =
   | { type: "appointment"; appointmentId: string; status: AppointmentStatus; entry: AppointmentEntry | null }
   | { type: "chat"; message: ChatMessageView }
   | { type: "signal"; data: SignalData }
-  | { type: "peer"; present: boolean }
+  | { type: "peer"; present: boolean; hungUp?: boolean }
   | { type: "error"; reason: string }
   | { type: "beat" };
 
@@ -106,6 +108,8 @@ export type StreamAppointment = {
 /** What a browser sends up: WebRTC signalling and chat. Checked with Zod on the server. */
 export type ClientMessage =
   | { type: "join"; ticket: string }
+  /** "End call": out of the call (the other side is told), still in the room, free to call again. */
+  | { type: "leave" }
   | { type: "signal"; data: SignalData }
   | { type: "chat"; body: string; clientId: string };
 

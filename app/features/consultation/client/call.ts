@@ -2,9 +2,10 @@ import type { BackgroundBlur } from "./background-blur";
 
 /**
  * One interface for a call, whichever provider carries it. The page hands it the local tracks and
- * learns the remote tracks, the camera track it sends (to preview) and a connection state it can show.
+ * learns the remote tracks, the camera track it sends (to preview) and a connection state it can show
+ * ("otherHungUp": the other side pressed "End call" and may call again).
  */
-export type CallState = "connecting" | "waiting" | "connected" | "reconnecting" | "disconnected";
+export type CallState = "connecting" | "waiting" | "connected" | "reconnecting" | "disconnected" | "otherHungUp";
 
 export type CallCallbacks = {
   onRemoteTracks(tracks: MediaStreamTrack[]): void;

@@ -129,10 +129,12 @@ export function startP2PCall(options: {
       if (message.present) {
         if (role === "doctor") void offer().catch(() => {});
       } else {
+        // Gone: no offer to a side that is not there (a dropped line's retry included).
+        clearTimeout(failTimer);
         pc?.close();
         pc = null;
         callbacks.onRemoteTracks([]);
-        callbacks.onState("waiting");
+        callbacks.onState(message.hungUp ? "otherHungUp" : "waiting");
       }
     }
   });
