@@ -19,3 +19,7 @@ export type DoctorTitle = (typeof DOCTOR_TITLES)[number];
 /** The product's languages (the `locale` enum). */
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
+
+/** A patient's sex as they state it in their health profile (the `sex` enum). */
+export const SEXES = ["female", "male", "other"] as const;
+export type Sex = (typeof SEXES)[number];

@@ -88,6 +88,11 @@ export default function ChangePassword() {
           {t("account.changePassword")}
         </button>
       </Form>
+      {role === "patient" ? (
+        <p className="aside">
+          <Link to="/account/profile">{t("profile.heading")}</Link>
+        </p>
+      ) : null}
       {role && mayUseSecondFactor(role) ? (
         <p className="aside">
           <Link to="/account/second-factor">{t("secondFactor.heading")}</Link>

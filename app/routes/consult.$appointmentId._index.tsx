@@ -7,6 +7,7 @@ import { CallPanel } from "~/components/consultation/call-panel";
 import { NotesPanel } from "~/components/consultation/notes-panel";
 import { ChatPanel } from "~/components/consultation/chat-panel";
 import { FinishVisit } from "~/components/consultation/finish-visit";
+import { EarlierVisits, PatientFacts } from "~/components/consultation/patient-record";
 import { useAdmittedAlert } from "~/components/consultation/use-admitted-alert";
 import { WaitEstimate } from "~/components/consultation/wait-estimate";
 import { FormError } from "~/components/field";
@@ -18,6 +19,8 @@ import { listChat } from "~/features/consultation/chat.server";
 import { openRoomSocket, type RoomSocket } from "~/features/consultation/client/room-socket";
 import { changeRoomState, getRoomAccess, listWaiting, queueState } from "~/features/consultation/room.server";
 import { readDoctorPace } from "~/features/consultation/wait-estimate.server";
+import { readPatientRecord } from "~/features/patient-record/patient-record.server";
+import { mayViewPatientRecord } from "~/features/patient-record/record-policy";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { failure, orErrorPage } from "~/utils/domain-response.server";
@@ -30,7 +33,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const now = new Date();
   const access = await orErrorPage(getRoomAccess(context.db, user, id, now));
   const a = access.appointment;
-  const [chat, queue, pace, waiting, note, summaries] = await Promise.all([
+  const [chat, queue, pace, waiting, note, summaries, record] = await Promise.all([
     listChat(context.db, a),
     access.role === "patient" && a.status === "checked_in" ? queueState(context.db, a) : null,
     access.role === "patient" && a.status === "checked_in" ? readDoctorPace(context.db, a, access.settings, now) : null,
@@ -38,6 +41,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     access.role === "doctor" ? openNote(context.db, user, a.id, { clientAddress: context.clientAddress }) : null,
     // After the visit the patient is led to its summary, once the doctor has signed it.
     access.role === "patient" && a.status === "completed" ? withSignedSummary(context.db, [a.id]) : null,
+    // Who the patient is (profile, earlier visits): the appointment's doctor only, audited.
+    mayViewPatientRecord(access.role) ? readPatientRecord(context.db, user, access, { clientAddress: context.clientAddress, now }) : null,
   ]);
   const may = (step: ConsultationStep) => mayTakeStep(step, a, user, access.settings, now).allowed;
   return json(
@@ -72,6 +77,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       chat,
       note,
       summaryReady: summaries?.has(a.id) ?? false,
+      record,
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
@@ -261,6 +267,7 @@ export default function ConsultationRoom() {
               <p>
                 <strong>{a.patientName}</strong> <StatusBadge status={a.status} />
               </p>
+              {data.record ? <PatientFacts record={data.record} /> : null}
               <p className="prewrap">
                 <span className="muted">{t("consult.reason")}: </span>
                 {a.reason}
@@ -310,6 +317,7 @@ export default function ConsultationRoom() {
             <ChatPanel appointmentId={data.appointment.id} initial={data.chat} socket={socket} role={role} canSend={Boolean(socket) && active} />
           ) : null}
           {role === "doctor" && data.note ? <NotesPanel appointmentId={a.id} initial={data.note} /> : null}
+          {data.record ? <EarlierVisits visits={data.record.earlierVisits} /> : null}
         </aside>
       </div>
     </main>
