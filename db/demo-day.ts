@@ -105,11 +105,11 @@ const at = (ms: number) => new Date(ms);
 /** One slot of one doctor: the same key whichever run makes it. */
 const demoDayKey = (doctor: DemoDayDoctor, slot: Interval) => `${DEMO_DAY_KEY_PREFIX}${slot.start.toISOString()}:${doctor.key}`;
 
-/** The demo day of one date at `now`; nothing for a date already past. */
+/** The demo day of one date at `now` (a day gone by was as full as today, and is over). */
 export function planDemoDay(input: DemoDayInput): PlannedAppointment[] {
   const { date, now, timeZone } = input;
-  const ahead = daysBetween(input.today, date);
-  if (ahead < 0 || input.patients.length === 0) return [];
+  if (input.patients.length === 0) return [];
+  const ahead = Math.max(0, daysBetween(input.today, date));
   const fill = FILL_BY_DAYS_AHEAD[Math.min(ahead, FILL_BY_DAYS_AHEAD.length - 1)]!;
   const from = zonedToInstant(date, 0, timeZone);
   const until = zonedToInstant(addDays(date, 1), 0, timeZone);
@@ -139,18 +139,27 @@ export function planDemoDay(input: DemoDayInput): PlannedAppointment[] {
   candidates.sort((a, b) => a.slot.start.getTime() - b.slot.start.getTime() || (a.doctor.key < b.doctor.key ? -1 : 1));
 
   const held = new Map<string, Interval[]>(input.patients.map((p) => [p, [...(input.patientBusy?.get(p) ?? [])]]));
+  const seenBy = new Map<string, Set<string>>(input.patients.map((p) => [p, new Set()]));
+  const visits = new Map<string, number>(input.patients.map((p) => [p, 0]));
   const planned: PlannedAppointment[] = [];
   for (const { doctor, slot, random } of candidates) {
     const idempotencyKey = demoDayKey(doctor, slot);
-    // Each patient at most once at a time: from a drawn place in the list, the first who is free.
+    // Each patient at most once at a time and once a day with a doctor; of those free, from a drawn
+    // place in the list, the first with the fewest visits that day.
     const first = Math.floor(random() * input.patients.length);
     let patientId = input.assigned?.get(idempotencyKey) ?? null;
-    for (let i = 0; i < input.patients.length && !patientId; i++) {
+    let fewest = Infinity;
+    for (let i = 0; i < input.patients.length && !input.assigned?.has(idempotencyKey); i++) {
       const candidate = input.patients[(first + i) % input.patients.length]!;
-      if (!held.get(candidate)!.some((h) => overlaps(h, slot))) patientId = candidate;
+      if (visits.get(candidate)! >= fewest || seenBy.get(candidate)!.has(doctor.id)) continue;
+      if (held.get(candidate)!.some((h) => overlaps(h, slot))) continue;
+      patientId = candidate;
+      fewest = visits.get(candidate)!;
     }
     if (!patientId) continue;
     held.get(patientId)?.push(slot);
+    seenBy.get(patientId)?.add(doctor.id);
+    visits.set(patientId, (visits.get(patientId) ?? 0) + 1);
     const visit = doctor.cases[Math.floor(random() * doctor.cases.length)]!;
     planned.push(appointmentAt({ idempotencyKey, doctor, slot, patientId, visit, random, nowMs }));
   }

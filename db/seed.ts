@@ -19,7 +19,7 @@ import { DatabaseInUseError } from "./data-directory-lock";
 import { DEMO_DAY_KEY_PREFIX, planDemoDay, STATUS_PROGRESS, type DemoDayDoctor, type PlannedAppointment } from "./demo-day";
 import { DEMO_ACCOUNTS, DEMO_CASES, DEMO_DEPARTMENTS, DEMO_DOCTORS, DEMO_PASSWORD, DEMO_PATIENTS } from "./demo-hospital";
 import { appointments, availabilityRules, clinicSettings, consultations, consultNotes, departments, doctors, users } from "./schema";
-import { addDays, localDateOf, zonedToInstant } from "~/utils/zoned-time";
+import { addDays, isoWeekday, localDateOf, zonedToInstant } from "~/utils/zoned-time";
 
 export async function seedDemoHospital(db: Db): Promise<{ created: number }> {
   await db.insert(clinicSettings).values({ id: 1 }).onConflictDoNothing();
@@ -88,7 +88,8 @@ async function demoAccountMaker(db: Db) {
  */
 async function seedDemoHours(db: Db) {
   const [settings] = await db.select().from(clinicSettings);
-  const today = localDateOf(new Date(), settings?.timeZone ?? "Asia/Shanghai");
+  // From this week's Monday: the demo day fills the week's days gone by too.
+  const monday = mondayOf(localDateOf(new Date(), settings?.timeZone ?? "Asia/Shanghai"));
   const all = await db.select({ id: doctors.id, minutes: doctors.defaultConsultationMinutes }).from(doctors);
   const withRules = new Set(
     (await db.selectDistinct({ id: availabilityRules.doctorId }).from(availabilityRules)).map((r) => r.id),
@@ -103,7 +104,7 @@ async function seedDemoHours(db: Db) {
     }
     if (index % 2 === 0) sessions.push([6, "09:00", "12:00"]);
     for (const [weekday, startTime, endTime] of sessions) {
-      rows.push({ doctorId: doctor.id, weekday, startTime, endTime, slotMinutes: doctor.minutes, effectiveFrom: today });
+      rows.push({ doctorId: doctor.id, weekday, startTime, endTime, slotMinutes: doctor.minutes, effectiveFrom: monday });
     }
   });
   if (rows.length) await db.insert(availabilityRules).values(rows);
@@ -174,7 +175,7 @@ const DEMO_GAVE_WAY = "医生时间调整 · The doctor's time was changed";
 const DEMO_CHANGE_OF_PLANS = "行程有变 · Change of plans";
 
 /**
- * The demo hospital's clinic days: today and the six days after it, as `planDemoDay` plans them at
+ * The demo hospital's clinic days: this week's days gone by, today and the six days after it, as `planDemoDay` plans them at
  * `now`, written through the database (its constraints decide: a slot someone else holds stays theirs).
  * Idempotent: a second run at the same time changes nothing; a later one (a restart, the next day) adds
  * the bookings the nearer days gain and moves the seeded appointments on with the clock (a booked one
@@ -184,8 +185,10 @@ export async function ensureDemoDays(db: Db, now = new Date(), days = 7): Promis
   const [settings] = await db.select({ timeZone: clinicSettings.timeZone }).from(clinicSettings);
   const timeZone = settings?.timeZone ?? "Asia/Shanghai";
   const today = localDateOf(now, timeZone);
-  const from = zonedToInstant(today, 0, timeZone);
-  const until = zonedToInstant(addDays(today, days), 0, timeZone);
+  const first = mondayOf(today);
+  const last = addDays(today, days - 1);
+  const from = zonedToInstant(first, 0, timeZone);
+  const until = zonedToInstant(addDays(last, 1), 0, timeZone);
 
   const make = await demoAccountMaker(db);
   for (const p of DEMO_PATIENTS) await make({ email: p.email, displayName: p.displayName, role: "patient" }); // a demo database seeded before they existed
@@ -246,7 +249,7 @@ export async function ensureDemoDays(db: Db, now = new Date(), days = 7): Promis
   const fresh: PlannedAppointment[] = [];
   const later: { id: string; from: PlannedAppointment["status"]; plan: PlannedAppointment }[] = [];
   const assigned = new Map([...own].map(([key, r]) => [key, r.patientId]));
-  for (let date = today; date < addDays(today, days); date = addDays(date, 1)) {
+  for (let date = first; date <= last; date = addDays(date, 1)) {
     for (const plan of planDemoDay({ date, today, now, timeZone, doctors: demoDoctors, patients: patientIds, patientBusy, assigned })) {
       const existing = own.get(plan.idempotencyKey);
       if (!existing) fresh.push(plan);
@@ -323,6 +326,9 @@ export async function ensureDemoDays(db: Db, now = new Date(), days = 7): Promis
     return { created: written.length - moved, moved };
   });
 }
+
+/** The Monday of a date's week (ISO weeks, as the board's week view shows them). */
+const mondayOf = (date: string) => addDays(date, 1 - isoWeekday(date));
 
 /** The cancellation columns of a planned appointment (the patient cancelled it). */
 function cancellation(plan: PlannedAppointment) {

@@ -133,7 +133,7 @@ describe("the demo day", () => {
     expect(after).toEqual(before);
   });
 
-  it("moves the day on with the clock at a restart, leaves what a person changed, and frees the demo doctor's time for a new consultation", async () => {
+  it("moves the day on with the clock at a restart (later that day, the next morning), leaves what a person changed, and frees the demo doctor's time for a new consultation", async () => {
     // Someone cancelled a seeded appointment of the afternoon meanwhile: it stays cancelled.
     const [afternoon] = await handle.db
       .select({ id: appointments.id })
@@ -162,5 +162,9 @@ describe("the demo day", () => {
     expect(after.length).toBeGreaterThan(before);
     expect(inconsistencies(after.filter((r) => r.key.startsWith(DEMO_DAY_KEY_PREFIX)), zonedToInstant(tuesday, 9 * 60, ZONE))).toEqual([]);
     expect(after.filter((r) => r.status === "in_consultation").length).toBeGreaterThan(0);
+    // Monday is over: its seeded appointments all came, missed or were cancelled.
+    const monday = (await dayOf(MONDAY)).filter((r) => r.key.startsWith(DEMO_DAY_KEY_PREFIX));
+    expect(new Set(monday.map((r) => r.status))).toEqual(new Set(["completed", "no_show", "cancelled"]));
+    expect(inconsistencies(monday, zonedToInstant(tuesday, 9 * 60, ZONE))).toEqual([]);
   });
 });

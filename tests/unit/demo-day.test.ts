@@ -99,6 +99,9 @@ describe("the demo day's plan", () => {
     const busyPatient = { start: at(9 * 60), end: at(12 * 60) };
     const plan = planDemoDay(input(at(10 * 60), { patientBusy: new Map([["patient-3", [busyPatient]]]) }));
     expect(plan.filter((p) => p.patientId === "patient-3" && overlap(p, { startsAt: busyPatient.start, endsAt: busyPatient.end }))).toEqual([]);
+    // Nobody sees the same doctor twice in a day.
+    const pairs = plan.map((p) => `${p.patientId} ${p.doctorId}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
   });
 
   it("is the same day every time it is planned, and moves on only with the clock", () => {
@@ -110,7 +113,7 @@ describe("the demo day's plan", () => {
     expect(againstTheClock(evening, at(18 * 60))).toEqual([]);
   });
 
-  it("books the days ahead less, only gains bookings as a day comes nearer, and plans nothing for a day gone by", () => {
+  it("books the days ahead less, only gains bookings as a day comes nearer, and has a day gone by over", () => {
     const sunday = at(20 * 60, "2031-03-02");
     const ahead = (today: string) => planDemoDay(input(sunday, { today }));
     const nextWeek = ahead("2031-02-24");
@@ -121,7 +124,11 @@ describe("the demo day's plan", () => {
     const keys = new Set(sameDay.map((p) => p.idempotencyKey));
     expect(dayBefore.every((p) => keys.has(p.idempotencyKey))).toBe(true);
     expect(new Set(dayBefore.map((p) => p.status))).toEqual(new Set(["booked", "cancelled"]));
-    expect(planDemoDay(input(at(10 * 60), { today: "2031-03-04" }))).toEqual([]);
+    const dayAfter = at(10 * 60, "2031-03-04");
+    const goneBy = planDemoDay(input(dayAfter, { today: "2031-03-04" }));
+    expect(goneBy.length).toBe(sameDay.length);
+    expect(new Set(goneBy.map((p) => p.status))).toEqual(new Set(["completed", "no_show", "cancelled"]));
+    expect(againstTheClock(goneBy, dayAfter)).toEqual([]);
   });
 
   it("draws from a seeded generator: the same seed, the same numbers", () => {
