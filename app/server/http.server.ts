@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { openDatabase } from "~db/client.server";
-import { demoCredentialsText, ensureDemoConsultation, firstAdminHint, hasDemoHospital, seedDemoHospital } from "~db/seed";
+import { demoCredentialsText, firstAdminHint, hasDemoHospital, prepareDemoHospital, seedDemoHospital } from "~db/seed";
 import { scaledLimits } from "~/features/auth/rate-limit.server";
 import { cacheSessions } from "~/features/auth/session.server";
 import { cacheClinicSettings } from "~/features/booking/clinic-settings.server";
@@ -43,7 +43,7 @@ const KEEP_ALIVE_MS = 65_000;
 
 /**
  * Starts serving. `root` is the project folder (build/, public/, node_modules/). A worker of several
- * (`worker: true`) leaves the database's preparation (seed, demo consultation) to the primary.
+ * (`worker: true`) leaves the database's preparation (seed, demo consultation, demo day) to the primary.
  */
 export async function serve(env: Env, options: { root: string; worker: boolean }) {
   const { root } = options;
@@ -64,6 +64,10 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     const { created } = await seedDemoHospital(db);
     console.log(`New embedded database: seeded the demo hospital (${created} accounts).`);
   }
+  // The demo patient's open consultation and the demo day, before the first request: nobody books a
+  // demo doctor's slot that the demo day is about to fill.
+  const demo = !options.worker && (await hasDemoHospital(db).catch(() => false));
+  if (demo) await prepareDemoHospital(db);
 
   if (!existsSync(buildPath)) {
     throw new EnvError("No Remix build found at build/index.js: run `npm run build` first.");
@@ -186,8 +190,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     const port = typeof address === "object" && address ? address.port : env.PORT;
     const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
     console.log(`Yunzhen is listening on http://localhost:${port} (${database.driver}, ready in ${seconds} s)`);
-    if (await hasDemoHospital(db).catch(() => false)) {
-      await ensureDemoConsultation(db).catch((error: unknown) => console.error("demo consultation:", error));
+    if (demo) {
       console.log(demoCredentialsText());
     } else {
       const hint = await firstAdminHint(db).catch(() => null);

@@ -9,7 +9,7 @@
 import cluster, { type Worker } from "node:cluster";
 import { randomBytes } from "node:crypto";
 import { openDatabase } from "~db/client.server";
-import { demoCredentialsText, ensureDemoConsultation, firstAdminHint, hasDemoHospital } from "~db/seed";
+import { demoCredentialsText, firstAdminHint, hasDemoHospital, prepareDemoHospital } from "~db/seed";
 import type { Env } from "~/utils/env.server";
 
 /** A worker that dies this soon after starting, this many times in a row, means something is broken: stop. */
@@ -20,10 +20,10 @@ const SHUTDOWN_TIMEOUT_MS = 20_000;
 
 export async function runPrimary(env: Env, count: number) {
   const startedAt = performance.now();
-  // Migrations and the demo consultation once, here, rather than in every worker at the same time.
+  // Migrations, the demo consultation and the demo day once, here, rather than in every worker at the same time.
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, ownerUrl: env.DATABASE_OWNER_URL, pgliteDir: env.PGLITE_DIR, poolSize: 2 }); // the migration lock holds one connection
   const demo = await hasDemoHospital(database.db).catch(() => false);
-  if (demo) await ensureDemoConsultation(database.db).catch((error: unknown) => console.error("demo consultation:", error));
+  if (demo) await prepareDemoHospital(database.db);
   const hint = demo ? null : await firstAdminHint(database.db).catch(() => null);
   await database.close();
 

@@ -21,6 +21,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The environment that starts a server's clock at `instant` (and lets it run), whatever the run's own
+ * clock: the tests' clock (test-clock.mjs) loaded into it with an offset of its own.
+ */
+export function serverClockAt(instant: Date): Record<string, string> {
+  const realNow = performance.timeOrigin + performance.now();
+  const flag = `--import ${new URL("./test-clock.mjs", import.meta.url).href}`;
+  const options = process.env.NODE_OPTIONS ?? "";
+  return {
+    YZ_TEST_NOW: instant.toISOString(),
+    YZ_TEST_CLOCK_OFFSET_MS: String(instant.getTime() - realNow),
+    NODE_OPTIONS: options.includes(flag) ? options : `${options} ${flag}`.trim(),
+  };
+}
+
 /** A server process that may or may not come up: its URL, the process, its output so far, and its exit. */
 export type LaunchedServer = { url: string; process: ChildProcess; output: () => string; exited: Promise<number | null> };
 

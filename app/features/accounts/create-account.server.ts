@@ -13,6 +13,8 @@ export class EmailTakenError extends Error {
 export type NewAccount = {
   email: string;
   password: string;
+  /** The password's hash when already computed (the demo hospital's accounts share one password and one hash). */
+  passwordHash?: string;
   displayName: string;
   role: Role;
   locale?: Locale | null;
@@ -55,7 +57,7 @@ export async function createAccount(
   if ((account.role === "doctor") !== Boolean(doctorProfile)) {
     throw new Error("a doctor account needs a doctor profile, and only a doctor account has one");
   }
-  const passwordHash = await hashPassword(account.password);
+  const passwordHash = account.passwordHash ?? (await hashPassword(account.password));
   // Until the person picks one, their times are shown in the clinic's zone.
   const timeZone = account.timeZone ?? (await getClinicSettings(db)).timeZone;
   try {
