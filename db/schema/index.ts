@@ -8,3 +8,4 @@ export * from "./rate-limits";
 export * from "./availability";
 export * from "./appointments";
 export * from "./consultations";
+export * from "./outbox";
