@@ -4,7 +4,7 @@
  * once: a message is taken by one claim (`FOR UPDATE SKIP LOCKED`, then marked `sending` with a lease),
  * so no two send the same one.
  */
-import { eq, inArray, sql } from "drizzle-orm";
+import { desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "~db/client.server";
 import { appointments, departments, doctors, outbox, users } from "~db/schema";
 import type { MessageStatus } from "~/domain/vocabulary";
@@ -48,7 +48,7 @@ export async function deliverDue(db: Db, now: Date, transport: Transport, option
   for (;;) {
     const claimed = await claimDue(db, now, options.batch ?? 20);
     if (claimed.length === 0) return report;
-    const subjects = await loadSubjects(db, claimed);
+    const subjects = await readMessages(db, inArray(outbox.id, claimed));
     for (const row of subjects) {
       const status = await deliverOne(db, row, now, transport, options);
       report[status] += 1;
@@ -78,17 +78,27 @@ async function claimDue(db: Db, now: Date, batch: number): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-type Claimed = Awaited<ReturnType<typeof loadSubjects>>[number];
+type Claimed = Awaited<ReturnType<typeof readMessages>>[number];
 
-/** The claimed messages with what they speak of: the patient now, the appointment now, the clinic. */
-async function loadSubjects(db: Db, ids: string[]) {
+/**
+ * Messages with what they speak of: the patient now, the appointment now, the clinic. The claimed ones
+ * (`which`), or the latest `limit` for the admin's outbox.
+ */
+export async function readMessages(db: Db, which: SQL | undefined, limit?: number) {
   const clinic = await getClinicSettings(db);
   const rows = await db
     .select({
       id: outbox.id,
       kind: outbox.kind,
       channel: outbox.channel,
+      status: outbox.status,
       attempts: outbox.attempts,
+      lastError: outbox.lastError,
+      recipient: outbox.recipient,
+      subject: outbox.subject,
+      sendAt: outbox.sendAt,
+      sentAt: outbox.sentAt,
+      nextAttemptAt: outbox.nextAttemptAt,
       appointmentId: outbox.appointmentId,
       locale: sql<"zh-CN" | "en">`coalesce(${users.locale}, ${outbox.locale})`,
       patient: {
@@ -115,7 +125,9 @@ async function loadSubjects(db: Db, ids: string[]) {
     .leftJoin(appointments, eq(appointments.id, outbox.appointmentId))
     .leftJoin(doctors, eq(doctors.id, appointments.doctorId))
     .leftJoin(departments, eq(departments.id, doctors.departmentId))
-    .where(inArray(outbox.id, ids));
+    .where(which)
+    .orderBy(desc(outbox.sendAt), desc(outbox.createdAt))
+    .limit(limit ?? 1000);
   return rows.map((row) => {
     const appointment =
       row.appointment && row.doctor && row.department ? { ...row.appointment, doctor: row.doctor, department: row.department } : null;
@@ -127,7 +139,7 @@ async function loadSubjects(db: Db, ids: string[]) {
       clinic: { nameZh: clinic.nameZh, nameEn: clinic.nameEn, timeZone: clinic.timeZone },
       appointment,
     };
-    return { ...row, appointment, subject };
+    return { ...row, appointment, about: subject };
   });
 }
 
@@ -143,7 +155,7 @@ async function deliverOne(db: Db, row: Claimed, now: Date, transport: Transport,
   const joinToken =
     send && row.appointment && MESSAGE_DEFINITIONS[row.kind].joinLink ? await joinLinkForReminder(db, row.appointment.id) : null;
   const joinUrl = joinToken ? new URL(`/join/${joinToken}`, options.publicUrl).toString() : null;
-  const message = renderMessage(row.subject, { publicUrl: options.publicUrl, joinUrl }, now);
+  const message = renderMessage(row.about, { publicUrl: options.publicUrl, joinUrl }, now);
   if (!send) {
     await settle(db, row.id, now, { status: "held", recipient, subject: message.subject });
     return "held";

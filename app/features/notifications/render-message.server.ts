@@ -31,13 +31,30 @@ export type RenderedMessage = {
  */
 export function renderMessage(m: MessageSubject, links: { publicUrl: string; joinUrl: string | null }, now: Date): RenderedMessage {
   const t = translator(m.locale);
+  const params = textParams(m, links);
   const a = m.appointment;
-  const url = a ? new URL(`/appointments/${a.id}`, links.publicUrl).toString() : new URL("/appointments", links.publicUrl).toString();
+  const withCalendar = a && MESSAGE_DEFINITIONS[m.kind].calendar;
+  return {
+    subject: t(`message.${m.kind}.subject`, params),
+    text: t(`message.${m.kind}.body`, params),
+    sms: t(`message.${m.kind}.sms`, params),
+    calendar: withCalendar ? { filename: `yunzhen-${a.id.slice(0, 8)}.ics`, content: appointmentCalendar(a, m.locale, params.url, now) } : null,
+  };
+}
+
+/** The subject alone (the admin's outbox, for a message not sent yet). */
+export function messageSubject(m: MessageSubject, publicUrl: string): string {
+  return translator(m.locale)(`message.${m.kind}.subject`, textParams(m, { publicUrl, joinUrl: null }));
+}
+
+function textParams(m: MessageSubject, links: { publicUrl: string; joinUrl: string | null }) {
+  const a = m.appointment;
+  const url = new URL(a ? `/appointments/${a.id}` : "/appointments", links.publicUrl).toString();
   const zone = m.patient.timeZone;
   const time = a
     ? formatDateTime(a.startsAt, m.locale, zone, { dateStyle: "full", timeStyle: "short" }) + (zone === m.clinic.timeZone ? "" : ` (${zone})`)
     : "";
-  const params = {
+  return {
     patient: m.patient.displayName,
     doctor: a ? doctorLabel(m.locale, a.doctor) : "",
     department: a ? pick(m.locale, a.department.nameZh, a.department.nameEn) : "",
@@ -45,12 +62,5 @@ export function renderMessage(m: MessageSubject, links: { publicUrl: string; joi
     url,
     joinUrl: links.joinUrl ?? url,
     clinic: pick(m.locale, m.clinic.nameZh, m.clinic.nameEn),
-  };
-  const withCalendar = a && MESSAGE_DEFINITIONS[m.kind].calendar;
-  return {
-    subject: t(`message.${m.kind}.subject`, params),
-    text: t(`message.${m.kind}.body`, params),
-    sms: t(`message.${m.kind}.sms`, params),
-    calendar: withCalendar ? { filename: `yunzhen-${a.id.slice(0, 8)}.ics`, content: appointmentCalendar(a, m.locale, url, now) } : null,
   };
 }
