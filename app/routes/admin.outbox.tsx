@@ -36,7 +36,8 @@ export default function OutboxPage() {
       {messages.length === 0 ? (
         <p className="card empty">{t("outbox.empty")}</p>
       ) : (
-        <div className="table-scroll">
+        // Nothing in the table takes focus: the region itself does, so a keyboard can scroll it on a phone.
+        <div className="table-scroll" role="region" aria-label={t("outbox.heading")} tabIndex={0}>
           <table className="table outbox-table">
             <thead>
               <tr>
