@@ -23,6 +23,8 @@ declare module "@remix-run/node" {
     limits: RateLimits;
     /** Twilio or peer-to-peer, chosen at start; the peer-to-peer tickets are signed with the server's secret. */
     video: VideoProvider;
+    /** Which of the outbox's channels leave (an SMTP server, Twilio Messaging); the others are kept in the outbox. */
+    messaging: { email: boolean; sms: boolean };
     /** Each language's messages chunk in the browser build, for the page's `modulepreload` link. */
     dictionaryChunks: DictionaryChunks;
     /** This response's Content-Security-Policy nonce. */

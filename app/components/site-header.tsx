@@ -25,6 +25,7 @@ const NAV_BY_ROLE: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: "/admin/users", label: "nav.users" },
     { to: "/admin/settings", label: "nav.settings" },
     { to: "/admin/audit", label: "nav.audit" },
+    { to: "/admin/outbox", label: "nav.outbox" },
   ],
 };
 

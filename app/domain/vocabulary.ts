@@ -23,3 +23,23 @@ export type Locale = (typeof LOCALES)[number];
 /** A patient's sex as they state it in their health profile (the `sex` enum). */
 export const SEXES = ["female", "male", "other"] as const;
 export type Sex = (typeof SEXES)[number];
+
+/**
+ * What the outbox sends a patient (the `message_kind` enum). Each kind's timing, texts and attachments
+ * are in `app/features/notifications/message-kinds.ts`: a new kind is a word here and an entry there.
+ */
+export const MESSAGE_KINDS = ["booking_confirmed", "reminder_24h", "reminder_15m", "rescheduled", "cancelled", "summary_ready"] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/** How a message reaches the patient (the `message_channel` enum). */
+export const MESSAGE_CHANNELS = ["email", "sms"] as const;
+export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
+
+/**
+ * A message's life in the outbox (the `message_status` enum): waiting for its time (`pending`), claimed
+ * by a worker (`sending`), delivered (`sent`), kept here because no email or SMS service is configured
+ * (`held`), given up after its attempts (`failed`), or no longer wanted (`cancelled`: the appointment
+ * moved or was cancelled, or the patient turned the channel off).
+ */
+export const MESSAGE_STATUSES = ["pending", "sending", "sent", "held", "failed", "cancelled"] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];

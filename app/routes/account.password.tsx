@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useRouteLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteLoaderData } from "@remix-run/react";
 import { Field } from "~/components/field";
-import { changePasswordForm } from "~/features/accounts/schemas.server";
+import { readReminderChannels, saveReminderChannels } from "~/features/accounts/preferences.server";
+import { changePasswordForm, reminderChannelsForm } from "~/features/accounts/schemas.server";
 import { changePassword } from "~/features/auth/change-password.server";
 import { requireUser } from "~/features/auth/guards.server";
 import { RateLimitedError } from "~/features/auth/rate-limit.server";
@@ -16,14 +17,28 @@ import { passOnHeaders, retryAfter } from "~/utils/headers";
 export const headers = passOnHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireUser(request, context);
-  return null;
+  const user = requireUser(request, context);
+  // Reminders are for patients (doctors and staff get none).
+  return json({ reminders: user.role === "patient" ? await readReminderChannels(context.db, user.id) : null });
 }
 
-type ActionData = { errors: Partial<Record<string, MessageKey>>; changed?: boolean; retryAfterSeconds?: number };
+type ActionData = {
+  errors: Partial<Record<string, MessageKey>>;
+  changed?: boolean;
+  retryAfterSeconds?: number;
+  /** The reminders form: saved, or refused with what was typed. */
+  reminders?: { saved: boolean; values?: Record<string, string> };
+};
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(request, context);
+  if (new URL(request.url).searchParams.get("form") === "reminders") {
+    if (user.role !== "patient") throw new Response("Not found", { status: 404 });
+    const parsed = await parseForm(request, reminderChannelsForm);
+    if (!parsed.ok) return json<ActionData>({ errors: parsed.errors, reminders: { saved: false, values: parsed.values } }, { status: 400 });
+    await saveReminderChannels(context.db, user.id, parsed.data);
+    return json<ActionData>({ errors: {}, reminders: { saved: true } });
+  }
   const parsed = await parseForm(request, changePasswordForm);
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors }, { status: 400 });
   const outcome = await changePassword(
@@ -50,6 +65,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ChangePassword() {
   const t = useT();
   const data = useActionData<typeof action>();
+  const { reminders } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "submitting";
   const role = useRouteLoaderData<typeof rootLoader>("root")?.user?.role;
   return (
@@ -93,11 +109,64 @@ export default function ChangePassword() {
           <Link to="/account/profile">{t("profile.heading")}</Link>
         </p>
       ) : null}
+      {reminders ? <ReminderChannels current={reminders} data={data} busy={busy} /> : null}
       {role && mayUseSecondFactor(role) ? (
         <p className="aside">
           <Link to="/account/second-factor">{t("secondFactor.heading")}</Link>
         </p>
       ) : null}
     </main>
+  );
+}
+
+/** How the patient gets reminders: email (on by default), SMS with a mobile number. Works without JavaScript. */
+function ReminderChannels({
+  current,
+  data,
+  busy,
+}: {
+  current: { email: string; notifyEmail: boolean; notifySms: boolean; phone: string | null };
+  data: ActionData | undefined;
+  busy: boolean;
+}) {
+  const t = useT();
+  const refused = data?.reminders && !data.reminders.saved ? data.reminders.values : undefined;
+  const errors = refused ? data!.errors : {};
+  return (
+    <section className="card form" aria-labelledby="reminders-heading">
+      <h2 id="reminders-heading">{t("account.remindersHeading")}</h2>
+      <p className="field__hint">{t("account.remindersLead")}</p>
+      {data?.reminders?.saved ? (
+        <p className="notice" role="status">
+          {t("account.remindersSaved")}
+        </p>
+      ) : null}
+      <Form method="post" action="?form=reminders" className="form" noValidate key={data?.reminders?.saved ? "saved" : "form"}>
+        <fieldset className="choices">
+          <legend className="visually-hidden">{t("account.remindersHeading")}</legend>
+          <label className="choice">
+            <input type="checkbox" name="notifyEmail" defaultChecked={refused ? refused.notifyEmail === "on" : current.notifyEmail} />
+            {t("account.notifyEmail", { email: current.email })}
+          </label>
+          <label className="choice">
+            <input type="checkbox" name="notifySms" defaultChecked={refused ? refused.notifySms === "on" : current.notifySms} />
+            {t("account.notifySms")}
+          </label>
+        </fieldset>
+        <Field
+          label={t("account.phone")}
+          name="phone"
+          type="tel"
+          autoComplete="tel"
+          inputMode="tel"
+          defaultValue={refused ? refused.phone : (current.phone ?? "")}
+          hint={t("account.phoneHint")}
+          error={errors.phone}
+        />
+        <button type="submit" className="button button--primary button--block" disabled={busy}>
+          {t("account.saveReminders")}
+        </button>
+      </Form>
+    </section>
   );
 }

@@ -90,7 +90,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         idempotencyKey: parsed.data.idempotencyKey,
       },
       new Date(),
-      { clientAddress: context.clientAddress, slots: context.slots },
+      { clientAddress: context.clientAddress, slots: context.slots, locale: context.locale },
     );
     return redirect(`/appointments/${appointmentId}?booked=1`);
   } catch (error) {

@@ -23,6 +23,8 @@ import { videoProvider } from "~/features/consultation/video/provider.server";
 import { twilioCredentials } from "~/features/consultation/video/twilio.server";
 import { createLiveHub } from "~/features/live/hub.server";
 import { createLiveDelivery } from "~/features/live/live-delivery.server";
+import { startDeliveryWorker } from "~/features/notifications/delivery-worker.server";
+import { transportFromEnv } from "~/features/notifications/transports.server";
 import { localeFromAcceptLanguage, isLocale } from "~/i18n";
 import { LOCALE_COOKIE } from "~/i18n/viewer.server";
 import { findDictionaryChunks } from "~/i18n/dictionary-chunks.server";
@@ -35,7 +37,7 @@ import { compressResponses } from "./compression.server";
 import { createArrivalLine, linePage, PASS_COOKIE, TICKET_COOKIE, type ArrivalLine } from "./arrival-line.server";
 import { plainErrorPage, RETRY_AFTER_SECONDS } from "~/utils/database-outage.server";
 import { isDatabaseUnavailable, logError } from "~/utils/db-errors.server";
-import { EnvError, type Env } from "~/utils/env.server";
+import { EnvError, publicUrl, type Env } from "~/utils/env.server";
 import { contentSecurityPolicy, isSameOrigin, securityHeaders } from "~/utils/security-headers.server";
 
 /** How long an idle keep-alive connection is kept. */
@@ -165,7 +167,10 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   const forgetSettings = cacheClinicSettings(db, hub);
   const forgetHours = cacheDoctorHours(db, hub);
   const forgetSessions = cacheSessions(db, hub);
-  const services = { db, live, slots, arrival, secureCookies, limits, video };
+  // The outbox's senders (the admin's outbox says which channels leave).
+  const transport = transportFromEnv(env);
+  const messaging = { email: Boolean(transport.email), sms: Boolean(transport.sms) };
+  const services = { db, live, slots, arrival, secureCookies, limits, video, messaging };
   // Each build names its own chunks (a rebuild in development renames them).
   const handlerFor = (serverBuild: ServerBuild) =>
     remixHandler(serverBuild, { ...services, dictionaryChunks: findDictionaryChunks(path.join(root, "public/build")) }, env.NODE_ENV);
@@ -217,6 +222,8 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   });
 
   const background = startBackgroundWork(db);
+  // Confirmations, reminders and notices: this process's share of the outbox.
+  const outboxWorker = startDeliveryWorker(db, transport, { publicUrl: publicUrl(env) });
 
   if (env.NODE_ENV === "development") {
     // `remix dev --manual` rewrites build/version.txt after each rebuild: load the new build.
@@ -251,6 +258,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
       forgetSessions();
       hub.close().catch(() => {});
       server.close(async () => {
+        await outboxWorker.stop();
         await background.stop();
         await database.close().catch(() => {});
         process.exit(0);

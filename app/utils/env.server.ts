@@ -48,6 +48,14 @@ const envSchema = z.object({
   TWILIO_ACCOUNT_SID: optionalText.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits").optional()),
   TWILIO_API_KEY_SID: optionalText.pipe(z.string().regex(/^SK[0-9a-fA-F]{32}$/, "must look like SK followed by 32 hex digits").optional()),
   TWILIO_API_KEY_SECRET: optionalText,
+  /** Twilio Messaging (SMS reminders), with the three credentials above: the Messaging Service that sends them. */
+  TWILIO_MESSAGING_SERVICE_SID: optionalText.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, "must look like MG followed by 32 hex digits").optional()),
+  /** Email reminders: the SMTP server, smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465. */
+  SMTP_URL: optionalText.pipe(z.string().regex(/^smtps?:\/\/[^/]+/, "must look like smtp://user:password@host:587 or smtps://…").optional()),
+  /** The sender of those emails: "Yunzhen <clinic@hospital.example>". */
+  MAIL_FROM: optionalText.pipe(z.string().regex(/^(.*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/, "must be an address, or a name and <address>").optional()),
+  /** The app as patients reach it, for the links in messages (join links, the appointment's page). */
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http:// or https:// address" }).optional()),
   /** Signs peer-to-peer join tickets; several app instances must share it. */
   JOIN_TICKET_SECRET: optionalText.pipe(z.string().min(32, "must have at least 32 characters").optional()),
   /** STUN/TURN servers for peer-to-peer calls, as JSON: [{"urls":"turn:turn.example:3478","username":"u","credential":"p"}]. */
@@ -78,12 +86,25 @@ const envSchema = z.object({
     (env) => [env.TWILIO_ACCOUNT_SID, env.TWILIO_API_KEY_SID, env.TWILIO_API_KEY_SECRET].filter(Boolean).length % 3 === 0,
     { path: ["TWILIO_ACCOUNT_SID"], message: "set all three TWILIO_ variables, or none" },
   )
+  .refine((env) => !env.TWILIO_MESSAGING_SERVICE_SID || env.TWILIO_ACCOUNT_SID, {
+    path: ["TWILIO_MESSAGING_SERVICE_SID"],
+    message: "needs TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET too",
+  })
+  .refine((env) => Boolean(env.SMTP_URL) === Boolean(env.MAIL_FROM), {
+    path: ["SMTP_URL"],
+    message: "set SMTP_URL and MAIL_FROM together, or neither",
+  })
   .refine((env) => !env.DATABASE_OWNER_URL || env.DATABASE_URL, {
     path: ["DATABASE_OWNER_URL"],
     message: "needs DATABASE_URL too (the app's own role); the embedded database has one role",
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Where links in messages point: PUBLIC_URL, else this server on localhost (right for trying it on one machine). */
+export function publicUrl(env: Env): string {
+  return env.PUBLIC_URL ?? `http://localhost:${env.PORT || 3000}`;
+}
 
 /**
  * How many worker processes serve: `WEB_CONCURRENCY`, else one per core on a PostgreSQL server. The

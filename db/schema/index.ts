@@ -9,3 +9,4 @@ export * from "./availability";
 export * from "./appointments";
 export * from "./consultations";
 export * from "./patient-profiles";
+export * from "./outbox";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { LOCALES, ROLES } from "../../app/domain/vocabulary";
 import { id, instant, timestamps } from "./_columns";
 
@@ -23,11 +23,18 @@ export const users = pgTable(
      * were ended in the same transaction. Null for an active account.
      */
     deactivatedAt: instant("deactivated_at"),
+    /** A mobile number in E.164 (+8613800138000), for SMS reminders; null when none was given. */
+    phone: text("phone"),
+    /** Reminders and notices by email (on unless the person turns it off) and by SMS (needs a phone). */
+    notifyEmail: boolean("notify_email").notNull().default(true),
+    notifySms: boolean("notify_sms").notNull().default(false),
     ...timestamps,
   },
   (t) => [
     uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
     check("users_display_name_not_blank", sql`length(trim(${t.displayName})) > 0`),
+    check("users_phone_e164", sql`${t.phone} ~ '^\\+[1-9][0-9]{6,14}$'`),
+    check("users_sms_needs_phone", sql`not ${t.notifySms} or ${t.phone} is not null`),
   ],
 );
 

@@ -67,6 +67,8 @@ const MATRIX: Row[] = [
   row("POST a code with no sign-in waiting for it", post("/login/code", { code: "123456" }), [302, 302, 302, 302, 302, 302, 302]),
   row("GET the audit trail", get("/admin/audit"), [302, 403, 403, 403, 403, 403, 200]),
   row("GET the audit trail's CSV", get("/admin/audit/csv"), [302, 403, 403, 403, 403, 403, 200]),
+  row("GET the outbox", get("/admin/outbox"), [302, 403, 403, 403, 403, 403, 200]),
+  row("POST reminders by SMS with no number", post("/account/password?form=reminders", { notifySms: "on" }), [302, 400, 400, 404, 404, 404, 404]),
 ];
 
 const clients = {} as Record<Actor, ReturnType<typeof client>>;

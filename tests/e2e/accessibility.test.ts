@@ -70,7 +70,7 @@ describe("every page, in both languages, by axe-core", () => {
       [room.doctor.cookie, [`/consult/${room.appointmentId}`, `/appointments/${room.appointmentId}`]],
       [demoDoctor, ["/doctor/today", "/doctor/availability"]],
       [staff, ["/clinic/schedule", "/clinic/schedule?view=week"]],
-      [admin.cookie, ["/admin/users", "/admin/settings", "/admin/audit"]],
+      [admin.cookie, ["/admin/users", "/admin/settings", "/admin/audit", "/admin/outbox"]],
     ];
     const findings: Finding[] = [];
     for (const locale of ["zh-CN", "en-US"] as const) {

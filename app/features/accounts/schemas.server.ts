@@ -70,3 +70,20 @@ export const changePasswordForm = z.object({
   currentPassword: z.string(message("error.passwordRequired")).min(1, message("error.passwordRequired")).max(200),
   newPassword,
 });
+
+/** A mobile number as people type it (+86 138 0013 8000, +86-138…): kept as E.164, +8613800138000. */
+const phone = z
+  .string()
+  .trim()
+  .transform((value) => value.replace(/[\s().-]/g, ""))
+  .pipe(z.union([z.literal(""), z.string().regex(/^\+[1-9]\d{6,14}$/, message("error.phoneInvalid"))]))
+  .transform((value) => (value === "" ? null : value));
+
+/** The account page's reminder channels: checkboxes are sent only when ticked. SMS needs a number. */
+export const reminderChannelsForm = z
+  .object({
+    notifyEmail: z.literal("on").optional().transform(Boolean),
+    notifySms: z.literal("on").optional().transform(Boolean),
+    phone: phone.optional().transform((value) => value ?? null),
+  })
+  .refine((form) => !form.notifySms || form.phone !== null, { path: ["phone"], ...message("error.smsNeedsPhone") });

@@ -4,6 +4,9 @@ import { reusableStatement, type Db } from "~db/client.server";
 import { appointments, doctors } from "~db/schema";
 import { auditInsert } from "~/features/audit/record-audit.server";
 import { eventPayload, LIVE_CHANNEL } from "~/features/live/publish.server";
+import { messagesFor } from "~/features/notifications/message-kinds";
+import { messagesParameter, outboxInsert } from "~/features/notifications/outbox.server";
+import type { Locale } from "~/domain/vocabulary";
 import { ConflictError, InvalidRequestError, NotFoundError } from "~/utils/errors";
 import { bookingWindow, loadSchedules, type DoctorSchedule } from "./availability.server";
 import { getBookingPolicy, type BookingPolicy } from "./clinic-settings.server";
@@ -30,8 +33,8 @@ export type BookingResult = { appointmentId: string; created: boolean };
 type SlotView = { start: string; end: string };
 
 /**
- * Books a slot for a patient. One statement inserts the appointment, its audit row and its live event
- * (NOTIFY, sent at commit), or nothing: the database's exclusion constraints decide races, so of any
+ * Books a slot for a patient. One statement inserts the appointment, its audit row, its messages (the
+ * confirmation and the reminders, in the outbox) and its live event (NOTIFY, sent at commit), or nothing: the database's exclusion constraints decide races, so of any
  * number of concurrent requests for overlapping times exactly one wins (no check-then-insert, no
  * deadlock). A refused booking asks one more small question: was it a retry of this very form (then that
  * booking is the answer), or does the patient hold an overlapping time? Otherwise someone else took it.
@@ -42,7 +45,7 @@ export async function bookAppointment(
   db: Db,
   request: BookingRequest,
   now = new Date(),
-  context: { clientAddress?: string | null; slots?: FreeSlotIndex } = {},
+  context: { clientAddress?: string | null; slots?: FreeSlotIndex; locale?: Locale } = {},
 ): Promise<BookingResult> {
   const policy = await getBookingPolicy(db);
   const window = bookingWindow(policy, now);
@@ -59,7 +62,7 @@ export async function bookAppointment(
   }
   const slot = requested.slot;
   const appointmentId = crypto.randomUUID();
-  const booked = await bookingStatement(db, bookingValues(request, appointmentId, slot, now, context.clientAddress));
+  const booked = await bookingStatement(db, bookingValues(request, appointmentId, slot, now, context));
   if (booked.length > 0) return { appointmentId, created: true };
 
   // Refused. This second statement sees the row that won (the first waited for it to commit).
@@ -94,8 +97,8 @@ async function whyRefused(db: Db, request: BookingRequest, slot: Interval) {
 }
 
 /**
- * The insert, its audit row and its NOTIFY as one statement, prepared once per database handle; a row
- * back means it was booked.
+ * The insert, its audit row, its messages and its NOTIFY as one statement, prepared once per database
+ * handle; a row back means it was booked.
  */
 const bookingStatement = reusableStatement<{ id: string }>("book_appointment", () => {
   const given = (name: string) => sql.placeholder(name);
@@ -125,17 +128,28 @@ const bookingStatement = reusableStatement<{ id: string }>("book_appointment", (
     },
     sql`booked`,
   );
+  const queued = outboxInsert(
+    sql`(select id as appointment_id, ${given("patientId")}::uuid as user_id, 0 as sequence from booked)`,
+    given("messages"),
+    given("locale"),
+  );
   // DO NOTHING names no constraint, so every one (both exclusion constraints and the form's key) arbitrates:
   // a loser waits for the winner and inserts nothing, rather than failing or deadlocking.
   return sql`with booked as (
       insert into ${appointments} (${names}) values (${row})
       on conflict do nothing
       returning ${sql.identifier(appointments.id.name)}
-    ), audited as (${audit})
+    ), audited as (${audit}), queued as (${queued})
     select id, pg_notify(${LIVE_CHANNEL}, ${given("event")}) from booked`;
 });
 
-function bookingValues(request: BookingRequest, appointmentId: string, slot: Interval, now: Date, clientAddress?: string | null) {
+function bookingValues(
+  request: BookingRequest,
+  appointmentId: string,
+  slot: Interval,
+  now: Date,
+  { clientAddress, locale }: { clientAddress?: string | null; locale?: Locale },
+) {
   const event = eventPayload({
     kind: "appointment",
     appointmentId,
@@ -161,6 +175,10 @@ function bookingValues(request: BookingRequest, appointmentId: string, slot: Int
     updatedAt: now.toISOString(),
     clientAddress: clientAddress ?? null,
     auditDetail: JSON.stringify({ doctorId: request.doctorId, startsAt: slot.start.toISOString() }),
+    // The confirmation now and the reminders still ahead, in the language of the page that booked
+    // (unless the patient chose one).
+    messages: messagesParameter(messagesFor("booking_confirmed", slot.start, now, true)),
+    locale: locale ?? null,
     event,
   };
 }

@@ -5,6 +5,8 @@ import { recordAudit } from "~/features/audit/record-audit.server";
 import { revokeJoinLinks } from "~/features/consultation/join-links.server";
 import type { AppointmentEntry } from "~/features/live/events";
 import { publish } from "~/features/live/publish.server";
+import { messagesFor } from "~/features/notifications/message-kinds";
+import { cancelPendingMessages, queueMessages } from "~/features/notifications/outbox.server";
 import { sqlState } from "~/utils/db-errors.server";
 import { ConflictError, InvalidRequestError } from "~/utils/errors";
 import { getAppointment, type Actor } from "./appointment-access.server";
@@ -89,6 +91,9 @@ export async function rescheduleAppointment(
       });
       // A link sent for the old time must not open the room at the new one: the patient makes a new one.
       await revokeJoinLinks(tx, current.id, now);
+      // The reminders follow the appointment: those queued for the old time are never sent.
+      await cancelPendingMessages(tx, current.id, "appointment_moved", now);
+      await queueMessages(tx, current.id, messagesFor("rescheduled", requested.slot.start, now, true));
       return { appointmentId: current.id, doctorId: current.doctor.id };
     });
   } catch (error) {
@@ -146,6 +151,8 @@ export async function cancelAppointment(
       clientAddress: context.clientAddress,
     });
     await revokeJoinLinks(tx, current.id);
+    await cancelPendingMessages(tx, current.id, "appointment_cancelled", now);
+    await queueMessages(tx, current.id, messagesFor("cancelled", current.startsAt, now, false));
     return { appointmentId: current.id };
   });
 }

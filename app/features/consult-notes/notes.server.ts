@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, consultNotes, doctors, noteAddenda, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
+import { queueMessages } from "~/features/notifications/outbox.server";
 import type { SessionUser } from "~/features/auth/session.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
 import { EMPTY_NOTE, NOTE_FIELDS, type NoteFields } from "./fields";
@@ -142,6 +143,8 @@ export async function signNote(db: Db, actor: Actor, appointmentId: string, base
       clientAddress: context.clientAddress,
       detail: { version: current.version },
     });
+    // "Your visit summary is ready", with the signature.
+    await queueMessages(tx, appointmentId, [{ kind: "summary_ready", sendAt: now }]);
   });
 }
 

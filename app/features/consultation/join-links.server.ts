@@ -45,16 +45,37 @@ export async function createJoinLink(db: Db, patient: Pick<SessionUser, "id" | "
       .where(and(eq(appointments.id, appointmentId), eq(appointments.patientId, patient.id)));
     if (!appointment || patient.role !== "patient") throw new NotFoundError("error.appointmentNotFound");
     if (!isActive(appointment.status)) throw new DomainError(409, "joinLink.inactive");
-    await tx.insert(joinLinks).values({ tokenHash: hashToken(token), appointmentId });
-    await recordAudit(tx, {
-      actorId: patient.id,
-      action: "join_link.created",
-      entityType: "appointment",
-      entityId: appointmentId,
-      clientAddress: context.clientAddress,
-    });
+    await storeJoinLink(tx, token, appointmentId, { actorId: patient.id, clientAddress: context.clientAddress });
   });
   return token;
+}
+
+/** Keeps a new link's hash and records who made it (the patient, or nobody: a reminder that carries one). */
+async function storeJoinLink(tx: Db, token: string, appointmentId: string, by: { actorId: string | null; clientAddress?: string; via?: string }) {
+  await tx.insert(joinLinks).values({ tokenHash: hashToken(token), appointmentId });
+  await recordAudit(tx, {
+    actorId: by.actorId,
+    action: "join_link.created",
+    entityType: "appointment",
+    entityId: appointmentId,
+    clientAddress: by.clientAddress ?? null,
+    detail: by.via ? { via: by.via } : undefined,
+  });
+}
+
+/**
+ * A fresh join link for a reminder about to be sent (the token exists only in that message; its hash is
+ * kept and the creation audited, with no actor). Null when the appointment is no longer active.
+ */
+export async function joinLinkForReminder(db: Db, appointmentId: string): Promise<string | null> {
+  const token = randomBytes(32).toString("base64url");
+  const made = await db.transaction(async (tx) => {
+    const [appointment] = await tx.select({ status: appointments.status }).from(appointments).where(eq(appointments.id, appointmentId)).for("update");
+    if (!appointment || !isActive(appointment.status)) return false;
+    await storeJoinLink(tx, token, appointmentId, { actorId: null, via: "reminder" });
+    return true;
+  });
+  return made ? token : null;
 }
 
 /**
