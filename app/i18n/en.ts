@@ -357,6 +357,7 @@ export const en = {
   "call.connecting": "Connecting…",
   "call.connected": "Connected",
   "call.reconnecting": "Reconnecting…",
+  "profile.askAfterBooking": "Your doctor will want to know your date of birth, sex and any allergies:",
   "profile.heading": "Health profile",
   "profile.lead": "What your doctors see before and during a consultation. Only the doctor of one of your appointments sees it, and every look is recorded.",
   "profile.birthDate": "Date of birth",

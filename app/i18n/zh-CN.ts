@@ -358,6 +358,7 @@ export const zhCN: Record<MessageKey, string> = {
   "call.connecting": "正在连接…",
   "call.connected": "已连接",
   "call.reconnecting": "正在重新连接…",
+  "profile.askAfterBooking": "医生需要了解您的出生日期、性别和过敏史，请填写：",
   "profile.heading": "健康档案",
   "profile.lead": "医生在问诊前和问诊中会看到这些信息。只有为您接诊的医生可以查看，每次查看都会被记录。",
   "profile.birthDate": "出生日期",
