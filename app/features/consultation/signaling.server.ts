@@ -25,6 +25,7 @@ import { publish } from "~/features/live/publish.server";
 import { authorizeUpgrade } from "./authorize-upgrade.server";
 import { admitMessage, freshAllowance, type Allowance } from "./message-allowance";
 import { sendChat, CHAT_MAX_LENGTH } from "./chat.server";
+import { expireStalePresence, recordArrival, recordDeparture, recordHeartbeat } from "./presence.server";
 import { doctorQueue } from "./room.server";
 import type { JoinTickets } from "./video/p2p.server";
 
@@ -60,6 +61,8 @@ type Peer = RoomSubscriber &
     user: SessionUser;
     alive: boolean;
     allowance: Allowance;
+    /** The patient's presence writes of this socket, in order (a departure never overtakes its arrival). */
+    presence: Promise<void>;
   };
 
 /** WebSocket close codes the browser tells apart: the session ended (sign in again), the window closed. */
@@ -112,16 +115,22 @@ export async function createSignaling(options: {
   });
 
   const heartbeat = setInterval(() => {
+    const here: { socketId: string; appointmentId: string }[] = [];
     for (const peer of peers) {
       if (!peer.alive) {
         peer.ws.terminate();
         continue;
       }
+      if (peer.role === "patient") here.push(peer);
       peer.alive = false;
       peer.ws.ping();
       // Browsers cannot see ping frames: an application-level beat lets them notice a dead line too.
       peer.ws.send('{"type":"beat"}');
     }
+    // Patients here stay here; those of an instance that died are found away.
+    recordHeartbeat(db, here)
+      .then(() => expireStalePresence(db))
+      .catch(() => {});
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
@@ -198,8 +207,13 @@ export async function createSignaling(options: {
           joined: false,
           alive: true,
           allowance: freshAllowance(Date.now()),
+          presence: Promise.resolve(),
         };
         peers.add(peer);
+        const presence = (write: () => Promise<void>) => {
+          if (peer.role === "patient") peer.presence = peer.presence.then(write).catch(() => {});
+        };
+        presence(() => recordArrival(db, peer.socketId, peer.appointmentId));
         const remove = delivery.addRoom(peer, (message) => send(peer, message));
         ws.on("pong", () => (peer.alive = true));
         ws.on("message", (data, isBinary) => {
@@ -209,6 +223,7 @@ export async function createSignaling(options: {
         ws.on("close", () => {
           peers.delete(peer);
           remove();
+          presence(() => recordDeparture(db, peer.socketId, peer.appointmentId));
           if (peer.joined) {
             publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: false, reply: false, socketId: peer.socketId }).catch(() => {});
           }
