@@ -165,6 +165,8 @@ export function NotesPanel({ appointmentId, initial, visitOver = false }: { appo
   /** Signs (and, with "signAndAdmitNext", admits the next patient here and goes to their room). */
   const sign = async (intent: "sign" | "signAndAdmitNext") => {
     if (!window.confirm(t("notes.signConfirm"))) return;
+    // An autosave under way would make this save a no-op: wait for it, then save what is left.
+    while (inFlight.current) await new Promise((resolve) => setTimeout(resolve, 50));
     await save();
     if (latest.current.dirty) return;
     let { status, data } = await post({ intent, baseVersion: String(latest.current.version) });
