@@ -51,12 +51,15 @@ export async function readPresence(db: Db, appointmentIds: readonly string[], no
   return new Map(rows.filter((r) => r.since !== null).map((r) => [r.id, { present: r.present, since: r.since }]));
 }
 
-/** Writes one change of an appointment's presence and publishes the state after it, in one transaction. */
+/**
+ * Writes one change of an appointment's presence and publishes the state after it, in one transaction;
+ * nothing is published when `write` answers false (another worker made the change first).
+ */
 async function changePresence(db: Db, appointmentId: string, now: Date, write: (tx: Db) => Promise<unknown>) {
   await db.transaction(async (tx) => {
     // One change of an appointment's presence at a time: each event reads the state the one before left.
     await tx.execute(sql`select pg_advisory_xact_lock(${PRESENCE_LOCK_NAMESPACE}, hashtext(${appointmentId}::text))`);
-    await write(tx);
+    if ((await write(tx)) === false) return;
     await tx.execute(sql`
       select pg_notify(${LIVE_CHANNEL}, json_build_object(
         'kind', 'patient-presence', 'appointmentId', a.id, 'doctorId', a.doctor_id, 'present', s.present, 'since', s.since)::text)
@@ -118,11 +121,13 @@ export async function expireStalePresence(db: Db, now = new Date()) {
     await db.execute(sql`select distinct appointment_id from ${roomPresence} where closed_at is null and seen_at < ${cutoff}::timestamptz`),
   );
   for (const { appointment_id: appointmentId } of stale) {
-    await changePresence(db, appointmentId, now, (tx) =>
-      tx.execute(sql`
+    await changePresence(db, appointmentId, now, async (tx) => {
+      const closed = await tx.execute(sql`
         update ${roomPresence} set closed_at = seen_at
-        where appointment_id = ${appointmentId} and closed_at is null and seen_at < ${cutoff}::timestamptz`),
-    );
+        where appointment_id = ${appointmentId} and closed_at is null and seen_at < ${cutoff}::timestamptz
+        returning socket_id`);
+      return rowsOf(closed).length > 0;
+    });
   }
   await db.execute(sql`delete from ${roomPresence} where closed_at < ${new Date(now.getTime() - CLOSED_KEPT_MS).toISOString()}::timestamptz`);
 }
