@@ -26,7 +26,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const now = new Date();
   const today = localDateOf(now, clinic.timeZone);
   const from = zonedToInstant(today, 0, clinic.timeZone);
-  const until = zonedToInstant(addDays(today, 1), 0, clinic.timeZone);
+  // The clinic's day, and rooms that open before it ends (at 23:55 the patient of 00:00 is today's too).
+  const midnight = zonedToInstant(addDays(today, 1), 0, clinic.timeZone);
+  const until = new Date(Math.max(midnight.getTime(), now.getTime() + clinic.joinOpensMinutesBefore * 60_000));
   const appointments: TodayAppointment[] = await readDoctorToday(context.db, doctor.id, { from, until }, clinic, now);
   return json(
     {

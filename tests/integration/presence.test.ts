@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { appointments } from "~db/schema";
-import { expireStalePresence, PRESENCE_TTL_MS, readPresence, recordArrival, recordDeparture, recordHeartbeat } from "~/features/consultation/presence.server";
+import { expireStalePresence, PRESENCE_TTL_MS, readPresence, recordArrival, recordDeparture, recordHeartbeat, recordReturn } from "~/features/consultation/presence.server";
 import { admitNext, changeRoomState } from "~/features/consultation/room.server";
 import type { LiveEvent, PatientPresenceEvent } from "~/features/live/events";
 import { LIVE_CHANNEL } from "~/features/live/publish.server";
@@ -74,7 +74,7 @@ describe("who is here", () => {
     const socket = { socketId: "00000000-0000-4000-8000-000000000003", appointmentId: id };
     const t0 = at("08:56");
     await recordArrival(db(), socket.socketId, id, t0);
-    await recordHeartbeat(db(), [socket], later(t0, 10_000));
+    expect(await recordHeartbeat(db(), [socket.socketId], later(t0, 10_000))).toEqual(new Set());
     // Its worker is gone: nothing moves the row on. The pages read it as away before any sweep.
     const afterTtl = later(t0, 10_000 + PRESENCE_TTL_MS + 1000);
     expect((await readPresence(db(), [id], later(t0, 10_000 + PRESENCE_TTL_MS - 1000))).get(id)?.present).toBe(true);
@@ -86,9 +86,22 @@ describe("who is here", () => {
       [true, t0.toISOString()],
       [false, later(t0, 10_000).toISOString()],
     ]);
-    // A worker that only stalled comes back: its socket is here again.
-    await recordHeartbeat(db(), [socket], later(afterTtl, 20_000));
+    // A worker that only stalled comes back: its beat finds the row closed, and its socket is here again.
+    expect(await recordHeartbeat(db(), [socket.socketId], later(afterTtl, 20_000))).toEqual(new Set([socket.socketId]));
+    await recordReturn(db(), socket.socketId, id, later(afterTtl, 20_000));
     expect((await readPresence(db(), [id], later(afterTtl, 20_000))).get(id)?.present).toBe(true);
+  });
+});
+
+describe("a heartbeat racing a page's close", () => {
+  it("does not bring the patient back: the beat only reports the closed row", async () => {
+    const { waiting } = await waitingPatients(["09:00"]);
+    const [id] = waiting as [string];
+    const socketId = "00000000-0000-4000-8000-000000000031";
+    await recordArrival(db(), socketId, id, at("08:56"));
+    await recordDeparture(db(), socketId, id, at("08:57"));
+    expect(await recordHeartbeat(db(), [socketId], at("08:57"))).toEqual(new Set([socketId]));
+    expect((await readPresence(db(), [id], at("08:58"))).get(id)).toEqual({ present: false, since: at("08:57").toISOString() });
   });
 });
 
@@ -101,14 +114,7 @@ describe("Admit next", () => {
     await recordArrival(db(), "00000000-0000-4000-8000-000000000012", secondHere, at("08:57"));
     await recordArrival(db(), "00000000-0000-4000-8000-000000000013", away, at("08:56"));
     await recordDeparture(db(), "00000000-0000-4000-8000-000000000013", away, at("09:02"));
-    await recordHeartbeat(
-      db(),
-      [
-        { socketId: "00000000-0000-4000-8000-000000000011", appointmentId: firstHere },
-        { socketId: "00000000-0000-4000-8000-000000000012", appointmentId: secondHere },
-      ],
-      later(now, -5000),
-    );
+    await recordHeartbeat(db(), ["00000000-0000-4000-8000-000000000011", "00000000-0000-4000-8000-000000000012"], later(now, -5000));
 
     // Two presses at once (a double click): one admits, the other is refused.
     const presses = await Promise.all([settle(admitNext(db(), asDoctor, { now })), settle(admitNext(db(), asDoctor, { now }))]);
@@ -119,7 +125,7 @@ describe("Admit next", () => {
 
     // After that visit, the next one here; then nobody here (only the one away waits).
     await changeRoomState(db(), asDoctor, firstHere, "end", { now: at("09:15") });
-    await recordHeartbeat(db(), [{ socketId: "00000000-0000-4000-8000-000000000012", appointmentId: secondHere }], at("09:15"));
+    await recordHeartbeat(db(), ["00000000-0000-4000-8000-000000000012"], at("09:15"));
     expect(await admitNext(db(), asDoctor, { now: at("09:15") })).toEqual({ appointmentId: secondHere });
     await changeRoomState(db(), asDoctor, secondHere, "end", { now: at("09:25") });
     await expect(admitNext(db(), asDoctor, { now: at("09:25") })).rejects.toMatchObject({ status: 409, messageKey: "doctorToday.nobodyHere" });

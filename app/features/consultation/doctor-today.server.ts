@@ -6,8 +6,9 @@ import type { JoinWindowSettings } from "./join-window";
 import { readPresence } from "./presence.server";
 
 /**
- * A doctor's Today: the appointments of the clinic's day (`from`–`until`), and those waiting or in a
- * call whose room is still open whatever day they started on (a patient of 00:00 waits at 23:55), each
+ * A doctor's Today: the appointments of the clinic's day (`from`–`until`: the page widens it to the rooms
+ * that open before midnight), and those waiting or in a call whose room is still open whatever day they
+ * started on (after midnight, the patient of 23:50 still waits), each
  * with whether the patient is here now and, once finished, whether its note is signed. Two queries.
  */
 export async function readDoctorToday(

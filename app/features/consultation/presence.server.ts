@@ -86,28 +86,31 @@ export async function recordDeparture(db: Db, socketId: string, appointmentId: s
 }
 
 /**
- * The heartbeat of this worker's open patient sockets: their rows move on. A row another worker's sweep
- * closed meanwhile (this worker stalled past the TTL) opens again, and says so.
+ * The heartbeat of this worker's open patient sockets: their rows move on. Answers the sockets whose row
+ * was closed meanwhile — by their own departure racing this beat, or by another worker's sweep while this
+ * one stalled past the TTL: the caller brings back (`recordReturn`) only those still open.
  */
-export async function recordHeartbeat(db: Db, sockets: readonly { socketId: string; appointmentId: string }[], now = new Date()) {
-  if (sockets.length === 0) return;
-  const ids = sockets.map((s) => s.socketId);
+export async function recordHeartbeat(db: Db, socketIds: readonly string[], now = new Date()): Promise<Set<string>> {
+  if (socketIds.length === 0) return new Set();
   const moved = rowsOf<{ socket_id: string }>(
     await db.execute(sql`
       update ${roomPresence} set seen_at = ${now.toISOString()}::timestamptz
-      where socket_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and closed_at is null
+      where socket_id in (${sql.join(socketIds.map((id) => sql`${id}`), sql`, `)}) and closed_at is null
       returning socket_id`),
   );
   const alive = new Set(moved.map((r) => r.socket_id));
-  for (const socket of sockets) {
-    if (alive.has(socket.socketId)) continue;
-    await changePresence(db, socket.appointmentId, now, (tx) =>
-      tx.execute(sql`
-        insert into ${roomPresence} (socket_id, appointment_id, connected_at, seen_at)
-        values (${socket.socketId}, ${socket.appointmentId}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
-        on conflict (socket_id) do update set seen_at = excluded.seen_at, connected_at = excluded.connected_at, closed_at = null`),
-    );
-  }
+  return new Set(socketIds.filter((id) => !alive.has(id)));
+}
+
+/** A socket that is still open though its row was closed (its worker stalled past the TTL): here again. */
+export async function recordReturn(db: Db, socketId: string, appointmentId: string, now = new Date()) {
+  const at = now.toISOString();
+  await changePresence(db, appointmentId, now, (tx) =>
+    tx.execute(sql`
+      insert into ${roomPresence} (socket_id, appointment_id, connected_at, seen_at)
+      values (${socketId}, ${appointmentId}, ${at}::timestamptz, ${at}::timestamptz)
+      on conflict (socket_id) do update set seen_at = excluded.seen_at, connected_at = excluded.connected_at, closed_at = null`),
+  );
 }
 
 /**
