@@ -690,6 +690,7 @@ export const en = {
   "error.phoneInvalid": "Enter a mobile number with its country code, e.g. +86 138 0013 8000.",
   "error.smsNeedsPhone": "Enter a mobile number to get reminders by SMS.",
   "audit.action.account.updated": "Account edited",
+  "admin.edit": "Edit",
   "admin.editLink": "Edit {name}",
   "admin.editHeading": "Edit account",
   "admin.backToUsers": "All users",

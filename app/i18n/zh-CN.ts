@@ -691,6 +691,7 @@ export const zhCN: Record<MessageKey, string> = {
   "error.phoneInvalid": "请输入包含国家代码的手机号码，例如 +86 138 0013 8000。",
   "error.smsNeedsPhone": "如需短信提醒，请填写手机号码。",
   "audit.action.account.updated": "编辑账号",
+  "admin.edit": "编辑",
   "admin.editLink": "编辑 {name}",
   "admin.editHeading": "编辑账号",
   "admin.backToUsers": "全部用户",

@@ -174,7 +174,7 @@ export default function AdminUsers() {
           <tbody>
             {users.map((u) => (
               <tr key={u.id} data-user-id={u.id} className={u.deactivatedAt ? "table__row--inactive" : undefined}>
-                <td>{u.mayEdit ? <Link to={`/admin/users/${u.id}`} aria-label={t("admin.editLink", { name: u.displayName })}>{u.displayName}</Link> : u.displayName}</td>
+                <td>{u.displayName}</td>
                 <td>{u.email}</td>
                 <td>{t(`role.${u.role}`)}</td>
                 <td>{formatDateTime(u.createdAt, locale, timeZone)}</td>
@@ -182,6 +182,11 @@ export default function AdminUsers() {
                 <td>{mayUseSecondFactor(u.role) ? t(u.secondFactor ? "admin.secondFactorOn" : "admin.secondFactorOff") : "—"}</td>
                 <td>
                   <div className="account-actions">
+                  {u.mayEdit ? (
+                    <Link to={`/admin/users/${u.id}`} aria-label={t("admin.editLink", { name: u.displayName })}>
+                      {t("admin.edit")}
+                    </Link>
+                  ) : null}
                   {u.mayChangeActivation && !u.deactivatedAt ? (
                     <ConfirmAction
                       summary={t("admin.deactivate")}
