@@ -139,12 +139,11 @@ export default function AppointmentPage() {
       {params.get("booked") ? (
         <p className="notice" role="status">
           {t("appointments.booked")}
-          {askProfile ? (
-            <>
-              {" "}
-              {t("profile.askAfterBooking")} <Link to="/account/profile">{t("profile.heading")} →</Link>
-            </>
-          ) : null}
+        </p>
+      ) : null}
+      {askProfile ? (
+        <p className="notice no-print">
+          {t("profile.askAfterBooking")} <Link to="/account/profile">{t("profile.heading")} →</Link>
         </p>
       ) : null}
       {params.get("rescheduled") ? (
