@@ -22,6 +22,8 @@ export function ScheduleSummary({ rows }: { rows: SummaryRow[] }) {
             ))}
             <th scope="col">{t("schedule.utilisation")}</th>
             <th scope="col">{t("schedule.averageWait")}</th>
+            <th scope="col">{t("schedule.offers")}</th>
+            <th scope="col">{t("schedule.offersTaken")}</th>
           </tr>
         </thead>
         <tbody>
@@ -43,6 +45,8 @@ export function ScheduleSummary({ rows }: { rows: SummaryRow[] }) {
                   {summary.utilisation === null ? t("schedule.notMeasured") : `${Math.round(summary.utilisation * 100)}%`}
                 </td>
                 <td data-average-wait={summary.averageWaitMinutes ?? ""}>{wait(summary)}</td>
+                <td data-offers={summary.offers}>{summary.offers}</td>
+                <td data-offers-taken={summary.offersTaken}>{summary.offersTaken}</td>
               </tr>
             );
           })}
