@@ -715,7 +715,6 @@ export const en = {
   "waitlist.signIn": "Sign in as a patient to be told about earlier times.",
   "waitlist.rangeOrder": "The end date must not be before the start date.",
   "waitlist.rangeOutside": "Choose dates from today to the last day that can be booked.",
-  "waitlist.dateInvalid": "Choose a date.",
   "waitlist.offerNotFound": "This offer was not found.",
   "waitlist.offerGone": "This offer has ended: it was answered, or its 15 minutes have passed.",
   "waitlist.offerHeading": "An earlier time is free for you",

@@ -716,7 +716,6 @@ export const zhCN: Record<MessageKey, string> = {
   "waitlist.signIn": "请以患者身份登录，以便在有更早的号时收到通知。",
   "waitlist.rangeOrder": "结束日期不能早于开始日期。",
   "waitlist.rangeOutside": "请选择从今天到可预约的最后一天之间的日期。",
-  "waitlist.dateInvalid": "请选择日期。",
   "waitlist.offerNotFound": "未找到此号源。",
   "waitlist.offerGone": "此号源已结束：已答复，或15分钟已过。",
   "waitlist.offerHeading": "有更早的时间为您空出",
