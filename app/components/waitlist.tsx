@@ -16,8 +16,11 @@ type WaitlistResult = { formError?: MessageKey; errors?: Partial<Record<string, 
 /** "Tell me about earlier times" on a doctor's profile: from and to dates, the reason to book with, and "Stop waiting". */
 export function WaitlistForm({ state, result }: { state: WaitlistState; result?: WaitlistResult }) {
   const t = useT();
+  const { locale } = useViewer();
   const busy = useNavigation().state !== "idle";
   const values = result?.values;
+  // A calendar date as words ("Dec 2, 2026", "2026年12月2日"): noon UTC of that date, read in UTC.
+  const day = (date: string) => formatDateTime(`${date}T12:00:00Z`, locale, "UTC", { dateStyle: "medium" });
   const waiting = state.waiting;
   return (
     <section className="card waitlist" aria-labelledby="waitlist-heading">
@@ -28,8 +31,8 @@ export function WaitlistForm({ state, result }: { state: WaitlistState; result?:
           {t(result.done === "joined" ? "waitlist.joined" : "waitlist.left")}
         </p>
       ) : null}
-      {waiting ? <p data-waitlist-waiting="">{t("waitlist.waiting", { from: waiting.from, to: waiting.to })}</p> : null}
-      <Form method="post" className="waitlist__form">
+      {waiting ? <p data-waitlist-waiting="">{t("waitlist.waiting", { from: day(waiting.from), to: day(waiting.to) })}</p> : null}
+      <Form method="post" className="form waitlist__form">
         <FormError error={result?.formError} />
         <div className="waitlist__dates">
           <Field
