@@ -172,6 +172,11 @@ describe("waitlist", () => {
     // Both stay on the waitlist for other times.
     const waiting = await db().select().from(waitlistRequests).where(eq(waitlistRequests.doctorId, doctor.id));
     expect(waiting.map((r) => r.status)).toEqual(["waiting", "waiting"]);
+    // Each step in the trail, with who and about whom, never the reason typed.
+    const trail = await db().select().from(auditEvents).where(eq(auditEvents.patientId, first.id));
+    expect(trail.map((row) => row.action)).toEqual(expect.arrayContaining(["waitlist.joined", "waitlist.offer_made", "waitlist.offer_declined"]));
+    expect(trail.find((row) => row.action === "waitlist.offer_declined")).toMatchObject({ actorId: first.id, entityId: offer!.id });
+    expect(JSON.stringify(trail)).not.toContain(REASON);
   });
 
   it("offers the time a rescheduled appointment left, never to the patient who moved", async () => {
