@@ -1,6 +1,6 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import type { StreamAppointment } from "~/features/live/events";
+import type { StreamAppointment, StreamPresence } from "~/features/live/events";
 
 /**
  * Keeps a schedule page live from its event stream: each `appointment` event carries what changed and is
@@ -10,7 +10,11 @@ import type { StreamAppointment } from "~/features/live/events";
  * cannot be applied in place. Reloads are debounced; when the session ends the stream stops and the
  * reload leads to the sign-in page.
  */
-export function useLiveStream(dataTime: string, onAppointment: (change: StreamAppointment) => "reload" | void) {
+export function useLiveStream(
+  dataTime: string,
+  onAppointment: (change: StreamAppointment) => "reload" | void,
+  onPresence?: (presence: StreamPresence) => void,
+) {
   // Only the first connection needs it; later reconnections reload anyway.
   const url = `/live/events?${new URLSearchParams({ since: useRef(dataTime).current })}`;
   const revalidator = useRevalidator();
@@ -18,6 +22,8 @@ export function useLiveStream(dataTime: string, onAppointment: (change: StreamAp
   revalidate.current = revalidator.revalidate;
   const apply = useRef(onAppointment);
   apply.current = onAppointment;
+  const applyPresence = useRef(onPresence);
+  applyPresence.current = onPresence;
   useEffect(() => {
     const source = new EventSource(url);
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -29,6 +35,13 @@ export function useLiveStream(dataTime: string, onAppointment: (change: StreamAp
     source.addEventListener("appointment", (event) => {
       try {
         if (apply.current(JSON.parse((event as MessageEvent<string>).data) as StreamAppointment) === "reload") reload();
+      } catch {
+        reload();
+      }
+    });
+    source.addEventListener("presence", (event) => {
+      try {
+        applyPresence.current?.(JSON.parse((event as MessageEvent<string>).data) as StreamPresence);
       } catch {
         reload();
       }
@@ -51,20 +64,33 @@ export function useLiveStream(dataTime: string, onAppointment: (change: StreamAp
 
 /**
  * Loader data kept live: starts from `data` (and from each fresh read of it), and applies every pushed
- * change with `apply`, which returns the new value or "reload". Changes arriving together apply in turn.
+ * change with `apply`, which returns the new value or "reload" (and a patient's presence, on a doctor's
+ * Today, with `applyPresence`). Changes arriving together apply in turn.
  */
-export function useLiveState<T>(data: T, dataTime: string, apply: (current: T, change: StreamAppointment) => T | "reload"): T {
+export function useLiveState<T>(
+  data: T,
+  dataTime: string,
+  apply: (current: T, change: StreamAppointment) => T | "reload",
+  applyPresence?: (current: T, presence: StreamPresence) => T,
+): T {
   const [value, setValue] = useState(data);
   const latest = useRef(data);
   useEffect(() => {
     latest.current = data;
     setValue(data);
   }, [data]);
-  useLiveStream(dataTime, (change) => {
-    const next = apply(latest.current, change);
-    if (next === "reload") return "reload";
+  const set = (next: T) => {
     latest.current = next;
     setValue(next);
-  });
+  };
+  useLiveStream(
+    dataTime,
+    (change) => {
+      const next = apply(latest.current, change);
+      if (next === "reload") return "reload";
+      set(next);
+    },
+    applyPresence && ((presence) => set(applyPresence(latest.current, presence))),
+  );
   return value;
 }

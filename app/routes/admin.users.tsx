@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
+import { ConfirmAction } from "~/components/confirm-action";
 import { Field, SelectField } from "~/components/field";
-import { mayChangeActivation, mayCreateAccount, mayResetSecondFactor } from "~/features/accounts/account-rules";
+import { mayChangeActivation, mayCreateAccount, mayEditAccount, mayResetSecondFactor } from "~/features/accounts/account-rules";
 import { setAccountActive } from "~/features/accounts/activation.server";
 import { createAccount, EmailTakenError } from "~/features/accounts/create-account.server";
 import { listUsers } from "~/features/accounts/list-users.server";
@@ -26,6 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     users: users.map((u) => ({
       ...u,
       mayChangeActivation: mayChangeActivation(admin, u),
+      mayEdit: mayEditAccount(admin, u),
       mayResetSecondFactor: u.secondFactor && mayResetSecondFactor(admin, u),
     })),
     departments,
@@ -180,6 +182,11 @@ export default function AdminUsers() {
                 <td>{mayUseSecondFactor(u.role) ? t(u.secondFactor ? "admin.secondFactorOn" : "admin.secondFactorOff") : "—"}</td>
                 <td>
                   <div className="account-actions">
+                  {u.mayEdit ? (
+                    <Link to={`/admin/users/${u.id}`} aria-label={t("admin.editLink", { name: u.displayName })}>
+                      {t("admin.edit")}
+                    </Link>
+                  ) : null}
                   {u.mayChangeActivation && !u.deactivatedAt ? (
                     <ConfirmAction
                       summary={t("admin.deactivate")}
@@ -217,22 +224,5 @@ export default function AdminUsers() {
         </table>
       </div>
     </main>
-  );
-}
-
-/** A consequential action behind a second click: the summary opens what will happen and the button. */
-function ConfirmAction(props: { summary: string; text: string; intent: string; userId: string; button: string; busy: boolean }) {
-  return (
-    <details className="confirm-action">
-      <summary>{props.summary}</summary>
-      <Form method="post">
-        <p>{props.text}</p>
-        <input type="hidden" name="intent" value={props.intent} />
-        <input type="hidden" name="userId" value={props.userId} />
-        <button type="submit" className="button button--small button--danger" disabled={props.busy}>
-          {props.button}
-        </button>
-      </Form>
-    </details>
   );
 }

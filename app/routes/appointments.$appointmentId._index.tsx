@@ -21,6 +21,8 @@ import { failure, orErrorPage } from "~/utils/domain-response.server";
 import { formatDateTime, pick } from "~/utils/format";
 import { parseForm } from "~/utils/forms.server";
 import { homeFor } from "~/features/auth/roles";
+import { readProfile } from "~/features/patient-record/patient-record.server";
+import { isProfileComplete } from "~/features/patient-record/record-policy";
 
 /** Where "back" leads on an appointment's page: each person's own list of appointments. */
 const BACK_TO = { patient: "nav.myAppointments", doctor: "nav.today", staff: "nav.clinicSchedule", admin: "nav.clinicSchedule" } as const;
@@ -37,9 +39,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const settings = await getClinicSettings(context.db);
   const now = new Date();
   const isStaff = user.role === "staff" || user.role === "admin";
-  const [summary, note] = await Promise.all([
+  // Just booked: the patient is asked for what their doctor will want to know, if they never said.
+  const justBooked = user.role === "patient" && new URL(request.url).searchParams.has("booked");
+  const [summary, note, profile] = await Promise.all([
     user.role === "patient" ? visitSummary(context.db, appointment.id) : null,
     isStaff ? noteStatus(context.db, appointment.id) : null,
+    justBooked ? readProfile(context.db, user.id) : null,
   ]);
   const change = mayCancelOrReschedule(appointment, user, settings, now);
   const join = mayJoin(appointment, user, settings, now);
@@ -74,6 +79,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       summary,
       note,
       canMarkNoShow: mayTakeStep("noShow", appointment, user, settings, now).allowed,
+      askProfile: profile ? !isProfileComplete(profile) : false,
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
@@ -117,7 +123,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function AppointmentPage() {
   const t = useT();
   const { locale, timeZone } = useViewer();
-  const { appointment: a, clinicTimeZone, deadline, changeable, tooLate, viewerRole, join, joinLinkFrom, summary, note, canMarkNoShow } =
+  const { appointment: a, clinicTimeZone, deadline, changeable, tooLate, viewerRole, join, joinLinkFrom, summary, note, canMarkNoShow, askProfile } =
     useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   const [params] = useSearchParams();
@@ -133,6 +139,12 @@ export default function AppointmentPage() {
       {params.get("booked") ? (
         <p className="notice" role="status">
           {t("appointments.booked")}
+          {askProfile ? (
+            <>
+              {" "}
+              {t("profile.askAfterBooking")} <Link to="/account/profile">{t("profile.heading")} →</Link>
+            </>
+          ) : null}
         </p>
       ) : null}
       {params.get("rescheduled") ? (

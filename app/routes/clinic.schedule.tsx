@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useMemo, type CSSProperties } from "react";
 import { StatusBadge } from "~/components/appointment-card";
 import { ScheduleSummary } from "~/components/schedule-summary";
 import { useDelegatedLinks } from "~/components/use-delegated-links";
@@ -8,6 +9,7 @@ import { useLiveState } from "~/components/use-live-stream";
 import { requireRole } from "~/features/auth/guards.server";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { APPOINTMENT_STATUSES } from "~/domain/vocabulary";
+import { assignLanes, gridHours } from "~/features/clinic-schedule/board-layout";
 import { loadClinicDay, loadClinicWeek } from "~/features/clinic-schedule/schedule.server";
 import { scheduleQuery } from "~/features/clinic-schedule/schemas.server";
 import { listDepartments } from "~/features/directory/list-doctors.server";
@@ -16,9 +18,6 @@ import { useT, useViewer } from "~/i18n/use-t";
 import { formatDateTime, pick } from "~/utils/format";
 import { addDays, isoWeekday, localDateOf } from "~/utils/zoned-time";
 
-/** The day grid spans 07:00–22:00 in the clinic's time zone. */
-const GRID_START = 7 * 60;
-const GRID_MINUTES = 15 * 60;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireRole(request, context, ["staff", "admin"]);
@@ -74,18 +73,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-/** The appointment blocks of one doctor's row; every text is escaped, ids are UUIDs, statuses an enum. */
-function blocksHtml(appointments: readonly BoardBlock[]) {
-  let html = "";
-  for (const [id, start, end, status, patient] of appointments) {
-    const name = escapeHtml(patient);
-    html += `<a href="/appointments/${escapeHtml(id)}" class="blk s-${escapeHtml(status)}" style="left:${pct(start)};width:${pct(end - start + GRID_START)}" title="${hhmm(start)} ${name}">${name}</a>`;
-  }
-  return html;
-}
+type Grid = { start: number; end: number };
 
-const pct = (minute: number) => `${(((minute - GRID_START) / GRID_MINUTES) * 100).toFixed(2)}%`;
+/** A minute of the day as a position on the grid's track (and a length as a width). */
+const pct = (grid: Grid, minute: number) => `${(((minute - grid.start) / (grid.end - grid.start)) * 100).toFixed(2)}%`;
+const width = (grid: Grid, minutes: number) => `${((minutes / (grid.end - grid.start)) * 100).toFixed(2)}%`;
 const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+
+/**
+ * The appointment blocks of one doctor's row, each with its time (no leading zero, to fit a 15-minute
+ * block) and patient's name, in lanes so that none hides another; every text is escaped, ids are UUIDs,
+ * statuses an enum. Returns the lanes used.
+ */
+function blocksHtml(grid: Grid, appointments: readonly BoardBlock[], statusLabel: (status: BoardBlock[3]) => string) {
+  const { lanes, count } = assignLanes(appointments.map(([, start, end, status]) => ({ start, end, cancelled: status === "cancelled" })));
+  let html = "";
+  appointments.forEach(([id, start, end, status, patient], i) => {
+    const name = escapeHtml(patient);
+    const label = `${hhmm(start)}–${hhmm(end)} ${name} · ${escapeHtml(statusLabel(status))}`;
+    const style = `left:${pct(grid, start)};width:${width(grid, end - start)};--lane:${lanes[i]}`;
+    html += `<a href="/appointments/${escapeHtml(id)}" class="blk s-${escapeHtml(status)}" style="${style}" title="${label}"><span class="blk__time">${hhmm(start).replace(/^0/, "")}</span> <span class="blk__name">${name}</span></a>`;
+  });
+  return { html, lanes: count };
+}
 
 export default function ClinicSchedule() {
   const t = useT();
@@ -114,6 +124,17 @@ export default function ClinicSchedule() {
   );
   const heading = formatDateTime(`${data.week?.days[0] ?? date}T12:00:00Z`, locale, "UTC", { weekday: "long", year: "numeric", month: "long", day: "numeric" });
   const doctorsForPicker = data.day?.departments.flatMap((g) => g.doctors) ?? data.week?.doctors ?? [];
+  // The grid spans the day's open hours and appointments (whole hours), not a fixed 07:00–22:00.
+  const grid = useMemo(
+    () =>
+      gridHours(
+        (data.day?.departments ?? []).flatMap((g) =>
+          g.doctors.flatMap((d) => [...d.available.map(([start, end]) => ({ start, end })), ...d.appointments.map(([, start, end]) => ({ start, end }))]),
+        ),
+      ),
+    [data.day],
+  );
+  const gridHourMarks = Array.from({ length: (grid.end - grid.start) / 60 }, (_, i) => grid.start + i * 60);
 
   return (
     <main id="main" className="page page--wide schedule">
@@ -204,12 +225,18 @@ export default function ClinicSchedule() {
           </div>
           {data.day.departments.length === 0 ? <p className="card empty">{t("schedule.noDoctors")}</p> : null}
           {/* Thousands of blocks are plain links: one click handler opens them without reloading the board. */}
-          <div className="day-grid" role="table" aria-label={t("schedule.heading")} onClick={onGridClick}>
+          <div
+            className="day-grid"
+            role="table"
+            aria-label={t("schedule.heading")}
+            onClick={onGridClick}
+            style={{ "--hours": gridHourMarks.length } as CSSProperties}
+          >
             <div className="day-grid__row day-grid__hours" role="row">
               <div className="day-grid__name" role="columnheader" />
               <div className="day-grid__track" role="columnheader">
-                {Array.from({ length: 15 }, (_, i) => GRID_START + i * 60).map((m) => (
-                  <span key={m} className="hour" style={{ left: pct(m) }}>
+                {gridHourMarks.map((m) => (
+                  <span key={m} className="hour" style={{ left: pct(grid, m) }}>
                     {hhmm(m)}
                   </span>
                 ))}
@@ -220,8 +247,10 @@ export default function ClinicSchedule() {
                 <div className="day-grid__department" role="row">
                   <span role="cell">{pick(locale, g.nameZh, g.nameEn)}</span>
                 </div>
-                {g.doctors.map((d) => (
-                  <div key={d.id} className="day-grid__row" role="row" data-doctor-id={d.id}>
+                {g.doctors.map((d) => {
+                  const blocks = blocksHtml(grid, d.appointments, (status) => t(`status.${status}`));
+                  return (
+                  <div key={d.id} className="day-grid__row" role="row" data-doctor-id={d.id} style={{ "--lanes": blocks.lanes } as CSSProperties}>
                     <div className="day-grid__name" role="rowheader">
                       <strong>{pick(locale, d.nameZh, d.nameEn)}</strong>
                       <span className="muted small">
@@ -230,14 +259,17 @@ export default function ClinicSchedule() {
                     </div>
                     <div className="day-grid__track" role="cell">
                       {d.available.map(([start, end]) => (
-                        <span key={start} className="avail" style={{ left: pct(start), width: pct(end - start + GRID_START) }} />
+                        <span key={start} className="avail" style={{ left: pct(grid, start), width: width(grid, end - start) }} />
                       ))}
                       {/* A busy day has thousands of blocks: written as one escaped string per doctor. */}
-                      <span className="blocks" dangerouslySetInnerHTML={{ __html: blocksHtml(d.appointments) }} />
-                      {nowMinute !== null ? <span className="now-line" style={{ left: pct(nowMinute) }} title={t("schedule.now")} /> : null}
+                      <span className="blocks" dangerouslySetInnerHTML={{ __html: blocks.html }} />
+                      {nowMinute !== null && nowMinute >= grid.start && nowMinute < grid.end ? (
+                        <span className="now-line" style={{ left: pct(grid, nowMinute) }} title={t("schedule.now")} />
+                      ) : null}
                     </div>
                   </div>
-                ))}
+                  );
+                })}
               </div>
             ))}
           </div>

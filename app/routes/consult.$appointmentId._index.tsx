@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { StatusBadge } from "~/components/appointment-card";
 import { CallPanel } from "~/components/consultation/call-panel";
 import { NotesPanel } from "~/components/consultation/notes-panel";
+import { AdmitAwayConfirm } from "~/components/consultation/admit-away-confirm";
 import { ChatPanel } from "~/components/consultation/chat-panel";
 import { FinishVisit } from "~/components/consultation/finish-visit";
 import { EarlierVisits, PatientFacts } from "~/components/consultation/patient-record";
@@ -89,7 +90,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = roomAction.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ formError: "error.form" as MessageKey }, { status: 400 });
   try {
-    await changeRoomState(context.db, user, id, parsed.data.intent, { clientAddress: context.clientAddress });
+    await changeRoomState(context.db, user, id, parsed.data.intent, { clientAddress: context.clientAddress, warnIfAway: !parsed.data.confirmAway });
   } catch (error) {
     return failure(error);
   }
@@ -191,7 +192,7 @@ export default function ConsultationRoom() {
   const t = useT();
   const { locale, timeZone } = useViewer();
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as { formError?: MessageKey } | undefined;
+  const actionData = useActionData<typeof action>() as { formError?: MessageKey; detail?: { away?: { since: string | null } } } | undefined;
   const busy = useNavigation().state !== "idle";
   const { appointment: a, role } = data;
   const active = isActive(a.status);
@@ -221,7 +222,11 @@ export default function ConsultationRoom() {
           {role === "doctor" ? <> · {t("consult.patientLabel", { name: a.patientName })}</> : null}
         </p>
       </header>
-      <FormError error={actionData?.formError} />
+      {actionData?.detail?.away ? (
+        <AdmitAwayConfirm patientName={a.patientName} since={actionData.detail.away.since} busy={busy} />
+      ) : (
+        <FormError error={actionData?.formError} />
+      )}
 
       {!data.inWindow && active ? (
         <p className="card notice">
@@ -316,7 +321,7 @@ export default function ConsultationRoom() {
           {data.inWindow || data.chat.length > 0 ? (
             <ChatPanel appointmentId={data.appointment.id} initial={data.chat} socket={socket} role={role} canSend={Boolean(socket) && active} />
           ) : null}
-          {role === "doctor" && data.note ? <NotesPanel appointmentId={a.id} initial={data.note} /> : null}
+          {role === "doctor" && data.note ? <NotesPanel key={a.id} appointmentId={a.id} initial={data.note} visitOver={a.status === "completed"} /> : null}
           {data.record ? <EarlierVisits visits={data.record.earlierVisits} /> : null}
         </aside>
       </div>

@@ -57,7 +57,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           },
         },
         (message: StreamMessage) =>
-          write(message === "resync" ? "event: resync\ndata: {}\n\n" : `event: appointment\ndata: ${JSON.stringify(message)}\n\n`),
+          write(
+            message === "resync"
+              ? "event: resync\ndata: {}\n\n"
+              : "presence" in message
+                ? `event: presence\ndata: ${JSON.stringify(message.presence)}\n\n`
+                : `event: appointment\ndata: ${JSON.stringify(message)}\n\n`,
+          ),
       );
       const beat = setInterval(() => write(": beat\n\n"), HEARTBEAT_MS);
       cleanup = () => {

@@ -19,6 +19,31 @@ export const consultations = pgTable("consultations", {
   ...timestamps,
 });
 
+/**
+ * The patient's open consultation-room pages, one row a WebSocket: who is here now, and since when they
+ * are away. The worker that holds the socket writes its row when it opens and closes, and moves
+ * `seen_at` on while it lives (every heartbeat); a row whose `seen_at` stopped moving (its instance died)
+ * counts as away from `seen_at`, and the next sweep of any worker closes it. The instants come from the
+ * app's clock, never the database's, so that every worker and test judges them alike.
+ */
+export const roomPresence = pgTable(
+  "room_presence",
+  {
+    socketId: uuid("socket_id").primaryKey(),
+    appointmentId: uuid("appointment_id")
+      .notNull()
+      .references(() => appointments.id, { onDelete: "cascade" }),
+    connectedAt: instant("connected_at").notNull(),
+    seenAt: instant("seen_at").notNull(),
+    closedAt: instant("closed_at"),
+  },
+  (t) => [
+    index("room_presence_appointment_idx").on(t.appointmentId),
+    index("room_presence_open_idx").on(t.seenAt).where(sql`${t.closedAt} is null`),
+    check("room_presence_in_order", sql`${t.seenAt} >= ${t.connectedAt} and (${t.closedAt} is null or ${t.closedAt} >= ${t.connectedAt})`),
+  ],
+);
+
 /** Chat in the call: plain text, stored, shown to both sides. */
 export const chatMessages = pgTable(
   "chat_messages",

@@ -257,7 +257,7 @@ async function hotPages(label: string, base: string, db: Db, hash: string) {
     .select({ id: appointments.id, doctorId: appointments.doctorId })
     .from(appointments)
     .where(and(eq(appointments.status, "checked_in"), inArray(appointments.id, rooms.map((r) => r.id))));
-  measure("POST /consult/:id admit", waiting.map((w) => ({ method: "POST", path: `/consult/${w.id}`, cookie: doctorCookies.get(w.doctorId)!, body: { intent: "admit" } })), WRK_WRITE_SECONDS);
+  measure("POST /consult/:id admit", waiting.map((w) => ({ method: "POST", path: `/consult/${w.id}`, cookie: doctorCookies.get(w.doctorId)!, body: { intent: "admit", confirmAway: "1" } })), WRK_WRITE_SECONDS);
 
   console.log(`  ${label}: requests a second (16 connections), and each as a share of /login's`);
   for (const rate of rates) {

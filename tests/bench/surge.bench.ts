@@ -351,7 +351,7 @@ async function doctorMorning(run: Surge, email: string, rooms: Room[], arriveAt:
     admittedIds.add(next);
     try {
       await person.get("doctor room page", `/consult/${next}`);
-      if (await person.submit("admit", `/consult/${next}`, { intent: "admit" })) admitted++;
+      if (await person.submit("admit", `/consult/${next}`, { intent: "admit", confirmAway: "1" })) admitted++;
     } catch {
       // counted
     }

@@ -2,7 +2,7 @@ import WebSocket from "ws";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { openConsultation } from "../helpers/consult-e2e";
-import { client } from "../helpers/http";
+import { accountIdIn, client } from "../helpers/http";
 import { demoAdmin } from "../helpers/second-factor";
 
 /**
@@ -36,6 +36,10 @@ const stream = async (c: ReturnType<typeof client>) => {
   return response.status;
 };
 
+/** The account of the room's doctor (doctorX), which the admin's edit page opens. */
+let accountId = "";
+const account = (path: string) => path.replace(":account", () => accountId);
+
 const row = (what: string, request: Row["request"], codes: number[]): Row => ({
   what,
   request,
@@ -61,6 +65,9 @@ const MATRIX: Row[] = [
   row("GET availability", get("/doctor/availability"), [302, 403, 403, 200, 200, 200, 200]),
   row("GET admin users", get("/admin/users"), [302, 403, 403, 403, 403, 403, 200]),
   row("POST a malformed new account", post("/admin/users", { role: "staff" }), [302, 403, 403, 403, 403, 403, 400]),
+  row("GET an account's edit page", (c) => get(account("/admin/users/:account"))(c, ""), [302, 403, 403, 403, 403, 403, 200]),
+  row("POST a malformed account edit", (c) => post(account("/admin/users/:account"), { nameZh: "" })(c, ""), [302, 403, 403, 403, 403, 403, 400]),
+  row("GET the edit page of no account", get("/admin/users/00000000-0000-4000-8000-000000000000"), [302, 403, 403, 403, 403, 403, 404]),
   row("GET clinic settings", get("/admin/settings"), [302, 403, 403, 403, 403, 403, 200]),
   row("POST a deactivation of no one", post("/admin/users", { intent: "deactivate", userId: "00000000-0000-4000-8000-000000000000" }), [302, 403, 403, 403, 403, 403, 404]),
   row("GET two-step sign-in", get("/account/second-factor"), [302, 403, 403, 200, 200, 403, 200]),
@@ -87,6 +94,7 @@ beforeAll(async () => {
   clients.staff = client(baseURL);
   await clients.staff.signIn(DEMO_ACCOUNTS.staff.email, DEMO_PASSWORD);
   clients.admin = await demoAdmin(baseURL);
+  accountId = accountIdIn(await (await clients.admin.get("/admin/users")).text(), room.doctorEmail);
 });
 
 describe("the access-control matrix", () => {

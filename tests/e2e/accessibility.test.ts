@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
-import { client } from "../helpers/http";
+import { accountIdIn, client } from "../helpers/http";
 import { demoAdmin } from "../helpers/second-factor";
 
 const baseURL = inject("baseURL");
@@ -61,6 +61,7 @@ describe("every page, in both languages, by axe-core", () => {
     const doctor = /href="(\/doctors\/[0-9a-f-]{36})"/.exec(html)![1]!;
     const start = /name="start" value="([^"]+)"/.exec(await (await fetch(`${baseURL}${doctor}`)).text())?.[1];
     const [staff, demoDoctor, admin] = await Promise.all([signedIn(DEMO_ACCOUNTS.staff.email), signedIn(DEMO_ACCOUNTS.doctor.email), demoAdmin(baseURL)]);
+    const account = accountIdIn(await (await admin.get("/admin/users")).text(), room.doctorEmail);
     const visits: [string | null, string[]][] = [
       [null, ["/", "/login", "/register", "/doctors", doctor, "/doctors?q=zzqx", "/join/not-a-link", "/no/such/page"]],
       [
@@ -70,7 +71,7 @@ describe("every page, in both languages, by axe-core", () => {
       [room.doctor.cookie, [`/consult/${room.appointmentId}`, `/appointments/${room.appointmentId}`]],
       [demoDoctor, ["/doctor/today", "/doctor/availability"]],
       [staff, ["/clinic/schedule", "/clinic/schedule?view=week"]],
-      [admin.cookie, ["/admin/users", "/admin/settings", "/admin/audit", "/admin/outbox"]],
+      [admin.cookie, ["/admin/users", `/admin/users/${account}`, "/admin/settings", "/admin/audit", "/admin/outbox"]],
     ];
     const findings: Finding[] = [];
     for (const locale of ["zh-CN", "en-US"] as const) {

@@ -34,7 +34,7 @@ describe("the clinic schedule", () => {
 
     expect((await room.patient.post(`/consult/${room.appointmentId}`, { intent: "checkIn" })).status).toBe(302);
     const toWaiting = await waitForStatus(page, room.appointmentId, "checked_in");
-    expect((await room.doctor.post(`/consult/${room.appointmentId}`, { intent: "admit" })).status).toBe(302);
+    expect((await room.doctor.post(`/consult/${room.appointmentId}`, { intent: "admit", confirmAway: "1" })).status).toBe(302);
     const toCall = await waitForStatus(page, room.appointmentId, "in_consultation");
     // The same page all along: no reload happened.
     expect(await page.evaluate(() => (window as { marker?: number }).marker)).toBe(1);

@@ -37,7 +37,7 @@ describe("waiting well", () => {
     // The doctor of a room open now (five-minute appointments) is in a call with its first patient.
     const room = await openConsultation(baseURL);
     expect((await room.patient.post(`/consult/${room.appointmentId}`, { intent: "checkIn" })).status).toBe(302);
-    expect((await room.doctor.post(`/consult/${room.appointmentId}`, { intent: "admit" })).status).toBe(302);
+    expect((await room.doctor.post(`/consult/${room.appointmentId}`, { intent: "admit", confirmAway: "1" })).status).toBe(302);
     // A second patient of the same doctor, whose appointment is open too.
     const second = client(baseURL);
     await second.register(`second-${crypto.randomUUID().slice(0, 8)}@test.example`);

@@ -88,3 +88,11 @@ export async function doctorSlotStarts(baseURL: string, doctorId: string): Promi
   }
   return starts;
 }
+
+/** The id of the account with this email in the admin's list of users (/admin/users). */
+export function accountIdIn(usersPage: string, email: string): string {
+  const escaped = email.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const id = new RegExp(`data-user-id="([0-9a-f-]{36})"[^>]*>(?:(?!</tr>).)*?<td>${escaped}</td>`, "s").exec(usersPage)?.[1];
+  if (!id) throw new Error(`no account ${email} in the list of users`);
+  return id;
+}

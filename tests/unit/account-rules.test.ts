@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mayChangeActivation, mayCreateAccount, mayResetSecondFactor } from "~/features/accounts/account-rules";
+import { mayChangeActivation, mayCreateAccount, mayEditAccount, mayResetSecondFactor } from "~/features/accounts/account-rules";
 import { mayUseSecondFactor, secondFactorRequired } from "~/features/auth/roles";
 
 const admin = { id: "a", role: "admin" as const, secondFactorVerified: true };
@@ -26,6 +26,18 @@ describe("deactivating accounts", () => {
     expect(mayChangeActivation(admin, { id: "p", role: "patient" })).toBe(false);
     expect(mayChangeActivation(admin, { id: "a", role: "staff" })).toBe(false);
     expect(mayChangeActivation(staff, { id: "d", role: "doctor" })).toBe(false);
+  });
+});
+
+describe("editing accounts", () => {
+  it("is an admin's, for doctor, staff and admin accounts (their own included), never a patient's", () => {
+    expect(mayEditAccount(admin, { id: "d", role: "doctor" })).toBe(true);
+    expect(mayEditAccount(admin, { id: "s", role: "staff" })).toBe(true);
+    expect(mayEditAccount(admin, { id: "b", role: "admin" })).toBe(true);
+    expect(mayEditAccount(admin, { id: "a", role: "admin" })).toBe(true);
+    expect(mayEditAccount(admin, { id: "p", role: "patient" })).toBe(false);
+    expect(mayEditAccount(staff, { id: "d", role: "doctor" })).toBe(false);
+    expect(mayEditAccount({ id: "d", role: "doctor", secondFactorVerified: true }, { id: "d", role: "doctor" })).toBe(false);
   });
 });
 

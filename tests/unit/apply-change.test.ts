@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyStatusChange, summarizeDay } from "~/features/clinic-schedule/day-summary";
-import { applyToBoard, applyToToday, type BoardDay, type TodayAppointment } from "~/features/live/apply-change";
+import { applyPresenceToToday, applyToBoard, applyToToday, type BoardDay, type TodayAppointment } from "~/features/live/apply-change";
 import type { StreamAppointment } from "~/features/live/events";
 
 const day = { from: "2026-12-01T00:00:00.000Z", until: "2026-12-02T00:00:00.000Z" };
@@ -13,6 +13,8 @@ const today = (id: string, start: string, status: TodayAppointment["status"] = "
   patientName: `patient ${id}`,
   reason: `reason ${id}`,
   checkedInAt,
+  presence: null,
+  noteSigned: false,
 });
 const pushed = (over: Partial<StreamAppointment> & Pick<StreamAppointment, "appointmentId" | "status">): StreamAppointment => ({
   doctorId: "d1",
@@ -43,6 +45,31 @@ describe("a doctor's Today kept live", () => {
 
   it("reads the day again when a change of an appointment it shows comes without its entry", () => {
     expect(applyToToday(list, pushed({ appointmentId: "a", status: "cancelled", entry: null }), day)).toBe("reload");
+  });
+
+  it("keeps a patient who waits or is in a call on Today when their appointment starts after midnight", () => {
+    const tomorrow = { startsAt: "2026-12-02T00:00:00.000Z", endsAt: "2026-12-02T00:10:00.000Z", patientName: "c", reason: "r", checkedInAt: "2026-12-01T23:55:00.000Z", admittedAt: null };
+    const next = applyToToday(list, pushed({ appointmentId: "c", status: "checked_in", entry: tomorrow }), day);
+    expect((next as TodayAppointment[]).map((a) => a.id)).toEqual(["c", "a", "b"]);
+    const booked = applyToToday(list, pushed({ appointmentId: "c", status: "booked", entry: tomorrow }), day);
+    expect((booked as TodayAppointment[]).map((a) => a.id)).toEqual(["a", "b"]);
+  });
+
+  it("keeps whether a patient is here through their status changes, and reads the day again when a visit finishes", () => {
+    const here = applyPresenceToToday([today("a", "09:00", "checked_in", at("08:55")), today("b", "09:20")], { appointmentId: "a", present: true, since: at("08:54") });
+    expect(here.map((a) => a.presence)).toEqual([{ present: true, since: at("08:54") }, null]);
+    const admitted = applyToToday(here, pushed({ appointmentId: "a", status: "in_consultation", previous: "checked_in" }), day) as TodayAppointment[];
+    expect(admitted.find((a) => a.id === "a")?.presence).toEqual({ present: true, since: at("08:54") });
+    // The note may have been signed during the call: no event says so.
+    expect(applyToToday(admitted, pushed({ appointmentId: "a", status: "completed", previous: "in_consultation" }), day)).toBe("reload");
+    expect(applyPresenceToToday(here, { appointmentId: "z", present: true, since: at("09:00") })).toEqual(here);
+  });
+
+  it("lists waiting patients in the queue's order: appointment time first, not who came earliest", () => {
+    const early = today("late-slot", "09:30", "checked_in", at("09:01"));
+    const due = today("early-slot", "09:00", "checked_in", at("09:05"));
+    const next = applyToToday([early, today("x", "08:00", "completed")], pushed({ appointmentId: "early-slot", status: "checked_in", entry: { startsAt: due.startsAt, endsAt: due.endsAt, patientName: "p", reason: "r", checkedInAt: due.checkedInAt, admittedAt: null } }), day);
+    expect((next as TodayAppointment[]).map((a) => a.id)).toEqual(["early-slot", "late-slot", "x"]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { roomMessageFor, roomStatusAfter, streamMessageFor, type RoomSubscriber } from "~/features/live/delivery-rules.server";
+import { roomMessageFor, roomStatusAfter, streamMessageFor, streamPresenceFor, type RoomSubscriber } from "~/features/live/delivery-rules.server";
 import type { AppointmentEvent, LiveEvent } from "~/features/live/events";
 
 const DOCTOR = "doctor-1";
@@ -113,6 +113,17 @@ describe("who hears what on the schedule pages", () => {
   it("says when time was booked, moved or freed", () => {
     expect(streamMessageFor({ kind: "board" }, change({ slotsChanged: true }))?.slotsChanged).toBe(true);
     expect(streamMessageFor({ kind: "board" }, change())?.slotsChanged).toBe(false);
+  });
+
+  it("tells only the patient's own doctor's Today whether they are here, never the board or the rooms", () => {
+    const away: LiveEvent = { kind: "patient-presence", appointmentId: "mine", doctorId: DOCTOR, present: false, since: "2026-12-01T01:02:00.000Z" };
+    expect(streamPresenceFor({ kind: "today", doctorId: DOCTOR }, away)).toEqual({ appointmentId: "mine", present: false, since: "2026-12-01T01:02:00.000Z" });
+    expect(streamPresenceFor({ kind: "today", doctorId: "doctor-2" }, away)).toBeNull();
+    expect(streamPresenceFor({ kind: "board" }, away)).toBeNull();
+    expect(streamMessageFor({ kind: "today", doctorId: DOCTOR }, away)).toBeNull();
+    expect(hear(room({ role: "doctor", joined: true }), away)).toBeNull();
+    expect(hear(room(), away)).toBeNull();
+    expect(streamPresenceFor({ kind: "today", doctorId: DOCTOR }, change())).toBeNull();
   });
 
   it("sends the schedule pages nothing but appointments", () => {

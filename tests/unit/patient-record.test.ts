@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ageOn, mayViewPatientRecord } from "~/features/patient-record/record-policy";
+import { ageOn, isProfileComplete, mayViewPatientRecord } from "~/features/patient-record/record-policy";
 
 describe("a patient's age on a day", () => {
   it("counts whole years, a year more from the birthday on", () => {
@@ -25,5 +25,16 @@ describe("who may read a patient's record in the room", () => {
     expect(mayViewPatientRecord("doctor")).toBe(true);
     expect(mayViewPatientRecord("patient")).toBe(false);
     expect(mayViewPatientRecord(null)).toBe(false);
+  });
+});
+
+describe("a complete health profile", () => {
+  it("has a date of birth, a sex, and allergies or 'none known'", () => {
+    const full = { birthDate: "1990-01-01", sex: "female", allergies: null, noKnownAllergies: true };
+    expect(isProfileComplete(full)).toBe(true);
+    expect(isProfileComplete({ ...full, noKnownAllergies: false, allergies: "Peanuts" })).toBe(true);
+    expect(isProfileComplete({ ...full, noKnownAllergies: false })).toBe(false);
+    expect(isProfileComplete({ ...full, birthDate: null })).toBe(false);
+    expect(isProfileComplete({ ...full, sex: null })).toBe(false);
   });
 });

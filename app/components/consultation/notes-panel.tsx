@@ -1,8 +1,10 @@
+import { useNavigate } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { NOTE_FIELDS, NOTE_FIELD_MAX, type NoteField, type NoteFields } from "~/features/consult-notes/fields";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDateTime } from "~/utils/format";
+import { NextPatient } from "./next-patient";
 
 type Saved = { fields: NoteFields; version: number; signedAt: string | null; addenda: { id: string; authorName: string; body: string; createdAt: string }[] };
 type SaveState = "saved" | "saving" | "unsaved" | "offline";
@@ -22,8 +24,9 @@ const AUTOSAVE_MS = 700;
  * The doctor's consult note. Every keystroke is kept on this device at once and saved to the server a
  * moment later ("Saved" shows when the server has it). A save from a stale version is refused by the
  * server; the doctor's text stays on the page and they choose which version to keep. Signing locks it.
+ * After the visit (`visitOver`), "Sign note and admit next" signs it and opens the next patient's room.
  */
-export function NotesPanel({ appointmentId, initial }: { appointmentId: string; initial: Saved }) {
+export function NotesPanel({ appointmentId, initial, visitOver = false }: { appointmentId: string; initial: Saved; visitOver?: boolean }) {
   const t = useT();
   const { locale, timeZone } = useViewer();
   const storageKey = `yz-note-${appointmentId}`;
@@ -35,6 +38,8 @@ export function NotesPanel({ appointmentId, initial }: { appointmentId: string; 
   const [signedAt, setSignedAt] = useState(initial.signedAt);
   const [addenda, setAddenda] = useState(initial.addenda);
   const [addendum, setAddendum] = useState("");
+  const [notice, setNotice] = useState<MessageKey | null>(null);
+  const navigate = useNavigate();
   const latest = useRef({ fields, version, dirty: false });
   const inFlight = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout>>();
@@ -157,17 +162,23 @@ export function NotesPanel({ appointmentId, initial }: { appointmentId: string; 
     setState("saved");
   };
 
-  const sign = async () => {
+  /** Signs (and, with "signAndAdmitNext", admits the next patient here and goes to their room). */
+  const sign = async (intent: "sign" | "signAndAdmitNext") => {
     if (!window.confirm(t("notes.signConfirm"))) return;
+    // An autosave under way would make this save a no-op: wait for it, then save what is left.
+    while (inFlight.current) await new Promise((resolve) => setTimeout(resolve, 50));
     await save();
     if (latest.current.dirty) return;
-    let { status, data } = await post({ intent: "sign", baseVersion: String(latest.current.version) });
+    let { status, data } = await post({ intent, baseVersion: String(latest.current.version) });
     if (status === 409 && data.current && sameText((data.current as Conflict).fields, latest.current.fields)) {
       adopt(data.current as Conflict, latest.current.fields);
-      ({ status, data } = await post({ intent: "sign", baseVersion: String(latest.current.version) }));
+      ({ status, data } = await post({ intent, baseVersion: String(latest.current.version) }));
     }
-    if (status === 200) setSignedAt(data.signedAt as string);
-    else if (status === 409 && data.current) setConflict(data.current as Conflict);
+    if (status === 200) {
+      setSignedAt(data.signedAt as string);
+      if (typeof data.next === "string") navigate(`/consult/${data.next}`);
+      else if (data.notice) setNotice(data.notice as MessageKey);
+    } else if (status === 409 && data.current) setConflict(data.current as Conflict);
     else setError(data.error as MessageKey);
   };
 
@@ -200,7 +211,7 @@ export function NotesPanel({ appointmentId, initial }: { appointmentId: string; 
               {t(stateLabel[state])}
             </span>
             {/* At the top, beside "Saved": in reach during a call, whatever the note's length. */}
-            <button type="button" className="button button--primary button--small" onClick={() => void sign()}>
+            <button type="button" className={visitOver ? "button button--small" : "button button--primary button--small"} onClick={() => void sign("sign")}>
               {t("notes.sign")}
             </button>
           </span>
@@ -262,7 +273,14 @@ export function NotesPanel({ appointmentId, initial }: { appointmentId: string; 
             {t("notes.addAddendum")}
           </button>
         </div>
+      ) : visitOver ? (
+        <div className="actions">
+          <button type="button" className="button button--primary" onClick={() => void sign("signAndAdmitNext")}>
+            {t("notes.signAndAdmitNext")}
+          </button>
+        </div>
       ) : null}
+      {visitOver && signedAt ? <NextPatient notice={notice} /> : null}
     </section>
   );
 }

@@ -31,3 +31,11 @@ export function mayChangeActivation(actor: AccountActor, target: AccountTarget):
 export function mayResetSecondFactor(actor: AccountActor, target: AccountTarget): boolean {
   return actor.role === "admin" && actor.id !== target.id && mayUseSecondFactor(target.role);
 }
+
+/**
+ * An admin edits the hospital's accounts (a doctor's profile, a staff or admin account's name), their own
+ * included. Patients keep their own accounts: an admin does not rewrite them.
+ */
+export function mayEditAccount(actor: AccountActor, target: AccountTarget): boolean {
+  return actor.role === "admin" && target.role !== "patient";
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DOCTOR_TITLES } from "~/domain/vocabulary";
 import type { MessageKey } from "~/i18n";
 import { isTimeZone } from "~/utils/time-zones";
+import { parseLanguages, parseSpecialties } from "./profile-text";
 
 // Error messages are dictionary keys: the page translates them into the viewer's language.
 const message = (key: MessageKey) => ({ error: key });
@@ -65,6 +66,47 @@ export const accountActionForm = z.object({
   intent: z.enum(["deactivate", "reactivate", "resetSecondFactor"], message("error.form")),
   userId: z.uuid(message("error.notFound")),
 });
+
+/** A name an admin gives an account or a doctor's profile. */
+const name = z
+  .string(message("error.nameRequired"))
+  .trim()
+  .min(1, message("error.nameRequired"))
+  .max(100, message("error.fullNameTooLong"));
+
+/** Text parsed by one of profile-text's readers: its value, or its error beside the field. */
+const parsedText = <T>(parse: (text: string) => { ok: true; value: T } | { ok: false; error: MessageKey }) =>
+  z.string(message("error.form")).transform((text, ctx) => {
+    const result = parse(text);
+    if (result.ok) return result.value;
+    ctx.addIssue({ code: "custom", message: result.error });
+    return z.NEVER;
+  });
+
+const bio = z.string(message("error.bioTooLong")).trim().max(2000, message("error.bioTooLong"));
+
+/** The admin's edit of a doctor's account at /admin/users/:userId. */
+export const doctorEditForm = z.object({
+  nameZh: name,
+  nameEn: name,
+  departmentId: z.uuid(message("error.departmentRequired")),
+  title: z.enum(DOCTOR_TITLES, message("error.titleRequired")),
+  specialties: parsedText(parseSpecialties),
+  languages: parsedText(parseLanguages),
+  bioZh: bio,
+  bioEn: bio,
+  defaultConsultationMinutes: z.coerce
+    .number(message("error.minutesRange"))
+    .int(message("error.minutesRange"))
+    .min(5, message("error.minutesRange"))
+    .max(120, message("error.minutesRange")),
+});
+
+/** The admin's edit of a staff or admin account at /admin/users/:userId. */
+export const personEditForm = z.object({ displayName: name });
+
+/** Deactivating or reactivating the account an edit page shows. */
+export const activationForm = z.object({ intent: z.enum(["deactivate", "reactivate"], message("error.form")) });
 
 export const changePasswordForm = z.object({
   currentPassword: z.string(message("error.passwordRequired")).min(1, message("error.passwordRequired")).max(200),

@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   "account.created",
   "account.deactivated",
   "account.reactivated",
+  "account.updated",
   "second_factor.enabled",
   "second_factor.disabled",
   "second_factor.reset",

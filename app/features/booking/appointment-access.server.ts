@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
 import type { Db } from "~db/client.server";
-import { appointments, consultations, departments, doctors, users } from "~db/schema";
+import { appointments, departments, doctors, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { Role } from "~/domain/vocabulary";
 import { NotFoundError } from "~/utils/errors";
@@ -121,24 +121,3 @@ async function pastAppointments(db: Db, patientId: string, now: Date) {
   return past.map((a) => ({ ...a, summaryReady: summaries.has(a.id) }));
 }
 
-/**
- * One doctor's appointments in [from, until), in time order, cancelled ones included, each with when
- * the patient checked in (for the waiting ones). One query.
- */
-export async function listDoctorAppointments(db: Db, doctorId: string, from: Date, until: Date) {
-  return db
-    .select({
-      id: appointments.id,
-      startsAt: appointments.startsAt,
-      endsAt: appointments.endsAt,
-      status: appointments.status,
-      reason: appointments.reason,
-      patientName: users.displayName,
-      checkedInAt: consultations.checkedInAt,
-    })
-    .from(appointments)
-    .innerJoin(users, eq(users.id, appointments.patientId))
-    .leftJoin(consultations, eq(consultations.appointmentId, appointments.id))
-    .where(and(eq(appointments.doctorId, doctorId), gte(appointments.startsAt, from), lt(appointments.startsAt, until)))
-    .orderBy(asc(appointments.startsAt));
-}

@@ -16,7 +16,15 @@ export const noteAction = z.discriminatedUnion("intent", [
     advice: text,
   }),
   z.object({ intent: z.literal("sign"), baseVersion: version }),
+  z.object({ intent: z.literal("signAndAdmitNext"), baseVersion: version }),
   z.object({ intent: z.literal("addendum"), body: z.string().trim().min(1).max(ADDENDUM_MAX, { error: "notes.tooLong" }) }),
 ]);
 
-export const roomAction = z.object({ intent: z.enum(["checkIn", "admit", "end", "noShow"]) });
+export const roomAction = z.object({
+  intent: z.enum(["checkIn", "admit", "end", "noShow"]),
+  /** "Admit" after the warning that the patient is not on the page. */
+  confirmAway: z.literal("1").optional(),
+});
+
+/** The doctor's Today's one action: admit the next patient who is here. */
+export const todayAction = z.object({ intent: z.literal("admitNext") });

@@ -11,6 +11,8 @@ import type { AppointmentEvent, DoctorQueue, Participant } from "~/features/live
 import { LIVE_CHANNEL, MAX_NOTIFY_BYTES } from "~/features/live/publish.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
 import { isInside, joinWindow, type JoinWindowSettings } from "./join-window";
+import { readPresence } from "./presence.server";
+import { nextToAdmit } from "./queue";
 import { uuidParam } from "~/utils/route-params.server";
 
 const appointmentQuery = reusableQuery((db) =>
@@ -103,18 +105,18 @@ export type RoomAction = ConsultationStep;
  * Moves an appointment through the consultation (`CONSULTATION_STEPS`): check in (patient, inside the
  * join window), admit and end (its doctor), no-show (its doctor or clinic staff, some minutes after the
  * start if the patient never checked in). One transaction writes the status, the consultation's
- * timestamps, the audit event and the live event for every app instance.
+ * timestamps, the audit event and the live event for every app instance. With `warnIfAway`, admitting a
+ * patient who is not on their room's page is refused with `detail.away` (the page asks, then admits anyway).
  */
 export async function changeRoomState(
   db: Db,
   user: Pick<SessionUser, "id" | "role">,
   appointmentId: string,
   action: RoomAction,
-  context: { now?: Date; clientAddress?: string | null } = {},
+  context: { now?: Date; clientAddress?: string | null; warnIfAway?: boolean } = {},
 ) {
   const now = context.now ?? new Date();
   const step = CONSULTATION_STEPS[action];
-  const record = STEP_RECORDS[action];
   let appointment: RoomAppointment;
   let settings: JoinWindowSettings;
   // Staff know every appointment exists; their only step (no-show) needs no seat in the room.
@@ -127,54 +129,119 @@ export async function changeRoomState(
     ({ appointment, settings } = await getRoomAccess(db, user, appointmentId, now));
   }
   assertAllowed(mayTakeStep(action, appointment, user, settings, now));
-
-  await db.transaction(async (tx) => {
-    // One statement: take this doctor's queue lock (one change at a time per doctor, so that the queue
-    // each change announces is the queue after it, in commit order), move the status if it still is one
-    // this change starts from, and stamp the consultation's time.
-    const stamp = record.stamp ? sql.raw(consultations[record.stamp].name) : null;
-    const [stamps] = rowsOf<{ checked_in_at: string | Date | null; admitted_at: string | Date | null }>(
-      await tx.execute(sql`
-        with changed as (
-          update ${appointments} set status = ${step.to}, updated_at = ${now.toISOString()}::timestamptz
-          where id = ${appointment.id} and status = ${step.from}
-            and (select pg_advisory_xact_lock(${QUEUE_LOCK_NAMESPACE}, hashtext(${appointment.doctorId}::text))) is not null
-          returning id
-        )
-        insert into ${consultations} (appointment_id, room_name${stamp ? sql`, ${stamp}` : sql``})
-        select id, ${newRoomName()}${stamp ? sql`, ${now.toISOString()}::timestamptz` : sql``} from changed
-        on conflict (appointment_id) do update set updated_at = ${now.toISOString()}::timestamptz${stamp ? sql`, ${stamp} = excluded.${stamp}` : sql``}
-        returning checked_in_at, admitted_at`),
-    );
-    if (!stamps) throw new ConflictError("consult.wrongState");
-    const instant = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
-    await publishWithQueue(tx, {
-      kind: "appointment",
-      appointmentId: appointment.id,
-      doctorId: appointment.doctorId,
-      patientId: appointment.patientId,
-      status: step.to,
-      previous: appointment.status,
-      entry: {
-        startsAt: appointment.startsAt.toISOString(),
-        endsAt: appointment.endsAt.toISOString(),
-        patientName: appointment.patientName,
-        reason: appointment.reason,
-        checkedInAt: instant(stamps.checked_in_at),
-        admittedAt: instant(stamps.admitted_at),
-      },
-    });
-    await recordAudit(tx, {
-      actorId: user.id,
-      actorRole: user.role,
-      action: record.action,
-      entityType: "appointment",
-      entityId: appointment.id,
-      patientId: appointment.patientId,
-      clientAddress: context.clientAddress,
-    });
-  });
+  // "Admit" asks first when the patient is not on their room's page: the call would open on an empty room.
+  if (action === "admit" && context.warnIfAway) {
+    const presence = (await readPresence(db, [appointment.id], now)).get(appointment.id);
+    if (!presence?.present) throw new ConflictError("consult.patientNeverHere", { away: { since: presence?.since ?? null } });
+  }
+  await db.transaction((tx) => takeStep(tx, user, appointment, action, { now, clientAddress: context.clientAddress }));
   return { status: step.to };
+}
+
+/**
+ * "Admit next": the doctor admits the first patient in their queue who is here now (`nextToAdmit`),
+ * through the same step, rules and writes as "Admit". Decided inside the transaction under the doctor's
+ * queue lock, so two presses (a double click, two tabs) never admit two patients: while a call is on,
+ * the next press is refused and names that call. Answers the admitted appointment's id.
+ */
+export async function admitNext(
+  db: Db,
+  user: Pick<SessionUser, "id" | "role">,
+  context: { now?: Date; clientAddress?: string | null } = {},
+): Promise<{ appointmentId: string }> {
+  const now = context.now ?? new Date();
+  if (user.role !== "doctor") throw new ForbiddenError();
+  const [doctor] = await db.select({ id: doctors.id }).from(doctors).where(eq(doctors.userId, user.id));
+  if (!doctor) throw new ForbiddenError();
+  const settings = await getClinicSettings(db);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${QUEUE_LOCK_NAMESPACE}, hashtext(${doctor.id}::text))`);
+    const rows = await tx
+      .select({ id: appointments.id, status: appointments.status, startsAt: appointments.startsAt, endsAt: appointments.endsAt, checkedInAt: consultations.checkedInAt })
+      .from(appointments)
+      .leftJoin(consultations, eq(consultations.appointmentId, appointments.id))
+      .where(and(eq(appointments.doctorId, doctor.id), inArray(appointments.status, ["checked_in", "in_consultation"])));
+    const inCall = rows.find((r) => r.status === "in_consultation");
+    if (inCall) throw new ConflictError("doctorToday.inCall", { appointmentId: inCall.id });
+    // Only those "Admit" would take now (inside their join window), by the same rule.
+    const admissible = rows.filter(
+      (r) => mayTakeStep("admit", { ...r, patientId: "", doctorUserId: user.id }, user, settings, now).allowed,
+    );
+    const presence = await readPresence(tx, admissible.map((r) => r.id), now);
+    const next = nextToAdmit(
+      admissible.map((r) => ({
+        id: r.id,
+        startsAt: r.startsAt.toISOString(),
+        checkedInAt: r.checkedInAt?.toISOString() ?? null,
+        present: presence.get(r.id)?.present ?? false,
+      })),
+    );
+    if (!next) throw new ConflictError(rows.length > 0 ? "doctorToday.nobodyHere" : "doctorToday.nobodyWaiting");
+    const appointment = await loadAppointment(tx, next);
+    await takeStep(tx, user, appointment!, "admit", { now, clientAddress: context.clientAddress });
+    return { appointmentId: next };
+  });
+}
+
+/**
+ * One step's writes, inside the caller's transaction, once the rules allowed it: the status (if it still
+ * is the one the step starts from, under the doctor's queue lock), the consultation's time, the live
+ * event with the doctor's queue after it, and the audit event.
+ */
+async function takeStep(
+  tx: Db,
+  user: Pick<SessionUser, "id" | "role">,
+  appointment: RoomAppointment,
+  action: RoomAction,
+  context: { now: Date; clientAddress?: string | null },
+) {
+  const { now } = context;
+  const step = CONSULTATION_STEPS[action];
+  const record = STEP_RECORDS[action];
+  // One statement: take this doctor's queue lock (one change at a time per doctor, so that the queue
+  // each change announces is the queue after it, in commit order), move the status if it still is one
+  // this change starts from, and stamp the consultation's time.
+  const stamp = record.stamp ? sql.raw(consultations[record.stamp].name) : null;
+  const [stamps] = rowsOf<{ checked_in_at: string | Date | null; admitted_at: string | Date | null }>(
+    await tx.execute(sql`
+      with changed as (
+        update ${appointments} set status = ${step.to}, updated_at = ${now.toISOString()}::timestamptz
+        where id = ${appointment.id} and status = ${step.from}
+          and (select pg_advisory_xact_lock(${QUEUE_LOCK_NAMESPACE}, hashtext(${appointment.doctorId}::text))) is not null
+        returning id
+      )
+      insert into ${consultations} (appointment_id, room_name${stamp ? sql`, ${stamp}` : sql``})
+      select id, ${newRoomName()}${stamp ? sql`, ${now.toISOString()}::timestamptz` : sql``} from changed
+      on conflict (appointment_id) do update set updated_at = ${now.toISOString()}::timestamptz${stamp ? sql`, ${stamp} = excluded.${stamp}` : sql``}
+      returning checked_in_at, admitted_at`),
+  );
+  if (!stamps) throw new ConflictError("consult.wrongState");
+  const instant = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
+  await publishWithQueue(tx, {
+    kind: "appointment",
+    appointmentId: appointment.id,
+    doctorId: appointment.doctorId,
+    patientId: appointment.patientId,
+    status: step.to,
+    previous: appointment.status,
+    entry: {
+      startsAt: appointment.startsAt.toISOString(),
+      endsAt: appointment.endsAt.toISOString(),
+      patientName: appointment.patientName,
+      reason: appointment.reason,
+      checkedInAt: instant(stamps.checked_in_at),
+      admittedAt: instant(stamps.admitted_at),
+    },
+  });
+  await recordAudit(tx, {
+    actorId: user.id,
+    actorRole: user.role,
+    action: record.action,
+    entityType: "appointment",
+    entityId: appointment.id,
+    patientId: appointment.patientId,
+    clientAddress: context.clientAddress,
+  });
 }
 
 /**

@@ -25,6 +25,7 @@ import { publish } from "~/features/live/publish.server";
 import { authorizeUpgrade } from "./authorize-upgrade.server";
 import { admitMessage, freshAllowance, type Allowance } from "./message-allowance";
 import { sendChat, CHAT_MAX_LENGTH } from "./chat.server";
+import { expireStalePresence, recordArrival, recordDeparture, recordHeartbeat, recordReturn } from "./presence.server";
 import { doctorQueue } from "./room.server";
 import type { JoinTickets } from "./video/p2p.server";
 
@@ -61,6 +62,8 @@ type Peer = RoomSubscriber &
     user: SessionUser;
     alive: boolean;
     allowance: Allowance;
+    /** The patient's presence writes of this socket, in order (see `presence`). */
+    presence: Promise<void>;
   };
 
 /** WebSocket close codes the browser tells apart: the session ended (sign in again), the window closed. */
@@ -83,6 +86,11 @@ export async function createSignaling(options: {
   const { db, delivery, tickets, limits, secureCookies } = options;
   const server = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const peers = new Set<Peer>();
+
+  /** A patient socket's presence writes run in order: a departure never overtakes its arrival, nor a return its departure. */
+  const presence = (peer: Peer, write: () => Promise<void>) => {
+    if (peer.role === "patient") peer.presence = peer.presence.then(write).catch(() => {});
+  };
 
   const send = (peer: Peer, message: ServerMessage) => {
     if (peer.ws.readyState === peer.ws.OPEN) peer.ws.send(JSON.stringify(message));
@@ -113,16 +121,27 @@ export async function createSignaling(options: {
   });
 
   const heartbeat = setInterval(() => {
+    const here: Peer[] = [];
     for (const peer of peers) {
       if (!peer.alive) {
         peer.ws.terminate();
         continue;
       }
+      if (peer.role === "patient") here.push(peer);
       peer.alive = false;
       peer.ws.ping();
       // Browsers cannot see ping frames: an application-level beat lets them notice a dead line too.
       peer.ws.send('{"type":"beat"}');
     }
+    // Patients here stay here; those of an instance that died are found away.
+    recordHeartbeat(db, here.map((peer) => peer.socketId))
+      .then((lost) => {
+        for (const peer of here) {
+          if (lost.has(peer.socketId)) presence(peer, () => (peers.has(peer) ? recordReturn(db, peer.socketId, peer.appointmentId) : Promise.resolve()));
+        }
+        return expireStalePresence(db);
+      })
+      .catch(() => {});
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
@@ -205,8 +224,10 @@ export async function createSignaling(options: {
           joined: false,
           alive: true,
           allowance: freshAllowance(Date.now()),
+          presence: Promise.resolve(),
         };
         peers.add(peer);
+        presence(peer, () => recordArrival(db, peer.socketId, peer.appointmentId));
         const remove = delivery.addRoom(peer, (message) => send(peer, message));
         ws.on("pong", () => (peer.alive = true));
         ws.on("message", (data, isBinary) => {
@@ -216,6 +237,7 @@ export async function createSignaling(options: {
         ws.on("close", () => {
           peers.delete(peer);
           remove();
+          presence(peer, () => recordDeparture(db, peer.socketId, peer.appointmentId));
           if (peer.joined) {
             publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: false, reply: false, socketId: peer.socketId }).catch(() => {});
           }

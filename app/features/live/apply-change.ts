@@ -5,7 +5,8 @@
  */
 import { applyStatusChange, type DaySummary } from "~/features/clinic-schedule/day-summary";
 import type { AppointmentStatus } from "~/domain/vocabulary";
-import type { StreamAppointment } from "./events";
+import { queueOrder } from "~/features/consultation/queue";
+import type { PatientPresence, StreamAppointment, StreamPresence } from "./events";
 
 export type TodayAppointment = {
   id: string;
@@ -15,14 +16,20 @@ export type TodayAppointment = {
   patientName: string;
   reason: string;
   checkedInAt: string | null;
+  /** Whether the patient is here now, and since when they are (or are away); null when never here. */
+  presence: PatientPresence | null;
+  /** A finished visit whose note is signed (false for the others). */
+  noteSigned: boolean;
 };
 
-/** Today's order: waiting patients first (longest wait first), then the rest in time order. */
+/** Still waiting or in a call: shown on Today whatever day it started on (a room open across midnight). */
+const inRoom = (status: AppointmentStatus) => status === "checked_in" || status === "in_consultation";
+
+/** Today's order: waiting patients first, in the queue's order (the first here is next), then the rest in time order. */
 export function todayOrder(x: TodayAppointment, y: TodayAppointment): number {
-  return (
-    Number(y.status === "checked_in") - Number(x.status === "checked_in") ||
-    (x.checkedInAt ?? x.startsAt).localeCompare(y.checkedInAt ?? y.startsAt)
-  );
+  const waiting = Number(y.status === "checked_in") - Number(x.status === "checked_in");
+  if (waiting !== 0) return waiting;
+  return x.status === "checked_in" ? queueOrder(x, y) : x.startsAt.localeCompare(y.startsAt);
 }
 
 const within = (iso: string, day: { from: string; until: string }) => {
@@ -30,7 +37,10 @@ const within = (iso: string, day: { from: string; until: string }) => {
   return at >= Date.parse(day.from) && at < Date.parse(day.until);
 };
 
-/** A doctor's day after a change to one of their appointments. */
+/**
+ * A doctor's day after a change to one of their appointments. A visit that just finished reads the day
+ * again (its note may have been signed during the call, which no event tells).
+ */
 export function applyToToday(
   list: readonly TodayAppointment[],
   change: StreamAppointment,
@@ -39,8 +49,9 @@ export function applyToToday(
   const current = list.find((a) => a.id === change.appointmentId);
   const entry = change.entry;
   if (!entry) return current || change.slotsChanged ? "reload" : [...list];
+  if (change.status === "completed" && current?.status !== "completed") return "reload";
   const others = list.filter((a) => a.id !== change.appointmentId);
-  if (!within(entry.startsAt, day)) return others; // moved to another day (or never today)
+  if (!within(entry.startsAt, day) && !inRoom(change.status)) return others; // moved to another day (or never today)
   const updated: TodayAppointment = {
     id: change.appointmentId,
     startsAt: entry.startsAt,
@@ -49,8 +60,15 @@ export function applyToToday(
     patientName: entry.patientName,
     reason: entry.reason ?? current?.reason ?? "",
     checkedInAt: change.status === "checked_in" ? entry.checkedInAt : null,
+    presence: current?.presence ?? null,
+    noteSigned: current?.noteSigned ?? false,
   };
   return [...others, updated].sort(todayOrder);
+}
+
+/** A doctor's day after a patient of theirs came or went (an appointment it does not show changes nothing). */
+export function applyPresenceToToday(list: readonly TodayAppointment[], presence: StreamPresence): TodayAppointment[] {
+  return list.map((a) => (a.id === presence.appointmentId ? { ...a, presence: { present: presence.present, since: presence.since } } : a));
 }
 
 /** An appointment block of the board: id, start and end (minutes into the grid), status, patient. */

@@ -8,7 +8,16 @@
  */
 import { inflateRawSync } from "node:zlib";
 import type { AppointmentStatus } from "~/domain/vocabulary";
-import type { AppointmentEntry, AppointmentEvent, LiveEvent, Participant, ServerMessage, SignalData, StreamAppointment } from "./events";
+import type {
+  AppointmentEntry,
+  AppointmentEvent,
+  LiveEvent,
+  Participant,
+  ServerMessage,
+  SignalData,
+  StreamAppointment,
+  StreamPresence,
+} from "./events";
 
 /** An open consultation room: its socket's user is the appointment's patient or doctor. */
 export type RoomSubscriber = {
@@ -81,6 +90,12 @@ export function streamMessageFor(subscriber: StreamSubscriber, event: LiveEvent)
   if (event.kind !== "appointment") return null;
   if (subscriber.kind === "today") return event.doctorId === subscriber.doctorId ? streamAppointment(event, event.entry ?? null) : null;
   return streamAppointment(event, event.entry ? withoutReason(event.entry) : null);
+}
+
+/** Whether a patient is here reaches their doctor's Today only (the board and the rooms hear nothing of it). */
+export function streamPresenceFor(subscriber: StreamSubscriber, event: LiveEvent): StreamPresence | null {
+  if (event.kind !== "patient-presence" || subscriber.kind !== "today" || event.doctorId !== subscriber.doctorId) return null;
+  return { appointmentId: event.appointmentId, present: event.present, since: event.since };
 }
 
 function streamAppointment(event: AppointmentEvent, entry: AppointmentEntry | null): StreamAppointment {

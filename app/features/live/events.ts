@@ -48,6 +48,11 @@ export type AppointmentEvent = {
   took?: { startsAt: string; endsAt: string };
 };
 
+/** A patient here (since they arrived) or away (since they left; null if never here): see `presence.server.ts`. */
+export type PatientPresence = { present: boolean; since: string | null };
+
+export type PatientPresenceEvent = { kind: "patient-presence"; appointmentId: string; doctorId: string } & PatientPresence;
+
 /** What travels between app instances over PostgreSQL NOTIFY. */
 export type LiveEvent =
   | AppointmentEvent
@@ -64,6 +69,11 @@ export type LiveEvent =
       /** Left on purpose ("End call"), not dropped: the other side is told so. */
       hungUp?: boolean;
     }
+  /**
+   * Whether a patient is here now (their consultation room page is open) after a page of theirs opened or
+   * closed, or was found gone: the whole state, so that the last event of an appointment is the truth.
+   */
+  | PatientPresenceEvent
   /** A doctor's hours, time off or extra hours changed: their free slots changed. */
   | { kind: "availability"; doctorId: string }
   /** The clinic's settings changed (time zone, notice, horizon, join window). */
@@ -104,6 +114,9 @@ export type StreamAppointment = {
   entry: AppointmentEntry | null;
   slotsChanged: boolean;
 };
+
+/** What a doctor's Today's event stream sends when a patient of theirs comes or goes (`event: presence`). */
+export type StreamPresence = { appointmentId: string } & PatientPresence;
 
 /** What a browser sends up: WebRTC signalling and chat. Checked with Zod on the server. */
 export type ClientMessage =

@@ -7,9 +7,16 @@
  */
 import type { Db } from "~db/client.server";
 import { sessionEnds } from "~/features/auth/session.server";
-import type { LiveEvent, ServerMessage, StreamAppointment } from "./events";
+import type { LiveEvent, ServerMessage, StreamAppointment, StreamPresence } from "./events";
 import type { LiveHub } from "./hub.server";
-import { roomMessageFor, roomStatusAfter, streamMessageFor, type RoomSubscriber, type StreamSubscriber } from "./delivery-rules.server";
+import {
+  roomMessageFor,
+  roomStatusAfter,
+  streamMessageFor,
+  streamPresenceFor,
+  type RoomSubscriber,
+  type StreamSubscriber,
+} from "./delivery-rules.server";
 
 export type CloseReason = "session-ended" | "window-closed" | "server-closing";
 
@@ -24,7 +31,7 @@ export type LiveConnection = {
   close(reason: CloseReason): void;
 };
 
-export type StreamMessage = StreamAppointment | "resync";
+export type StreamMessage = StreamAppointment | { presence: StreamPresence } | "resync";
 
 export type LiveDelivery = {
   /** An open room; `send` receives what the delivery rules decide. Returns what removes it. */
@@ -47,7 +54,7 @@ type Entry = LiveConnection & { deliver(event: LiveEvent): void; resync(): void 
  * Which connections an event can concern, so that each event visits those and not every open page (at
  * 9 am a worker holds a thousand rooms and hears every check-in of the hospital): an appointment's change
  * concerns its doctor's rooms and Today, and the boards; chat, signals and presence the appointment's own
- * rooms. Only a narrowing: what each of them receives is still decided by `delivery-rules.server.ts`,
+ * rooms; a patient's presence their doctor's pages. Only a narrowing: what each of them receives is still decided by `delivery-rules.server.ts`,
  * which says nothing to anyone else.
  */
 function createAudience() {
@@ -85,6 +92,8 @@ function createAudience() {
       switch (event.kind) {
         case "appointment":
           return [...(byDoctor.get(event.doctorId) ?? []), ...boards];
+        case "patient-presence":
+          return [...(byDoctor.get(event.doctorId) ?? [])];
         case "chat":
         case "signal":
         case "presence":
@@ -196,6 +205,8 @@ export function createLiveDelivery(options: { db: Db; hub: LiveHub; now?: () => 
         deliver(event: LiveEvent) {
           const message = streamMessageFor(stream, event);
           if (message) send(message);
+          const presence = streamPresenceFor(stream, event);
+          if (presence) send({ presence });
         },
         resync() {
           send("resync");

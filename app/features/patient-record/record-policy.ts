@@ -18,3 +18,8 @@ export function ageOn(birthDate: string, day: string): number | null {
   const age = y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
   return age < 0 ? null : age;
 }
+
+/** Whether a patient has told their doctors everything the profile asks (allergies: some, or none known). */
+export function isProfileComplete(profile: { birthDate: string | null; sex: string | null; allergies: string | null; noKnownAllergies: boolean }): boolean {
+  return Boolean(profile.birthDate && profile.sex && (profile.allergies || profile.noKnownAllergies));
+}
