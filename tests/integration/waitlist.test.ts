@@ -5,6 +5,7 @@ import { freeSlotsOfDoctor } from "~/features/booking/availability.server";
 import { bookAppointment } from "~/features/booking/book-appointment.server";
 import { cancelAppointment, rescheduleAppointment } from "~/features/booking/change-appointment.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
+import { addException } from "~/features/booking/manage-availability.server";
 import { loadClinicDay } from "~/features/clinic-schedule/schedule.server";
 import { deliverDue, type OutgoingEmail } from "~/features/notifications/deliver.server";
 import { acceptOffer, declineOffer, joinWaitlist, patientWaitlist, sweepLapsedOffers } from "~/features/waitlist/waitlist.server";
@@ -194,6 +195,25 @@ describe("waitlist", () => {
     await rescheduleAppointment(db(), { id: mover.id, role: "patient" }, { appointmentId, startsAt: at("11:00") }, later(4));
     expect(await offersOf(mover.id)).toHaveLength(0);
     expect(await offersOf(waiting.id)).toMatchObject([{ startsAt: at("09:00"), status: "open" }]);
+  });
+
+  it("offers the times new hours make free, one to each patient waiting, and never the times that were free already", async () => {
+    const doctor = await makeDoctor(db());
+    await giveHours(db(), doctor.id);
+    const [first, second] = [await makeUser(db()), await makeUser(db())];
+    const range = { doctorId: doctor.id, from: MONDAY, to: MONDAY, reason: REASON, timeZone: CLINIC_ZONE };
+    await joinWaitlist(db(), first.id, range, later(1));
+    await joinWaitlist(db(), second.id, range, later(2));
+    const extra = { kind: "extra" as const, startDate: MONDAY, endDate: MONDAY, startMinute: 13 * 60, endMinute: 14 * 60 + 30, slotMinutes: 30, note: "" };
+    await addException(db(), doctor.id, extra, later(3));
+    expect(await offersOf(first.id)).toMatchObject([{ startsAt: at("13:00"), status: "open" }]);
+    expect(await offersOf(second.id)).toMatchObject([{ startsAt: at("13:30"), status: "open" }]);
+    // The third new time, and the morning's times, are free for anyone.
+    const policy = await getBookingPolicy(db());
+    const free = (await freeSlotsOfDoctor(db(), doctor.id, policy, later(4))).map((s) => s.start.getTime());
+    expect(free).toContain(at("14:00").getTime());
+    expect(free).toContain(at("09:00").getTime());
+    expect(free).not.toContain(at("13:00").getTime());
   });
 
   it("refuses a range that ends before it starts or reaches past the booking horizon", async () => {

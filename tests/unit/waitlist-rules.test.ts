@@ -37,6 +37,11 @@ describe("who is next for a freed time", () => {
     expect(next?.id).toBe("next");
   });
 
+  it("skips a request that holds another offer now: one held time per request", () => {
+    const waiting = [request("holding", "p1", "2031-03-01T08:00:00Z"), request("free", "p2", "2031-03-01T09:00:00Z")];
+    expect(nextInLine(slot, waiting, { holdingOffer: new Set(["holding"]) })?.id).toBe("free");
+  });
+
   it("orders two requests of the same instant by id, and is nobody when nobody waits for it", () => {
     const same = "2031-03-01T08:00:00Z";
     expect(nextInLine(slot, [request("y", "p1", same), request("x", "p2", same)])?.id).toBe("x");

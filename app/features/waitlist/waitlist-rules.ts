@@ -22,19 +22,26 @@ export type WaitingRequest = {
 /**
  * The request a freed time goes to: the earliest (then the smallest id, so that two requests of the same
  * instant are ordered the same way everywhere) whose range holds the whole time, that was not offered
- * this time before, and whose patient is free then and is not `excludedPatientId` (the patient whose own
- * appointment freed it). Null when nobody is waiting for it.
+ * this time before, that holds no other offer now (one held time per request at a time, so that new
+ * hours with several times reach several patients), and whose patient is free then and is not
+ * `excludedPatientId` (the patient whose own appointment freed it). Null when nobody is waiting for it.
  */
 export function nextInLine(
   slot: Interval,
   waiting: readonly WaitingRequest[],
-  options: { offeredBefore?: ReadonlySet<string>; busyPatients?: ReadonlySet<string>; excludedPatientId?: string | null } = {},
+  options: {
+    offeredBefore?: ReadonlySet<string>;
+    holdingOffer?: ReadonlySet<string>;
+    busyPatients?: ReadonlySet<string>;
+    excludedPatientId?: string | null;
+  } = {},
 ): WaitingRequest | null {
   const candidates = waiting.filter(
     (r) =>
       r.fromAt.getTime() <= slot.start.getTime() &&
       slot.end.getTime() <= r.untilAt.getTime() &&
       !options.offeredBefore?.has(r.id) &&
+      !options.holdingOffer?.has(r.id) &&
       !options.busyPatients?.has(r.patientId) &&
       r.patientId !== options.excludedPatientId,
   );

@@ -14,7 +14,7 @@ import { bookingWindow, loadSchedules } from "~/features/booking/availability.se
 import { bookAppointment } from "~/features/booking/book-appointment.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
 import type { FreeSlotIndex } from "~/features/booking/free-slot-index.server";
-import { classifyRequestedStart, type Interval } from "~/features/booking/slots";
+import { classifyRequestedStart, computeFreeSlots, type Interval } from "~/features/booking/slots";
 import { publish } from "~/features/live/publish.server";
 import { queueOfferMessage } from "~/features/notifications/outbox.server";
 import { ConflictError, InvalidRequestError, NotFoundError } from "~/utils/errors";
@@ -139,6 +139,16 @@ export async function offerFreedTime(
     .select({ requestId: waitlistOffers.requestId })
     .from(waitlistOffers)
     .where(and(eq(waitlistOffers.doctorId, doctorId), eq(waitlistOffers.startsAt, freed.start)));
+  const holding = await tx
+    .select({ requestId: waitlistOffers.requestId })
+    .from(waitlistOffers)
+    .where(
+      and(
+        inArray(waitlistOffers.requestId, waiting.map((w) => w.id)),
+        eq(waitlistOffers.status, "open"),
+        gt(waitlistOffers.expiresAt, now),
+      ),
+    );
   const busy = await tx
     .selectDistinct({ patientId: appointments.patientId })
     .from(appointments)
@@ -151,6 +161,7 @@ export async function offerFreedTime(
     );
   const next = nextInLine(freed, waiting, {
     offeredBefore: new Set(offeredBefore.map((o) => o.requestId)),
+    holdingOffer: new Set(holding.map((o) => o.requestId)),
     busyPatients: new Set(busy.map((b) => b.patientId)),
     excludedPatientId: options.excludedPatientId ?? null,
   });
@@ -181,6 +192,50 @@ export async function offerFreedTime(
   });
   await queueOfferMessage(tx, offer.id, now);
   return { offerId: offer.id, patientId: next.patientId };
+}
+
+/**
+ * The free times of a doctor that waiting requests could be offered, in the caller's transaction: one
+ * query when nobody waits for this doctor (then nothing is computed).
+ */
+export async function timesWaitedFor(tx: Db, doctorId: string, now: Date): Promise<Interval[] | null> {
+  const waiting = await tx
+    .select({ fromAt: waitlistRequests.fromAt, untilAt: waitlistRequests.untilAt })
+    .from(waitlistRequests)
+    .where(and(eq(waitlistRequests.doctorId, doctorId), eq(waitlistRequests.status, "waiting")));
+  if (waiting.length === 0) return null;
+  const policy = await getBookingPolicy(tx);
+  const window = bookingWindow(policy, now);
+  const earliest = Math.max(window.from.getTime(), Math.min(...waiting.map((w) => w.fromAt.getTime())));
+  const latest = Math.min(window.until.getTime(), Math.max(...waiting.map((w) => w.untilAt.getTime())));
+  if (!(earliest < latest)) return [];
+  const [from, until] = [new Date(earliest), new Date(latest)];
+  const schedule = (await loadSchedules(tx, [doctorId], from, until, { heldAt: now })).get(doctorId)!;
+  return computeFreeSlots({
+    ...schedule,
+    now,
+    timeZone: policy.timeZone,
+    minNoticeMinutes: policy.minNoticeMinutes,
+    horizonDays: policy.bookingHorizonDays,
+    from,
+    until,
+  }).filter((slot) => waiting.some((w) => w.fromAt <= slot.start && slot.end <= w.untilAt));
+}
+
+/**
+ * A change of a doctor's hours made times free (new weekly hours, extra hours, time off removed): each
+ * time that was not free `before` (from `timesWaitedFor` before the change) is offered, in time order, as
+ * a freed time is. One held time per waiting request, so the rest stay free for everyone.
+ */
+export async function offerNewTimes(tx: Db, doctorId: string, before: Interval[] | null, now: Date) {
+  if (before === null) return 0;
+  const known = new Set(before.map((slot) => slot.start.getTime()));
+  let offered = 0;
+  for (const slot of (await timesWaitedFor(tx, doctorId, now)) ?? []) {
+    if (known.has(slot.start.getTime())) continue;
+    if (await offerFreedTime(tx, doctorId, slot, now)) offered++;
+  }
+  return offered;
 }
 
 /**
