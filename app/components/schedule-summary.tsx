@@ -22,6 +22,7 @@ export function ScheduleSummary({ rows }: { rows: SummaryRow[] }) {
             ))}
             <th scope="col">{t("schedule.utilisation")}</th>
             <th scope="col">{t("schedule.averageWait")}</th>
+            <th scope="col">{t("schedule.waitlist")}</th>
           </tr>
         </thead>
         <tbody>
@@ -43,6 +44,10 @@ export function ScheduleSummary({ rows }: { rows: SummaryRow[] }) {
                   {summary.utilisation === null ? t("schedule.notMeasured") : `${Math.round(summary.utilisation * 100)}%`}
                 </td>
                 <td data-average-wait={summary.averageWaitMinutes ?? ""}>{wait(summary)}</td>
+                <td data-offers={summary.offers} data-offers-taken={summary.offersTaken}>
+                  <span className="summary-table__figure">{t("schedule.waitlistOffered", { count: summary.offers })}</span> ·{" "}
+                  <span className="summary-table__figure">{t("schedule.waitlistTaken", { count: summary.offersTaken })}</span>
+                </td>
               </tr>
             );
           })}

@@ -28,7 +28,7 @@ export type Sex = (typeof SEXES)[number];
  * What the outbox sends a patient (the `message_kind` enum). Each kind's timing, texts and attachments
  * are in `app/features/notifications/message-kinds.ts`: a new kind is a word here and an entry there.
  */
-export const MESSAGE_KINDS = ["booking_confirmed", "reminder_24h", "reminder_15m", "rescheduled", "cancelled", "summary_ready"] as const;
+export const MESSAGE_KINDS = ["booking_confirmed", "reminder_24h", "reminder_15m", "rescheduled", "cancelled", "summary_ready", "slot_offered"] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** How a message reaches the patient (the `message_channel` enum). */
@@ -43,3 +43,17 @@ export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
  */
 export const MESSAGE_STATUSES = ["pending", "sending", "sent", "held", "failed", "cancelled"] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/**
+ * A patient's waitlist request for a doctor ("Tell me about earlier times", the `waitlist_status` enum):
+ * waiting for a freed time in its range, fulfilled (a time it was offered was taken), or withdrawn.
+ */
+export const WAITLIST_STATUSES = ["waiting", "fulfilled", "withdrawn"] as const;
+export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
+
+/**
+ * A freed time held for one waiting patient (the `offer_status` enum): open (held until it expires),
+ * accepted ("Take this time" booked it), declined ("No thanks") or lapsed (not answered in time).
+ */
+export const OFFER_STATUSES = ["open", "accepted", "declined", "lapsed"] as const;
+export type OfferStatus = (typeof OFFER_STATUSES)[number];

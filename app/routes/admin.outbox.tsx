@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({ messages, messaging: context.messaging, pageSize: OUTBOX_PAGE_SIZE }, { headers: { "Cache-Control": "private, no-store" } });
 }
 
-const REASONS = new Set(["appointment_moved", "appointment_cancelled", "appointment_gone", "too_late", "channel_off"]);
+const REASONS = new Set(["appointment_moved", "appointment_cancelled", "appointment_gone", "too_late", "channel_off", "offer_closed"]);
 
 export default function OutboxPage() {
   const t = useT();

@@ -1,13 +1,22 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { TimePicker } from "~/components/time-picker";
+import { WaitlistForm } from "~/components/waitlist";
+import { requireRole } from "~/features/auth/guards.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
 import { pickerQuery } from "~/features/booking/schemas.server";
 import { timePicker } from "~/features/booking/time-picker";
 import { getDoctorProfile } from "~/features/directory/doctor-profile.server";
+import { waitlistForm } from "~/features/waitlist/schemas.server";
+import { joinWaitlist, leaveWaitlist, waitingRequest } from "~/features/waitlist/waitlist.server";
+import { waitlistDateBounds } from "~/features/waitlist/waitlist-rules";
+import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { orErrorPage } from "~/utils/domain-response.server";
+import { DomainError } from "~/utils/errors";
+import { parseForm } from "~/utils/forms.server";
+import { localDateOf } from "~/utils/zoned-time";
 import { languageName, pick } from "~/utils/format";
 import { idParam } from "~/utils/route-params.server";
 
@@ -21,7 +30,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const now = new Date();
   // The whole horizon (the free-slot index holds it in memory); the page gets one week and one day of it.
   const slots = await context.slots.slotsOf(doctor.id, policy, now);
+  const user = context.auth.user;
+  // "Tell me about earlier times": a signed-in patient's form, with their request for this doctor if any.
+  const waiting = user?.role === "patient" ? await waitingRequest(context.db, user.id, doctor.id) : null;
+  const waitlist =
+    user?.role === "patient"
+      ? {
+          waiting: waiting && {
+            from: localDateOf(waiting.fromAt, context.timeZone),
+            to: localDateOf(new Date(waiting.untilAt.getTime() - 1), context.timeZone),
+            reason: waiting.reason,
+          },
+          bounds: waitlistDateBounds(context.timeZone, now, policy.bookingHorizonDays),
+        }
+      : null;
   return json({
+    waitlist,
     doctor,
     clinicTimeZone: policy.timeZone,
     picker: timePicker(slots, { timeZone: context.timeZone, now, horizonDays: policy.bookingHorizonDays, day: query.day }),
@@ -31,10 +55,44 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+type WaitlistActionData = {
+  formError?: MessageKey;
+  errors?: Partial<Record<string, MessageKey>>;
+  done?: "joined" | "left";
+  values?: Record<string, string>;
+};
+
+/** "Tell me about earlier times" (join, or change the dates) and "Stop waiting". */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = requireRole(request, context, ["patient"]);
+  const doctorId = idParam(params, "doctorId");
+  const parsed = await parseForm(request, waitlistForm);
+  if (!parsed.ok) return json<WaitlistActionData>({ formError: "error.form", errors: parsed.errors, values: parsed.values }, { status: 400 });
+  const now = new Date();
+  try {
+    if (parsed.data.intent === "leave") {
+      await leaveWaitlist(context.db, user.id, doctorId, now, { clientAddress: context.clientAddress });
+      return json<WaitlistActionData>({ done: "left" });
+    }
+    await joinWaitlist(
+      context.db,
+      user.id,
+      { doctorId, from: parsed.data.from, to: parsed.data.to, reason: parsed.data.reason, timeZone: context.timeZone },
+      now,
+      { clientAddress: context.clientAddress },
+    );
+    return json<WaitlistActionData>({ done: "joined" });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return json<WaitlistActionData>({ formError: error.messageKey, values: parsed.values }, { status: error.status });
+  }
+}
+
 export default function DoctorProfile() {
   const t = useT();
   const { locale, timeZone } = useViewer();
-  const { doctor, clinicTimeZone, picker, anyFree, role, horizonDays } = useLoaderData<typeof loader>();
+  const { doctor, clinicTimeZone, picker, anyFree, role, horizonDays, waitlist } = useLoaderData<typeof loader>();
+  const waitlistResult = useActionData<typeof action>() as WaitlistActionData | undefined;
   return (
     <main id="main" className="page">
       <p>
@@ -96,6 +154,7 @@ export default function DoctorProfile() {
           />
         </Form>
       )}
+      {waitlist ? <WaitlistForm state={waitlist} result={waitlistResult} /> : null}
     </main>
   );
 }

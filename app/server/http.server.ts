@@ -24,6 +24,7 @@ import { twilioCredentials } from "~/features/consultation/video/twilio.server";
 import { createLiveHub } from "~/features/live/hub.server";
 import { createLiveDelivery } from "~/features/live/live-delivery.server";
 import { startDeliveryWorker } from "~/features/notifications/delivery-worker.server";
+import { sweepLapsedOffers } from "~/features/waitlist/waitlist.server";
 import { transportFromEnv } from "~/features/notifications/transports.server";
 import { localeFromAcceptLanguage, isLocale } from "~/i18n";
 import { LOCALE_COOKIE } from "~/i18n/viewer.server";
@@ -223,7 +224,8 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
 
   const background = startBackgroundWork(db);
   // Confirmations, reminders and notices: this process's share of the outbox.
-  const outboxWorker = startDeliveryWorker(db, transport, { publicUrl: publicUrl(env) });
+  // Each round first passes lapsed waitlist offers on, so that the next patient's notice goes in the same round.
+  const outboxWorker = startDeliveryWorker(db, transport, { publicUrl: publicUrl(env), beforeRound: (now) => sweepLapsedOffers(db, now) });
 
   if (env.NODE_ENV === "development") {
     // `remix dev --manual` rewrites build/version.txt after each rebuild: load the new build.

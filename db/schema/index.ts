@@ -9,4 +9,5 @@ export * from "./availability";
 export * from "./appointments";
 export * from "./consultations";
 export * from "./patient-profiles";
+export * from "./waitlist";
 export * from "./outbox";

@@ -4,6 +4,7 @@ import { MESSAGE_CHANNELS, MESSAGE_KINDS, MESSAGE_STATUSES } from "../../app/dom
 import { id, instant, timestamps } from "./_columns";
 import { appointments } from "./appointments";
 import { localeEnum, users } from "./users";
+import { waitlistOffers } from "./waitlist";
 
 export const messageKind = pgEnum("message_kind", MESSAGE_KINDS);
 export const messageChannel = pgEnum("message_channel", MESSAGE_CHANNELS);
@@ -14,7 +15,7 @@ export const messageStatus = pgEnum("message_status", MESSAGE_STATUSES);
  * written in the same transaction as the change that calls for them (a booking: the same statement).
  * A delivery worker in every server process claims the rows that are due (`FOR UPDATE SKIP LOCKED`),
  * renders them in the patient's language at that moment and sends them. `dedupeKey` (appointment, kind,
- * channel and the appointment's `sequence`) makes queuing a message twice impossible.
+ * channel and the appointment's `sequence`; for an offer `offer:<id>`, kind and channel) makes queuing a message twice impossible.
  */
 export const outbox = pgTable(
   "outbox",
@@ -28,6 +29,8 @@ export const outbox = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     appointmentId: uuid("appointment_id").references(() => appointments.id, { onDelete: "cascade" }),
+    /** What a message without an appointment speaks of: a freed time held for the patient (the waitlist). */
+    offerId: uuid("offer_id").references(() => waitlistOffers.id, { onDelete: "cascade" }),
     /** The language when the person never chose one: the page's when it was queued. */
     locale: localeEnum("locale").notNull(),
     dedupeKey: text("dedupe_key").notNull().unique("outbox_dedupe_key"),
@@ -47,6 +50,7 @@ export const outbox = pgTable(
     index("outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'sending')`),
     index("outbox_send_at_idx").on(t.sendAt),
     index("outbox_appointment_idx").on(t.appointmentId),
+    check("outbox_one_source", sql`num_nonnulls(${t.appointmentId}, ${t.offerId}) = 1`),
     check("outbox_attempts", sql`${t.attempts} >= 0`),
     check("outbox_sent", sql`(${t.status} = 'sent') = (${t.sentAt} is not null)`),
   ],

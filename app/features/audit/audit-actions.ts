@@ -35,6 +35,12 @@ export const AUDIT_ACTIONS = [
   "note.edited",
   "note.signed",
   "note.amended",
+  "waitlist.joined",
+  "waitlist.left",
+  "waitlist.offer_made",
+  "waitlist.offer_accepted",
+  "waitlist.offer_declined",
+  "waitlist.offer_lapsed",
   "schedule.exported",
   "audit.exported",
 ] as const;
@@ -50,5 +56,7 @@ export const AUDIT_ENTITY_TYPES = [
   "consultation",
   "clinic_schedule",
   "audit_trail",
+  "waitlist_request",
+  "waitlist_offer",
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];

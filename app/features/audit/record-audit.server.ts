@@ -14,7 +14,8 @@ export type AuditEntry = {
   actorRole?: Role | null;
   action: AuditAction;
   entityType: AuditEntityType;
-  entityId: Given<string>;
+  /** Or, with `onlyIf`, a column of that CTE (`sql\`accepted.id\``). */
+  entityId: Given<string> | SQL;
   /**
    * The patient whose record or account this is about, for the admin's filter. When left out: the
    * appointment's patient for an appointment, its note or its call; the account itself for a patient's

@@ -1,7 +1,7 @@
-import { and, asc, gt, inArray, lt, ne } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, ne } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "~db/client.server";
-import { appointments, availabilityExceptions, availabilityRules } from "~db/schema";
+import { appointments, availabilityExceptions, availabilityRules, waitlistOffers } from "~db/schema";
 import { parseTimeOfDay } from "~/utils/zoned-time";
 import type { BookingPolicy } from "./clinic-settings.server";
 import {
@@ -32,7 +32,13 @@ export async function loadSchedules(
   doctorIds: readonly string[],
   from: Date,
   until: Date,
-  options: { withBusy?: boolean; /** The ids are every doctor: skip the long IN list. */ allDoctors?: boolean } = {},
+  options: {
+    withBusy?: boolean;
+    /** The ids are every doctor: skip the long IN list. */
+    allDoctors?: boolean;
+    /** Times the waitlist holds for a patient at this instant count as busy too (nobody else may book them). */
+    heldAt?: Date;
+  } = {},
 ): Promise<Map<string, DoctorSchedule>> {
   const schedules = new Map<string, DoctorSchedule>(
     doctorIds.map((id) => [id, { rules: [], exceptions: [], busy: [] }]),
@@ -40,7 +46,7 @@ export async function loadSchedules(
   if (doctorIds.length === 0) return schedules;
   const ids = [...doctorIds];
   const ofDoctors = (column: AnyPgColumn) => (options.allDoctors ? undefined : inArray(column, ids));
-  const [rules, exceptions, booked] = await Promise.all([
+  const [rules, exceptions, booked, held] = await Promise.all([
     db.select().from(availabilityRules).where(ofDoctors(availabilityRules.doctorId)),
     db
       .select()
@@ -66,6 +72,20 @@ export async function loadSchedules(
         ),
       )
       .orderBy(asc(appointments.startsAt)),
+    options.heldAt === undefined || options.withBusy === false
+      ? Promise.resolve([])
+      : db
+          .select({ doctorId: waitlistOffers.doctorId, start: waitlistOffers.startsAt, end: waitlistOffers.endsAt })
+          .from(waitlistOffers)
+          .where(
+            and(
+              inArray(waitlistOffers.doctorId, ids),
+              eq(waitlistOffers.status, "open"),
+              gt(waitlistOffers.expiresAt, options.heldAt),
+              lt(waitlistOffers.startsAt, until),
+              gt(waitlistOffers.endsAt, from),
+            ),
+          ),
   ]);
   for (const r of rules) {
     schedules.get(r.doctorId)?.rules.push({
@@ -86,7 +106,7 @@ export async function loadSchedules(
           : { kind: "time_off", startsAt: e.startsAt, endsAt: e.endsAt },
       );
   }
-  for (const b of booked) schedules.get(b.doctorId)?.busy.push({ start: b.start, end: b.end });
+  for (const b of [...booked, ...held]) schedules.get(b.doctorId)?.busy.push({ start: b.start, end: b.end });
   return schedules;
 }
 
@@ -98,7 +118,7 @@ export function bookingWindow(policy: BookingPolicy, now: Date) {
   };
 }
 
-/** Free slots of several doctors, optionally narrowed to [from, until). */
+/** Free slots of several doctors, optionally narrowed to [from, until); a time the waitlist holds is not free. */
 export async function freeSlotsOf(
   db: Db,
   doctorIds: readonly string[],
@@ -114,7 +134,7 @@ export async function freeSlotsOf(
     for (const id of doctorIds) result.set(id, []);
     return result;
   }
-  const schedules = await loadSchedules(db, doctorIds, from, until);
+  const schedules = await loadSchedules(db, doctorIds, from, until, { heldAt: now });
   for (const [doctorId, schedule] of schedules) {
     result.set(
       doctorId,

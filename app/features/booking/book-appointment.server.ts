@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { reusableStatement, type Db } from "~db/client.server";
-import { appointments, doctors } from "~db/schema";
+import { appointments, doctors, waitlistOffers, waitlistRequests } from "~db/schema";
 import { auditInsert } from "~/features/audit/record-audit.server";
 import { eventPayload, LIVE_CHANNEL } from "~/features/live/publish.server";
 import { messagesFor } from "~/features/notifications/message-kinds";
@@ -34,7 +34,9 @@ type SlotView = { start: string; end: string };
 
 /**
  * Books a slot for a patient. One statement inserts the appointment, its audit row, its messages (the
- * confirmation and the reminders, in the outbox) and its live event (NOTIFY, sent at commit), or nothing: the database's exclusion constraints decide races, so of any
+ * confirmation and the reminders, in the outbox) and its live event (NOTIFY, sent at commit), or nothing.
+ * A time the waitlist holds for another patient is refused; the patient's own held time is taken (the
+ * offer accepted, with its audit row, in the same statement). The database's exclusion constraints decide races, so of any
  * number of concurrent requests for overlapping times exactly one wins (no check-then-insert, no
  * deadlock). A refused booking asks one more small question: was it a retry of this very form (then that
  * booking is the answer), or does the patient hold an overlapping time? Otherwise someone else took it.
@@ -129,17 +131,45 @@ const bookingStatement = reusableStatement<{ id: string }>("book_appointment", (
     sql`booked`,
   );
   const queued = outboxInsert(
-    sql`(select id as appointment_id, ${given("patientId")}::uuid as user_id, 0 as sequence from booked)`,
+    sql`(select id as appointment_id, null::uuid as offer_id, ${given("patientId")}::uuid as user_id, 0 as sequence from booked)`,
     given("messages"),
     given("locale"),
+  );
+  // A time the waitlist holds for another patient (an open offer, not yet expired) is not booked.
+  const o = (column: PgColumn) => sql`o.${sql.identifier(column.name)}`;
+  const heldForOther = sql`exists (select 1 from ${waitlistOffers} o where ${o(waitlistOffers.doctorId)} = ${given("doctorId")}::uuid
+    and ${o(waitlistOffers.status)} = 'open' and ${o(waitlistOffers.expiresAt)} > ${given("now")}::timestamptz
+    and ${o(waitlistOffers.patientId)} <> ${given("patientId")}::uuid
+    and tstzrange(${o(waitlistOffers.startsAt)}, ${o(waitlistOffers.endsAt)}, '[)') && tstzrange(${given("startsAt")}::timestamptz, ${given("endsAt")}::timestamptz, '[)'))`;
+  // The patient's own open offer of this time is taken by this booking ("Take this time", or the form).
+  const accepted = sql`update ${waitlistOffers} set status = 'accepted', appointment_id = booked.id, answered_at = ${given("now")}::timestamptz, updated_at = ${given("now")}::timestamptz
+    from booked
+    where ${waitlistOffers.patientId} = ${given("patientId")}::uuid and ${waitlistOffers.doctorId} = ${given("doctorId")}::uuid
+      and ${waitlistOffers.startsAt} = ${given("startsAt")}::timestamptz and ${waitlistOffers.status} = 'open'
+    returning ${waitlistOffers.id} as id, ${waitlistOffers.requestId} as request_id`;
+  const fulfilled = sql`update ${waitlistRequests} set status = 'fulfilled', updated_at = ${given("now")}::timestamptz
+    where ${waitlistRequests.id} in (select request_id from accepted) and ${waitlistRequests.status} = 'waiting'`;
+  const acceptedAudit = auditInsert(
+    {
+      actorId: given("patientId"),
+      actorRole: "patient",
+      action: "waitlist.offer_accepted",
+      entityType: "waitlist_offer",
+      entityId: sql`accepted.id`,
+      patientId: given("patientId"),
+      clientAddress: given("clientAddress"),
+      detail: given("auditDetail"),
+    },
+    sql`accepted`,
   );
   // DO NOTHING names no constraint, so every one (both exclusion constraints and the form's key) arbitrates:
   // a loser waits for the winner and inserts nothing, rather than failing or deadlocking.
   return sql`with booked as (
-      insert into ${appointments} (${names}) values (${row})
+      insert into ${appointments} (${names}) select ${row} where not ${heldForOther}
       on conflict do nothing
       returning ${sql.identifier(appointments.id.name)}
-    ), audited as (${audit}), queued as (${queued})
+    ), audited as (${audit}), queued as (${queued}),
+    accepted as (${accepted}), fulfilled as (${fulfilled}), accepted_audited as (${acceptedAudit})
     select id, pg_notify(${LIVE_CHANNEL}, ${given("event")}) from booked`;
 });
 
@@ -173,6 +203,7 @@ function bookingValues(
     // The app's clock, as every later change of the row writes it: a live page compares `updatedAt` with
     // the time it read its data (`changedSince`). `createdAt` stays the database's, as the audit row's.
     updatedAt: now.toISOString(),
+    now: now.toISOString(),
     clientAddress: clientAddress ?? null,
     auditDetail: JSON.stringify({ doctorId: request.doctorId, startsAt: slot.start.toISOString() }),
     // The confirmation now and the reminders still ahead, in the language of the page that booked

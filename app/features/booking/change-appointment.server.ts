@@ -7,6 +7,7 @@ import type { AppointmentEntry } from "~/features/live/events";
 import { publish } from "~/features/live/publish.server";
 import { messagesFor } from "~/features/notifications/message-kinds";
 import { cancelPendingMessages, queueMessages } from "~/features/notifications/outbox.server";
+import { offerFreedTime } from "~/features/waitlist/waitlist.server";
 import { sqlState } from "~/utils/db-errors.server";
 import { ConflictError, InvalidRequestError } from "~/utils/errors";
 import { getAppointment, type Actor } from "./appointment-access.server";
@@ -48,7 +49,7 @@ export async function rescheduleAppointment(
         throw new InvalidRequestError("booking.outsideWindow");
       }
       const schedule = (
-        await loadSchedules(tx, [current.doctor.id], new Date(input.startsAt.getTime() - DAY), new Date(input.startsAt.getTime() + DAY))
+        await loadSchedules(tx, [current.doctor.id], new Date(input.startsAt.getTime() - DAY), new Date(input.startsAt.getTime() + DAY), { heldAt: now })
       ).get(current.doctor.id)!;
       // Its own current time does not stand in its way.
       const busy = schedule.busy.filter(
@@ -94,6 +95,8 @@ export async function rescheduleAppointment(
       // The reminders follow the appointment: those queued for the old time are never sent.
       await cancelPendingMessages(tx, current.id, "appointment_moved", now);
       await queueMessages(tx, current.id, messagesFor("rescheduled", requested.slot.start, now, true));
+      // The time it left is free: the first patient waiting for it is offered it.
+      await offerFreedTime(tx, current.doctor.id, { start: current.startsAt, end: current.endsAt }, now, { excludedPatientId: current.patientId });
       return { appointmentId: current.id, doctorId: current.doctor.id };
     });
   } catch (error) {
@@ -107,7 +110,7 @@ export async function rescheduleAppointment(
   }
 }
 
-/** Cancels an appointment with a reason; its time is free for others at once. */
+/** Cancels an appointment with a reason; its time is free for others at once (held first for a patient on the waitlist). */
 export async function cancelAppointment(
   db: Db,
   actor: Actor,
@@ -153,6 +156,8 @@ export async function cancelAppointment(
     await revokeJoinLinks(tx, current.id);
     await cancelPendingMessages(tx, current.id, "appointment_cancelled", now);
     await queueMessages(tx, current.id, messagesFor("cancelled", current.startsAt, now, false));
+    // The time is free: the first patient waiting for it is offered it (and it is held for them).
+    await offerFreedTime(tx, current.doctor.id, { start: current.startsAt, end: current.endsAt }, now, { excludedPatientId: current.patientId });
     return { appointmentId: current.id };
   });
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, availabilityExceptions, availabilityRules, doctors, users } from "~db/schema";
 import { publish } from "~/features/live/publish.server";
+import { offerNewTimes, timesWaitedFor } from "~/features/waitlist/waitlist.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { formatTimeOfDay, zonedToInstant } from "~/utils/zoned-time";
 import type { Actor } from "./appointment-access.server";
@@ -78,15 +79,18 @@ export type NewRule = {
  * Every change to a doctor's hours is one transaction that also tells every app instance (their
  * free-slot indexes forget the doctor's slots).
  */
-function changeHours<T>(db: Db, doctorId: string, change: (tx: Db) => Promise<T>): Promise<T> {
+function changeHours<T>(db: Db, doctorId: string, change: (tx: Db) => Promise<T>, now = new Date()): Promise<T> {
   return db.transaction(async (tx) => {
+    // Times the change makes free are offered to patients waiting for them (the waitlist).
+    const before = await timesWaitedFor(tx, doctorId, now);
     const result = await change(tx);
+    await offerNewTimes(tx, doctorId, before, now);
     await publish(tx, { kind: "availability", doctorId });
     return result;
   });
 }
 
-export async function addRule(db: Db, doctorId: string, rule: NewRule) {
+export async function addRule(db: Db, doctorId: string, rule: NewRule, now = new Date()) {
   await changeHours(db, doctorId, (tx) => tx.insert(availabilityRules).values({
     doctorId,
     weekday: rule.weekday,
@@ -95,7 +99,7 @@ export async function addRule(db: Db, doctorId: string, rule: NewRule) {
     slotMinutes: rule.slotMinutes,
     effectiveFrom: rule.effectiveFrom,
     effectiveUntil: rule.effectiveUntil,
-  }));
+  }), now);
 }
 
 export async function removeRule(db: Db, doctorId: string, ruleId: string) {
@@ -119,7 +123,7 @@ export type NewException = {
   note: string;
 };
 
-export async function addException(db: Db, doctorId: string, input: NewException) {
+export async function addException(db: Db, doctorId: string, input: NewException, now = new Date()) {
   const { timeZone } = await getBookingPolicy(db);
   const startsAt = zonedToInstant(input.startDate, input.startMinute ?? 0, timeZone);
   const endsAt =
@@ -135,6 +139,7 @@ export async function addException(db: Db, doctorId: string, input: NewException
       slotMinutes: input.kind === "extra" ? input.slotMinutes : null,
       note: input.note,
     }),
+    now,
   );
 }
 

@@ -1,8 +1,8 @@
 /**
  * The figures of a clinic day, as pure functions: counts by status, utilisation (booked minutes ÷
- * available minutes) and the average wait from check-in to admission.
+ * available minutes), the average wait from check-in to admission, and the waitlist's offers and takes.
  */
-import type { AppointmentStatus } from "~/domain/vocabulary";
+import type { AppointmentStatus, OfferStatus } from "~/domain/vocabulary";
 import { overlaps, type Interval } from "~/features/booking/slots";
 
 export type DayAppointment = {
@@ -22,6 +22,9 @@ export type DaySummary = Record<AppointmentStatus, number> & {
   averageWaitMinutes: number | null;
   /** How many waits the average is made of. */
   waits: number;
+  /** Freed times of the day offered to waiting patients (the waitlist), and how many of those offers were taken. */
+  offers: number;
+  offersTaken: number;
 };
 
 const MINUTE = 60_000;
@@ -61,7 +64,11 @@ export function countByStatus(appointments: readonly { status: AppointmentStatus
   return counts;
 }
 
-export function summarizeDay(appointments: readonly DayAppointment[], available: readonly Interval[]): DaySummary {
+export function summarizeDay(
+  appointments: readonly DayAppointment[],
+  available: readonly Interval[],
+  offers: readonly { status: OfferStatus }[] = [],
+): DaySummary {
   const counts = countByStatus(appointments);
   let bookedMinutes = 0;
   let waitTotal = 0;
@@ -81,6 +88,8 @@ export function summarizeDay(appointments: readonly DayAppointment[], available:
     utilisation: availableMinutes > 0 ? bookedMinutes / availableMinutes : null,
     averageWaitMinutes: waits > 0 ? waitTotal / waits : null,
     waits,
+    offers: offers.length,
+    offersTaken: offers.filter((o) => o.status === "accepted").length,
   };
 }
 
@@ -89,7 +98,7 @@ export function combineSummaries(parts: readonly DaySummary[]): DaySummary {
   const total = summarizeDay([], []);
   let waitTotal = 0;
   for (const part of parts) {
-    for (const key of ["booked", "checked_in", "in_consultation", "completed", "cancelled", "no_show", "bookedMinutes", "availableMinutes", "waits"] as const) {
+    for (const key of ["booked", "checked_in", "in_consultation", "completed", "cancelled", "no_show", "bookedMinutes", "availableMinutes", "waits", "offers", "offersTaken"] as const) {
       total[key] += part[key];
     }
     waitTotal += (part.averageWaitMinutes ?? 0) * part.waits;

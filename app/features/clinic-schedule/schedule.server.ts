@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, lt } from "drizzle-orm";
 import type { Db } from "~db/client.server";
-import { appointments, consultations, departments, doctors, users } from "~db/schema";
+import { appointments, consultations, departments, doctors, users, waitlistOffers } from "~db/schema";
 import { loadSchedules } from "~/features/booking/availability.server";
 import { offeredSlots } from "~/features/booking/slots";
 import type { AppointmentStatus } from "~/domain/vocabulary";
@@ -49,9 +49,18 @@ async function listAppointments(db: Db, doctorIds: string[], from: Date, until: 
     .orderBy(asc(appointments.startsAt));
 }
 
+/** The waitlist's offers of times in [from, until): each doctor's, for the day's figures. */
+async function listOffers(db: Db, doctorIds: string[], from: Date, until: Date, allDoctors = false) {
+  if (doctorIds.length === 0) return [];
+  return db
+    .select({ doctorId: waitlistOffers.doctorId, status: waitlistOffers.status })
+    .from(waitlistOffers)
+    .where(and(allDoctors ? undefined : inArray(waitlistOffers.doctorId, doctorIds), gte(waitlistOffers.startsAt, from), lt(waitlistOffers.startsAt, until)));
+}
+
 /**
  * One clinic day in the clinic's time zone: every doctor (grouped by department) with their available
- * hours and appointments, and the day's figures per doctor, per department and for the clinic. Four
+ * hours and appointments, and the day's figures per doctor, per department and for the clinic. Five
  * queries whatever the number of doctors.
  */
 export async function loadClinicDay(db: Db, date: string, timeZone: string, filter: ScheduleFilter = {}) {
@@ -60,10 +69,13 @@ export async function loadClinicDay(db: Db, date: string, timeZone: string, filt
   const doctorRows = await listScheduleDoctors(db, filter);
   const ids = doctorRows.map((d) => d.id);
   const allDoctors = !filter.departmentCode && !filter.doctorId;
-  const [schedules, rows] = await Promise.all([
+  const [schedules, rows, offers] = await Promise.all([
     loadSchedules(db, ids, from, until, { withBusy: false, allDoctors }),
     listAppointments(db, ids, from, until, allDoctors),
+    listOffers(db, ids, from, until, allDoctors),
   ]);
+  const offersByDoctor = new Map<string, typeof offers>();
+  for (const offer of offers) offersByDoctor.set(offer.doctorId, [...(offersByDoctor.get(offer.doctorId) ?? []), offer]);
   const byDoctor = new Map<string, typeof rows>();
   for (const row of rows) byDoctor.set(row.doctorId, [...(byDoctor.get(row.doctorId) ?? []), row]);
 
@@ -75,7 +87,7 @@ export async function loadClinicDay(db: Db, date: string, timeZone: string, filt
       end: i.end > until ? until : i.end,
     }));
     const all = byDoctor.get(doctor.id) ?? [];
-    const summary = summarizeDay(all, available);
+    const summary = summarizeDay(all, available, offersByDoctor.get(doctor.id) ?? []);
     const shown = filter.status ? all.filter((a) => a.status === filter.status) : all;
     return { ...doctor, available, appointments: shown, summary };
   });

@@ -6,7 +6,7 @@
  */
 import { desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "~db/client.server";
-import { appointments, departments, doctors, outbox, users } from "~db/schema";
+import { appointments, departments, doctors, outbox, users, waitlistOffers } from "~db/schema";
 import type { MessageStatus } from "~/domain/vocabulary";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { joinLinkForReminder } from "~/features/consultation/join-links.server";
@@ -117,13 +117,16 @@ export async function readMessages(db: Db, which: SQL | undefined, limit?: numbe
         sequence: appointments.sequence,
         updatedAt: appointments.updatedAt,
       },
+      offer: { id: waitlistOffers.id, startsAt: waitlistOffers.startsAt, expiresAt: waitlistOffers.expiresAt, status: waitlistOffers.status },
       doctor: { nameZh: doctors.nameZh, nameEn: doctors.nameEn, title: doctors.title },
       department: { nameZh: departments.nameZh, nameEn: departments.nameEn },
     })
     .from(outbox)
     .innerJoin(users, eq(users.id, outbox.userId))
     .leftJoin(appointments, eq(appointments.id, outbox.appointmentId))
-    .leftJoin(doctors, eq(doctors.id, appointments.doctorId))
+    .leftJoin(waitlistOffers, eq(waitlistOffers.id, outbox.offerId))
+    // The doctor of the appointment, or of the freed time offered.
+    .leftJoin(doctors, eq(doctors.id, sql`coalesce(${appointments.doctorId}, ${waitlistOffers.doctorId})`))
     .leftJoin(departments, eq(departments.id, doctors.departmentId))
     .where(which)
     .orderBy(desc(outbox.sendAt), desc(outbox.createdAt))
@@ -131,6 +134,7 @@ export async function readMessages(db: Db, which: SQL | undefined, limit?: numbe
   return rows.map((row) => {
     const appointment =
       row.appointment && row.doctor && row.department ? { ...row.appointment, doctor: row.doctor, department: row.department } : null;
+    const offer = row.offer && row.doctor && row.department ? { ...row.offer, doctor: row.doctor, department: row.department } : null;
     const subject: MessageSubject = {
       kind: row.kind,
       channel: row.channel,
@@ -138,13 +142,14 @@ export async function readMessages(db: Db, which: SQL | undefined, limit?: numbe
       patient: row.patient,
       clinic: { nameZh: clinic.nameZh, nameEn: clinic.nameEn, timeZone: clinic.timeZone },
       appointment,
+      offer,
     };
-    return { ...row, appointment, about: subject };
+    return { ...row, appointment, offer, about: subject };
   });
 }
 
 async function deliverOne(db: Db, row: Claimed, now: Date, transport: Transport, options: DeliveryOptions): Promise<Exclude<MessageStatus, "sending">> {
-  const skip = skipReason(row, row.patient, row.appointment, now);
+  const skip = skipReason(row, row.patient, row.appointment, now, row.offer);
   if (skip) {
     await settle(db, row.id, now, { status: "cancelled", lastError: skip });
     return "cancelled";

@@ -10,12 +10,19 @@ const POLL_MS = 5_000;
  * clock (`new Date()`: the server's, which the tests' clock moves). Every process runs one; their
  * claims never overlap. `stop` waits for the round in progress.
  */
-export function startDeliveryWorker(db: Db, transport: Transport, options: DeliveryOptions & { pollMs?: number }): { stop(): Promise<void> } {
+export function startDeliveryWorker(
+  db: Db,
+  transport: Transport,
+  options: DeliveryOptions & { pollMs?: number; /** Work due by the same clock first (the waitlist's lapsed offers). */ beforeRound?: (now: Date) => Promise<unknown> },
+): { stop(): Promise<void> } {
   let round: Promise<unknown> = Promise.resolve();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = () => {
-    round = deliverDue(db, new Date(), transport, options)
+    const now = new Date();
+    round = Promise.resolve(options.beforeRound?.(now))
+      .catch((error: unknown) => (isDatabaseUnavailable(error) ? undefined : logError(error)))
+      .then(() => deliverDue(db, now, transport, options))
       // The database is away, say: the next round tries again.
       .catch((error: unknown) => (isDatabaseUnavailable(error) ? undefined : logError(error)))
       .finally(() => {

@@ -27,6 +27,8 @@ export const MESSAGE_DEFINITIONS: Record<MessageKind, KindDefinition> = {
   rescheduled: { calendar: true, joinLink: false, onlyBeforeStart: true },
   cancelled: { calendar: true, joinLink: false, onlyBeforeStart: false },
   summary_ready: { calendar: false, joinLink: false, onlyBeforeStart: false },
+  /** A freed time held for a waiting patient (the waitlist): about an offer, not an appointment. */
+  slot_offered: { calendar: false, joinLink: false, onlyBeforeStart: false },
 };
 
 /** The kinds sent before an appointment, timed from its start (a move re-times them). */
@@ -61,21 +63,23 @@ export function retryDelayMs(attempt: number): number {
 export const SEND_LEASE_MS = 2 * MINUTE;
 
 /** Why a message due now is not sent after all (the row is then cancelled with this reason). */
-export type SkipReason = "channel_off" | "appointment_cancelled" | "too_late";
+export type SkipReason = "channel_off" | "appointment_cancelled" | "too_late" | "offer_closed";
 
 /**
  * Judged when a message is taken to be sent, on what is true then: the patient turned the channel off
  * since, the appointment was cancelled (only its cancellation notice still goes), or it has started and
- * the message is one that makes sense only before.
+ * the message is one that makes sense only before; an offer's notice goes only while the offer holds its time.
  */
 export function skipReason(
   message: { kind: MessageKind; channel: "email" | "sms" },
   patient: { notifyEmail: boolean; notifySms: boolean; phone: string | null },
   appointment: { status: string; startsAt: Date } | null,
   now: Date,
+  offer: { status: string; expiresAt: Date } | null = null,
 ): SkipReason | null {
   const wanted = message.channel === "email" ? patient.notifyEmail : patient.notifySms && patient.phone !== null;
   if (!wanted) return "channel_off";
+  if (offer && (offer.status !== "open" || now >= offer.expiresAt)) return "offer_closed";
   if (appointment && appointment.status === "cancelled" && message.kind !== "cancelled") return "appointment_cancelled";
   if (appointment && MESSAGE_DEFINITIONS[message.kind].onlyBeforeStart && now >= appointment.startsAt) return "too_late";
   return null;

@@ -4,7 +4,7 @@
  */
 import { and, eq, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { Db } from "~db/client.server";
-import { appointments, outbox, users } from "~db/schema";
+import { appointments, outbox, users, waitlistOffers } from "~db/schema";
 import type { Locale } from "~/domain/vocabulary";
 import type { ScheduledMessage } from "./message-kinds";
 
@@ -17,20 +17,21 @@ export function messagesParameter(messages: ScheduledMessage[]): string {
 }
 
 /**
- * The INSERT of an appointment's messages: one row per message and per channel the patient wants now
- * (email unless turned off; SMS when on and a phone is given). `appointment` is a FROM item that yields
- * `appointment_id`, `user_id` and `sequence` (e.g. a booking statement's CTE, which may yield nothing:
- * then nothing is queued). The dedupe key (appointment, kind, channel, sequence) refuses a second copy
- * of a message; a move or cancellation raises the sequence, so its messages are new ones.
+ * The INSERT of an appointment's (or a waitlist offer's) messages: one row per message and per channel
+ * the patient wants now (email unless turned off; SMS when on and a phone is given). `source` is a FROM
+ * item that yields `appointment_id`, `offer_id` (one of them null), `user_id` and `sequence` (e.g. a
+ * booking statement's CTE, which may yield nothing: then nothing is queued). The dedupe key (appointment
+ * or `offer:<id>`, kind, channel, sequence) refuses a second copy of a message; a move or cancellation
+ * raises the sequence, so its messages are new ones.
  */
-export function outboxInsert(appointment: SQL, messages: string | Placeholder, locale: Locale | Placeholder | null): SQL {
+export function outboxInsert(source: SQL, messages: string | Placeholder, locale: Locale | Placeholder | null): SQL {
   const earlier = sql`(select o.${sql.identifier(outbox.locale.name)} from ${outbox} o where o.${sql.identifier(outbox.appointmentId.name)} = a.appointment_id order by o.${sql.identifier(outbox.createdAt.name)} limit 1)`;
-  return sql`insert into ${outbox} (kind, channel, user_id, appointment_id, locale, dedupe_key, send_at, next_attempt_at)
-    select m.kind, c.channel, a.user_id, a.appointment_id,
+  return sql`insert into ${outbox} (kind, channel, user_id, appointment_id, offer_id, locale, dedupe_key, send_at, next_attempt_at)
+    select m.kind, c.channel, a.user_id, a.appointment_id, a.offer_id,
       coalesce(u.${sql.identifier(users.locale.name)}, ${locale}::locale, ${earlier}, ${FALLBACK_LOCALE}::locale),
-      a.appointment_id::text || ':' || m.kind::text || ':' || c.channel::text || ':' || a.sequence::text,
+      coalesce(a.appointment_id::text, 'offer:' || a.offer_id::text) || ':' || m.kind::text || ':' || c.channel::text || ':' || a.sequence::text,
       m.send_at, m.send_at
-    from ${appointment} a
+    from ${source} a
     join ${users} u on u.id = a.user_id
     cross join jsonb_to_recordset(${messages}::jsonb) as m(kind message_kind, send_at timestamptz)
     cross join lateral (values
@@ -44,9 +45,16 @@ export function outboxInsert(appointment: SQL, messages: string | Placeholder, l
 /** Queues an appointment's messages for its patient, in the caller's transaction. */
 export async function queueMessages(tx: Db, appointmentId: string, messages: ScheduledMessage[], locale: Locale | null = null) {
   if (messages.length === 0) return;
-  const appointment = sql`(select ${appointments.id} as appointment_id, ${appointments.patientId} as user_id, ${appointments.sequence} as sequence
+  const appointment = sql`(select ${appointments.id} as appointment_id, null::uuid as offer_id, ${appointments.patientId} as user_id, ${appointments.sequence} as sequence
     from ${appointments} where ${appointments.id} = ${appointmentId}::uuid)`;
   await tx.execute(outboxInsert(appointment, messagesParameter(messages), locale));
+}
+
+/** Queues the notice of a freed time held for a patient (`slot_offered`, at once), in the caller's transaction. */
+export async function queueOfferMessage(tx: Db, offerId: string, now: Date) {
+  const offer = sql`(select null::uuid as appointment_id, ${waitlistOffers.id} as offer_id, ${waitlistOffers.patientId} as user_id, 0 as sequence
+    from ${waitlistOffers} where ${waitlistOffers.id} = ${offerId}::uuid)`;
+  await tx.execute(outboxInsert(offer, messagesParameter([{ kind: "slot_offered", sendAt: now }]), null));
 }
 
 /**

@@ -12,6 +12,8 @@ export type MessageSubject = {
   patient: { displayName: string; timeZone: string };
   clinic: { nameZh: string; nameEn: string; timeZone: string };
   appointment: (CalendarAppointment & { department: { nameZh: string; nameEn: string } }) | null;
+  /** A freed time held for the patient (`slot_offered`), until `expiresAt`. */
+  offer?: { startsAt: Date; expiresAt: Date; doctor: CalendarAppointment["doctor"]; department: { nameZh: string; nameEn: string } } | null;
 };
 
 export type RenderedMessage = {
@@ -48,17 +50,19 @@ export function messageSubject(m: MessageSubject, publicUrl: string): string {
 }
 
 function textParams(m: MessageSubject, links: { publicUrl: string; joinUrl: string | null }) {
-  const a = m.appointment;
-  const url = new URL(a ? `/appointments/${a.id}` : "/appointments", links.publicUrl).toString();
+  // An offer's notice speaks of its time and doctor as an appointment's does; it leads to My appointments.
+  const a = m.appointment ?? m.offer ?? null;
+  const url = new URL(m.appointment ? `/appointments/${m.appointment.id}` : "/appointments", links.publicUrl).toString();
   const zone = m.patient.timeZone;
-  const time = a
-    ? formatDateTime(a.startsAt, m.locale, zone, { dateStyle: "full", timeStyle: "short" }) + (zone === m.clinic.timeZone ? "" : ` (${zone})`)
-    : "";
+  const inZone = zone === m.clinic.timeZone ? "" : ` (${zone})`;
+  const time = a ? formatDateTime(a.startsAt, m.locale, zone, { dateStyle: "full", timeStyle: "short" }) + inZone : "";
+  const until = m.offer ? formatDateTime(m.offer.expiresAt, m.locale, zone, { timeStyle: "short" }) + inZone : "";
   return {
     patient: m.patient.displayName,
     doctor: a ? doctorLabel(m.locale, a.doctor) : "",
     department: a ? pick(m.locale, a.department.nameZh, a.department.nameEn) : "",
     time,
+    until,
     url,
     joinUrl: links.joinUrl ?? url,
     clinic: pick(m.locale, m.clinic.nameZh, m.clinic.nameEn),
