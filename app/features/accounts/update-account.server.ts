@@ -35,6 +35,19 @@ export type EditableAccount = {
 };
 
 /** The account an admin opens at /admin/users/:userId; 404 when there is none, 403 for a patient's. */
+/** The doctor's columns an admin edits: read for the page and, under the lock, to see what changed. */
+const EDITABLE_DOCTOR_COLUMNS = {
+  nameZh: doctors.nameZh,
+  nameEn: doctors.nameEn,
+  departmentId: doctors.departmentId,
+  title: doctors.title,
+  specialties: doctors.specialties,
+  languages: doctors.languages,
+  bioZh: doctors.bioZh,
+  bioEn: doctors.bioEn,
+  defaultConsultationMinutes: doctors.defaultConsultationMinutes,
+};
+
 export async function readEditableAccount(db: Db, actor: AccountActor, userId: string): Promise<EditableAccount> {
   const [row] = await db
     .select({
@@ -43,18 +56,7 @@ export async function readEditableAccount(db: Db, actor: AccountActor, userId: s
       role: users.role,
       displayName: users.displayName,
       deactivatedAt: users.deactivatedAt,
-      doctor: {
-        id: doctors.id,
-        nameZh: doctors.nameZh,
-        nameEn: doctors.nameEn,
-        departmentId: doctors.departmentId,
-        title: doctors.title,
-        specialties: doctors.specialties,
-        languages: doctors.languages,
-        bioZh: doctors.bioZh,
-        bioEn: doctors.bioEn,
-        defaultConsultationMinutes: doctors.defaultConsultationMinutes,
-      },
+      doctor: { id: doctors.id, ...EDITABLE_DOCTOR_COLUMNS },
     })
     .from(users)
     .leftJoin(doctors, eq(doctors.userId, users.id))
@@ -121,17 +123,7 @@ export async function updateAccount(
     let displayName: string;
     if (edit.kind === "doctor") {
       const [current] = await tx
-        .select({
-          nameZh: doctors.nameZh,
-          nameEn: doctors.nameEn,
-          departmentId: doctors.departmentId,
-          title: doctors.title,
-          specialties: doctors.specialties,
-          languages: doctors.languages,
-          bioZh: doctors.bioZh,
-          bioEn: doctors.bioEn,
-          defaultConsultationMinutes: doctors.defaultConsultationMinutes,
-        })
+        .select(EDITABLE_DOCTOR_COLUMNS)
         .from(doctors)
         .where(eq(doctors.userId, target.id))
         .for("update");
