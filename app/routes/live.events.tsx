@@ -20,9 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { sessionId, sessionEndsAt } = context.auth;
   if (!sessionId || !sessionEndsAt) throw new Response("Unauthorized", { status: 401 });
   const doctorId = user.role === "doctor" ? ((await findDoctorByUser(context.db, user.id))?.id ?? "none") : null;
-  // Anything that changed between the page's render and this connection the page reads it again.
   const since = instantField.safeParse(new URL(request.url).searchParams.get("since") ?? "");
-  const missed = since.success ? await changedSince(context.db, since.data, doctorId) : false;
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -43,7 +41,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         }
       };
       write("retry: 1000\n: connected\n\n");
-      if (missed) write("event: resync\ndata: {}\n\n");
       const remove = context.live.addStream(
         {
           ...(doctorId ? { kind: "today" as const, doctorId } : { kind: "board" as const }),
@@ -65,6 +62,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
                 : `event: appointment\ndata: ${JSON.stringify(message)}\n\n`,
           ),
       );
+      // Anything that changed between the page's render and this connection the page reads again. Asked
+      // only once the stream hears changes, so that nothing committed in between falls through.
+      if (since.success)
+        changedSince(context.db, since.data, doctorId).then(
+          (missed) => missed && write("event: resync\ndata: {}\n\n"),
+          () => write("event: resync\ndata: {}\n\n"),
+        );
       const beat = setInterval(() => write(": beat\n\n"), HEARTBEAT_MS);
       cleanup = () => {
         clearInterval(beat);

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { appointments } from "~db/schema";
 import { expireStalePresence, PRESENCE_TTL_MS, readPresence, recordArrival, recordDeparture, recordHeartbeat, recordReturn } from "~/features/consultation/presence.server";
+import { changedSince } from "~/features/clinic-schedule/schedule.server";
 import { admitNext, changeRoomState } from "~/features/consultation/room.server";
 import type { LiveEvent, PatientPresenceEvent } from "~/features/live/events";
 import { LIVE_CHANNEL } from "~/features/live/publish.server";
@@ -66,6 +67,22 @@ describe("who is here", () => {
       [doctorId, true, later(t0, 1000).toISOString()],
       [doctorId, false, later(t0, 10_000).toISOString()],
     ]);
+  });
+
+  it("an arrival or a departure after the doctor's Today was read makes its stream ask the page to read again", async () => {
+    const { doctorId, waiting } = await waitingPatients(["09:00"]);
+    const [id] = waiting as [string];
+    const other = await makeDoctor(db());
+    const socket = "00000000-0000-4000-8000-000000000003";
+    const arrived = at("08:56");
+    await recordArrival(db(), socket, id, arrived);
+    expect(await changedSince(db(), later(arrived, -1), doctorId)).toBe(true);
+    const pageRead = later(arrived, 1000);
+    expect(await changedSince(db(), pageRead, doctorId)).toBe(false);
+    await recordDeparture(db(), socket, id, later(arrived, 2000));
+    expect(await changedSince(db(), pageRead, doctorId)).toBe(true);
+    // Another doctor's Today is not concerned.
+    expect(await changedSince(db(), pageRead, other.id)).toBe(false);
   });
 
   it("a patient whose instance died counts as away from its last heartbeat, and one sweep of any worker tells the doctor's pages once", async () => {

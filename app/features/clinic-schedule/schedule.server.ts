@@ -2,6 +2,7 @@ import { and, asc, eq, gt, gte, inArray, lt } from "drizzle-orm";
 import type { Db } from "~db/client.server";
 import { appointments, consultations, departments, doctors, users, waitlistOffers } from "~db/schema";
 import { loadSchedules } from "~/features/booking/availability.server";
+import { presenceChangedSince } from "~/features/consultation/presence.server";
 import { offeredSlots } from "~/features/booking/slots";
 import type { AppointmentStatus } from "~/domain/vocabulary";
 import { addDays, zonedToInstant } from "~/utils/zoned-time";
@@ -129,12 +130,15 @@ export async function loadClinicWeek(db: Db, weekStart: string, timeZone: string
   return { days, doctors: doctorRows.map((d) => ({ ...d, counts: counts.get(d.id) ?? Array<number>(7).fill(0) })) };
 }
 
-/** Whether any appointment (of one doctor, or of the clinic) changed after `since`. */
+/**
+ * Whether any appointment (of one doctor, or of the clinic) changed after `since`, or, for a doctor, a
+ * patient of theirs arrived or left (their Today shows who is here).
+ */
 export async function changedSince(db: Db, since: Date, doctorId: string | null): Promise<boolean> {
   const [row] = await db
     .select({ id: appointments.id })
     .from(appointments)
     .where(and(gt(appointments.updatedAt, since), doctorId ? eq(appointments.doctorId, doctorId) : undefined))
     .limit(1);
-  return Boolean(row);
+  return Boolean(row) || (doctorId !== null && (await presenceChangedSince(db, since, doctorId)));
 }

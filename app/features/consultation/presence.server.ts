@@ -52,6 +52,20 @@ export async function readPresence(db: Db, appointmentIds: readonly string[], no
 }
 
 /**
+ * Whether a patient of this doctor arrived or left after `since` (a page's read): the doctor's Today,
+ * whose stream starts after its render, reads again rather than miss it.
+ */
+export async function presenceChangedSince(db: Db, since: Date, doctorId: string): Promise<boolean> {
+  const at = sql`${since.toISOString()}::timestamptz`;
+  const rows = rowsOf(
+    await db.execute(sql`
+      select 1 from ${roomPresence} p join ${appointments} a on a.id = p.appointment_id
+      where a.doctor_id = ${doctorId} and (p.connected_at > ${at} or p.closed_at > ${at}) limit 1`),
+  );
+  return rows.length > 0;
+}
+
+/**
  * Writes one change of an appointment's presence and publishes the state after it, in one transaction;
  * nothing is published when `write` answers false (another worker made the change first).
  */
