@@ -1,8 +1,7 @@
 import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
-import { isLocale } from "~/i18n";
-import { loadDictionary } from "~/i18n/load-dictionary";
+import { loadMessages } from "~/i18n/load-messages";
 
 // Tell the server the browser's time zone, so that a visitor who has not signed in sees times in it.
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -10,9 +9,9 @@ if (zone && !document.cookie.split("; ").includes(`yz_tz=${encodeURIComponent(zo
   document.cookie = `yz_tz=${encodeURIComponent(zone)}; Path=/; Max-Age=31536000; SameSite=Lax`;
 }
 
-// The page's language(s) first: the browser bundle carries no messages, only the chunk of each language.
-const locales = (document.documentElement.dataset.locales ?? "").split(" ").filter(isLocale);
-void Promise.all(locales.map(loadDictionary)).then(() =>
+// The page's messages first: the browser bundle carries none; the page names the files it speaks.
+const messages = (document.documentElement.dataset.messages ?? "").split(" ").filter(Boolean);
+void loadMessages(messages).then(() =>
   startTransition(() => {
     hydrateRoot(
       document,

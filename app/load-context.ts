@@ -5,7 +5,6 @@ import type { FreeSlotIndex } from "~/features/booking/free-slot-index.server";
 import type { VideoProvider } from "~/features/consultation/video/provider.server";
 import type { LiveDelivery } from "~/features/live/live-delivery.server";
 import type { Locale } from "~/domain/vocabulary";
-import type { DictionaryChunks } from "~/i18n/dictionary-chunks.server";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
@@ -25,8 +24,6 @@ declare module "@remix-run/node" {
     video: VideoProvider;
     /** Which of the outbox's channels leave (an SMTP server, Twilio Messaging); the others are kept in the outbox. */
     messaging: { email: boolean; sms: boolean };
-    /** Each language's messages chunk in the browser build, for the page's `modulepreload` link. */
-    dictionaryChunks: DictionaryChunks;
     /** This response's Content-Security-Policy nonce. */
     cspNonce: string;
     /** The client's address as Express resolved it (honouring TRUST_PROXY). */

@@ -18,7 +18,8 @@ import { SiteHeader } from "~/components/site-header";
 import { holdsDemoAccounts } from "~/features/accounts/demo-accounts.server";
 import { LOCALES } from "~/domain/vocabulary";
 import { DEFAULT_LOCALE, translator } from "~/i18n";
-import { loadDictionary } from "~/i18n/load-dictionary";
+import { messageUrlsFor } from "~/i18n/message-files.server";
+import { loadMessages } from "~/i18n/load-messages";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/utils/nonce";
 
@@ -36,8 +37,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const user = context.auth.user;
   return json({
     locale: context.locale,
-    // The language's messages, fetched with the page's scripts (see entry.client.tsx).
-    messagesChunk: context.dictionaryChunks[context.locale] ?? null,
+    // The messages its pages use, in its language, fetched with the page's scripts (see entry.client.tsx).
+    messages: messageUrlsFor(context.locale, user?.role ?? null),
     timeZone: context.timeZone,
     user: user ? { displayName: user.displayName, role: user.role, joinOnly: user.onlyAppointmentId !== null } : null,
     // Kept per process (one query every 30 s at most), never one per request.
@@ -46,14 +47,14 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 /**
- * In the browser, after the first page: the root's data may name a language the browser has not loaded
- * (the language switch, a sign-in that brings the person's saved language); load its messages before
- * rendering in it. The first page's data is the server's (no `hydrate`): entry.client.tsx loaded its
- * language before hydrating.
+ * In the browser, after the first page: the root's data may name messages the browser has not loaded
+ * (the language switch, a sign-in that brings the person's saved language or a hospital role); load them
+ * before rendering with them. The first page's data is the server's (no `hydrate`): entry.client.tsx
+ * loaded its messages before hydrating.
  */
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   const data = await serverLoader<typeof loader>();
-  await loadDictionary(data.locale);
+  await loadMessages(data.messages);
   return data;
 }
 
@@ -73,20 +74,23 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl
 };
 const ROOT_CHANGING_FORMS = ["/login", "/logout", "/register", "/locale", "/account", "/admin"];
 
+/** An error page drawn before the root's data: it may speak either language (message-files.server.ts). */
+const WITHOUT_ROOT_DATA = LOCALES.map((locale) => `/messages/${locale}-everyone.json`);
+
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
   return (
-    // data-locales: the languages this page speaks, whose messages the browser loads before hydrating
-    // (both on an error page drawn without the root's data).
-    <html lang={data?.locale ?? DEFAULT_LOCALE} data-locales={data ? data.locale : LOCALES.join(" ")}>
+    // data-messages: the messages this page speaks, which the browser loads before hydrating (both
+    // languages' on an error page drawn without the root's data).
+    <html lang={data?.locale ?? DEFAULT_LOCALE} data-messages={(data?.messages ?? WITHOUT_ROOT_DATA).join(" ")}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light" />
         <Meta />
         <Links />
-        {data?.messagesChunk ? <link rel="modulepreload" href={data.messagesChunk} /> : null}
+        {data?.messages.map((href) => <link key={href} rel="preload" as="fetch" crossOrigin="anonymous" href={href} />)}
       </head>
       <body>
         <a className="skip-link" href="#main">

@@ -1,7 +1,7 @@
 /**
  * Every language's messages, for the server: it renders pages, downloads and messages in any of them.
  * A `.server` module, so the browser build never carries it: a browser fetches only its viewer's
- * language (`load-dictionary.ts`).
+ * language's messages, as data (`message-files.server.ts`).
  */
 import { en } from "./en";
 import { zhCN } from "./zh-CN";

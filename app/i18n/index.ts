@@ -15,16 +15,13 @@ export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
 
 /**
  * The messages at hand: every language on the server; in a browser (where the `.server` module is empty)
- * only those loaded so far, its viewer's (see load-dictionary.ts).
+ * only those loaded so far, its viewer's (see load-messages.ts).
  */
-const dictionaries: Partial<Record<Locale, Dictionary>> = { ...allDictionaries };
+const dictionaries: Partial<Record<Locale, Partial<Dictionary>>> = { ...allDictionaries };
 
-export function hasDictionary(locale: Locale): boolean {
-  return dictionaries[locale] !== undefined;
-}
-
-export function provideDictionary(locale: Locale, dictionary: Dictionary) {
-  dictionaries[locale] = dictionary;
+/** Messages a browser fetched, added to those of their language it holds. */
+export function addMessages(locale: Locale, messages: Partial<Dictionary>) {
+  dictionaries[locale] = { ...dictionaries[locale], ...messages };
 }
 
 export type Params = Record<string, string | number>;

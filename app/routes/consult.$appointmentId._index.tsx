@@ -1,14 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { StatusBadge } from "~/components/appointment-card";
 import { CallPanel } from "~/components/consultation/call-panel";
-import { NotesPanel } from "~/components/consultation/notes-panel";
 import { AdmitAwayConfirm } from "~/components/consultation/admit-away-confirm";
 import { ChatPanel } from "~/components/consultation/chat-panel";
 import { FinishVisit } from "~/components/consultation/finish-visit";
-import { EarlierVisits, PatientFacts } from "~/components/consultation/patient-record";
 import { useAdmittedAlert } from "~/components/consultation/use-admitted-alert";
 import { WaitEstimate } from "~/components/consultation/wait-estimate";
 import { FormError } from "~/components/field";
@@ -27,6 +25,12 @@ import { useT, useViewer } from "~/i18n/use-t";
 import { failure, orErrorPage } from "~/utils/domain-response.server";
 import { formatDateTime, pick } from "~/utils/format";
 import { idParam } from "~/utils/route-params.server";
+
+// The doctor's side of the room (the note, the patient's record): a chunk of its own, which a patient's
+// phone never downloads. The server renders it in the page as ever.
+const NotesPanel = lazy(() => import("~/components/consultation/notes-panel").then((m) => ({ default: m.NotesPanel })));
+const PatientFacts = lazy(() => import("~/components/consultation/patient-record").then((m) => ({ default: m.PatientFacts })));
+const EarlierVisits = lazy(() => import("~/components/consultation/patient-record").then((m) => ({ default: m.EarlierVisits })));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = requireUser(request, context);
@@ -272,7 +276,11 @@ export default function ConsultationRoom() {
               <p>
                 <strong>{a.patientName}</strong> <StatusBadge status={a.status} />
               </p>
-              {data.record ? <PatientFacts record={data.record} /> : null}
+              {data.record ? (
+                <Suspense fallback={null}>
+                  <PatientFacts record={data.record} />
+                </Suspense>
+              ) : null}
               <p className="prewrap">
                 <span className="muted">{t("consult.reason")}: </span>
                 {a.reason}
@@ -321,8 +329,10 @@ export default function ConsultationRoom() {
           {data.inWindow || data.chat.length > 0 ? (
             <ChatPanel appointmentId={data.appointment.id} initial={data.chat} socket={socket} role={role} canSend={Boolean(socket) && active} />
           ) : null}
-          {role === "doctor" && data.note ? <NotesPanel key={a.id} appointmentId={a.id} initial={data.note} visitOver={a.status === "completed"} /> : null}
-          {data.record ? <EarlierVisits visits={data.record.earlierVisits} /> : null}
+          <Suspense fallback={null}>
+            {role === "doctor" && data.note ? <NotesPanel key={a.id} appointmentId={a.id} initial={data.note} visitOver={a.status === "completed"} /> : null}
+            {data.record ? <EarlierVisits visits={data.record.earlierVisits} /> : null}
+          </Suspense>
         </aside>
       </div>
     </main>

@@ -10,7 +10,7 @@ import type express from "express";
 
 export type Encoding = "br" | "gzip";
 
-/** Bodies below this size gain less from compression than its header and the work cost. */
+/** Answers compressed as they stream: below this size they gain less than the work and the header cost. */
 const THRESHOLD_BYTES = 1024;
 
 const COMPRESSIBLE = /^(text\/|application\/(javascript|json|manifest\+json|xml|wasm)|image\/svg\+xml|image\/x-icon)/;
@@ -33,9 +33,12 @@ export function preferredEncoding(acceptEncoding: string | undefined): Encoding 
   return null;
 }
 
-/** A static file's compressed forms, where compressing pays (a compressible type, not tiny, smaller after). */
+/**
+ * A static file's compressed forms, where compressing pays (a compressible type, smaller after). Done
+ * once, so even a small file is worth it: the build's 800-byte chunks leave at half their size.
+ */
 export function precompress(body: Buffer, contentType: string): Partial<Record<Encoding, Buffer>> {
-  if (body.length < THRESHOLD_BYTES || !COMPRESSIBLE.test(contentType)) return {};
+  if (!COMPRESSIBLE.test(contentType)) return {};
   const forms: Partial<Record<Encoding, Buffer>> = {};
   const br = brotliCompressSync(body, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },

@@ -28,12 +28,12 @@ import { sweepLapsedOffers } from "~/features/waitlist/waitlist.server";
 import { transportFromEnv } from "~/features/notifications/transports.server";
 import { localeFromAcceptLanguage, isLocale } from "~/i18n";
 import { LOCALE_COOKIE } from "~/i18n/viewer.server";
-import { findDictionaryChunks } from "~/i18n/dictionary-chunks.server";
+import { messageFiles } from "~/i18n/message-files.server";
 import { createLoadGauge } from "~/utils/load-gauge.server";
 import { startBackgroundWork } from "./background-work.server";
 import { createDrain } from "./drain.server";
 import { LIVE_PATHS, remixHandler } from "./remix-handler.server";
-import { staticFilesFromMemory } from "./static-files.server";
+import { filesFromMemory, IMMUTABLE, staticFilesFromMemory } from "./static-files.server";
 import { compressResponses } from "./compression.server";
 import { createArrivalLine, linePage, PASS_COOKIE, TICKET_COOKIE, type ArrivalLine } from "./arrival-line.server";
 import { plainErrorPage, RETRY_AFTER_SECONDS } from "~/utils/database-outage.server";
@@ -113,6 +113,15 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
   }
+  // Each language's messages, a part at a time (message-files.server.ts): named by content, kept a year.
+  app.use(
+    filesFromMemory(
+      messageFiles().flatMap(({ urlPath, aliasPath, body }) => [
+        { urlPath, body, cacheControl: IMMUTABLE },
+        { urlPath: aliasPath, body, cacheControl: "no-cache" },
+      ]),
+    ),
+  );
   // Background blur's worker, WebAssembly and model, straight from the installed package (never a CDN).
   app.use("/vendor/video-processors", express.static(path.join(root, "node_modules/@twilio/video-processors/dist/build"), { maxAge: "1d", index: false }));
 
@@ -172,9 +181,7 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   const transport = transportFromEnv(env);
   const messaging = { email: Boolean(transport.email), sms: Boolean(transport.sms) };
   const services = { db, live, slots, arrival, secureCookies, limits, video, messaging };
-  // Each build names its own chunks (a rebuild in development renames them).
-  const handlerFor = (serverBuild: ServerBuild) =>
-    remixHandler(serverBuild, { ...services, dictionaryChunks: findDictionaryChunks(path.join(root, "public/build")) }, env.NODE_ENV);
+  const handlerFor = (serverBuild: ServerBuild) => remixHandler(serverBuild, services, env.NODE_ENV);
   let handleRequest = handlerFor(build);
   app.all("*", (req, res, next) => handleRequest(req, res, next));
   // Errors before Remix renders (reading the session needs the database): a plain page in both

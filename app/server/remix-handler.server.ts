@@ -13,7 +13,7 @@ import { isDatabaseUnavailable } from "~/utils/db-errors.server";
 export const LIVE_PATHS = new Set(["/live/events"]);
 
 /** What every request's load context shares: the process's services and configuration. */
-export type Services = Pick<AppLoadContext, "db" | "live" | "slots" | "arrival" | "secureCookies" | "limits" | "video" | "messaging" | "dictionaryChunks">;
+export type Services = Pick<AppLoadContext, "db" | "live" | "slots" | "arrival" | "secureCookies" | "limits" | "video" | "messaging">;
 
 /**
  * Remix, with each request's load context: the services, the signed-in person (from the session cookie,

@@ -30,16 +30,28 @@ type Form = { body: Buffer; headers: Record<string, string> };
 /** A file as stored (identity) and in each compressed form worth keeping. */
 type File = { identity: Form } & Partial<Record<Encoding, Form>>;
 
+/** A file to serve from memory: its URL path, its bytes and how long a browser may keep it. */
+export type MemoryFile = { urlPath: string; body: Buffer; cacheControl: string };
+
+/** Fingerprinted names never change their bytes: a year. Anything else: an hour. */
+export const IMMUTABLE = "public, max-age=31536000, immutable";
+
 /** Every file under `dir`, by its URL path; fingerprinted build output is immutable for a year. */
-function readFiles(dir: string): Map<string, File> {
+function readFiles(dir: string): MemoryFile[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((relative) => path.join(dir, relative))
+    .filter((full) => statSync(full).isFile())
+    .map((full) => {
+      const urlPath = `/${path.relative(dir, full).split(path.sep).join("/")}`;
+      return { urlPath, body: readFileSync(full), cacheControl: urlPath.startsWith("/build/") ? IMMUTABLE : "public, max-age=3600" };
+    });
+}
+
+/** Each file in the forms a browser may ask for, each with its headers, computed once. */
+function prepare(list: readonly MemoryFile[]): Map<string, File> {
   const files = new Map<string, File>();
-  for (const relative of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
-    const full = path.join(dir, relative);
-    if (!statSync(full).isFile()) continue;
-    const body = readFileSync(full);
-    const urlPath = `/${relative.split(path.sep).join("/")}`;
-    const immutable = urlPath.startsWith("/build/");
-    const type = TYPES[path.extname(full).toLowerCase()] ?? "application/octet-stream";
+  for (const { urlPath, body, cacheControl } of list) {
+    const type = TYPES[path.extname(urlPath).toLowerCase()] ?? "application/octet-stream";
     const tag = createHash("sha1").update(body).digest("base64url").slice(0, 20);
     const compressed = precompress(body, type);
     const form = (formBody: Buffer, encoding?: Encoding): Form => ({
@@ -47,7 +59,7 @@ function readFiles(dir: string): Map<string, File> {
       headers: {
         "Content-Type": type,
         "Content-Length": String(formBody.length),
-        "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "public, max-age=3600",
+        "Cache-Control": cacheControl,
         // Each form is its own representation: its own tag, and caches keep them apart.
         ETag: encoding ? `"${tag}-${encoding}"` : `"${tag}"`,
         ...(Object.keys(compressed).length > 0 ? { Vary: "Accept-Encoding" } : {}),
@@ -63,8 +75,9 @@ function readFiles(dir: string): Map<string, File> {
   return files;
 }
 
-export function staticFilesFromMemory(dir: string): express.RequestHandler {
-  const files = readFiles(dir);
+/** Serves these files, each in the smallest form the browser accepts; any other path goes on. */
+export function filesFromMemory(list: readonly MemoryFile[]): express.RequestHandler {
+  const files = prepare(list);
   return (req, res, next) => {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
     const file = files.get(req.path);
@@ -78,4 +91,8 @@ export function staticFilesFromMemory(dir: string): express.RequestHandler {
     }
     res.status(200).end(req.method === "HEAD" ? undefined : form.body);
   };
+}
+
+export function staticFilesFromMemory(dir: string): express.RequestHandler {
+  return filesFromMemory(readFiles(dir));
 }

@@ -34,8 +34,12 @@ describe("a static file compressed at start", () => {
     expect(forms.gzip!.length).toBeLessThan(script.length / 3);
   });
 
-  it("keeps no compressed form of an image that is already compressed, or of a file under 1 KB", () => {
+  it("keeps no compressed form of an image that is already compressed, or where compressing would not make it smaller", () => {
     expect(precompress(script, "image/png")).toEqual({});
     expect(precompress(Buffer.from("body{}"), "text/css; charset=utf-8")).toEqual({});
+    // A small chunk still gains.
+    const small = Buffer.from(`import{a as b}from"/build/_shared/chunk-ABC.js";${"var x=b(function(){return 1});".repeat(20)}`);
+    expect(small.length).toBeLessThan(1024);
+    expect(precompress(small, "text/javascript; charset=utf-8").gzip!.length).toBeLessThan(small.length / 2);
   });
 });

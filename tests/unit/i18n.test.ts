@@ -1,7 +1,10 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { en } from "~/i18n/en";
 import { localeFromAcceptLanguage, translator } from "~/i18n";
 import { zhCN } from "~/i18n/zh-CN";
+import { messageFiles, messageUrlsFor } from "~/i18n/message-files.server";
+import { partsFor, STAFF_NAMESPACES } from "~/i18n/message-parts";
 import { resolveViewer } from "~/i18n/viewer.server";
 
 describe("language from Accept-Language", () => {
@@ -90,5 +93,44 @@ describe("numbers in messages", () => {
 
   it("leave a plural untouched when its number is missing", () => {
     expect(t("doctors.count", {})).toBe(en["doctors.count"]);
+  });
+});
+
+describe("the messages a browser loads", () => {
+  it("are everyone's for a visitor and a patient, and the hospital's part too for doctors, staff and admins", () => {
+    expect(partsFor(null)).toEqual(["everyone"]);
+    expect(partsFor("patient")).toEqual(["everyone"]);
+    for (const role of ["doctor", "staff", "admin"] as const) expect(partsFor(role)).toEqual(["everyone", "staff"]);
+  });
+
+  it("hold every message of both languages, each in one part, in files named by their content", () => {
+    const files = messageFiles();
+    for (const [locale, dictionary] of [["en", en], ["zh-CN", zhCN]] as const) {
+      const parts = files.filter((file) => file.locale === locale).map((file) => JSON.parse(file.body.toString()) as Record<string, string>);
+      expect(parts.flatMap(Object.keys).sort()).toEqual(Object.keys(dictionary).sort());
+      expect(Object.assign({}, ...parts)).toEqual(dictionary);
+    }
+    for (const file of files) expect(file.urlPath).toMatch(new RegExp(`^/messages/${file.locale}-${file.part}-[0-9a-f]{12}\\.json$`));
+    expect(messageUrlsFor("zh-CN", "patient")).toEqual([files.find((f) => f.locale === "zh-CN" && f.part === "everyone")!.urlPath]);
+    expect(messageUrlsFor("en", "doctor")).toHaveLength(2);
+    // Each hospital namespace is one the dictionary has (a misspelt one would quietly ship to patients).
+    for (const namespace of STAFF_NAMESPACES) expect(Object.keys(en).some((key) => key.startsWith(`${namespace}.`)), namespace).toBe(true);
+  });
+
+  it("of the hospital's part are used only by pages a patient never sees", () => {
+    // The hospital's pages, and the parts of the room only its doctor is shown.
+    const hospitalOnly = [
+      /^app\/routes\/(doctor|clinic|admin)\./,
+      /^app\/components\/schedule-summary\.tsx$/,
+      /^app\/components\/consultation\/(next-patient|patient-record)\.tsx$/,
+      /^app\/features\/audit\//,
+      /\.server\.ts$/,
+    ];
+    const used = new RegExp(`["'\`](${STAFF_NAMESPACES.join("|")})\\.[a-zA-Z]`);
+    const offenders = readdirSync("app", { recursive: true, encoding: "utf8" })
+      .map((file) => `app/${file}`)
+      .filter((file) => /\.tsx?$/.test(file) && !file.startsWith("app/i18n/"))
+      .filter((file) => used.test(readFileSync(file, "utf8")) && !hospitalOnly.some((pattern) => pattern.test(file)));
+    expect(offenders).toEqual([]);
   });
 });

@@ -1,10 +1,9 @@
 import { useEffect, useState } from "react";
-import {
-  loadBackgroundBlur,
-  readBlurPreference,
-  saveBlurPreference,
-  type BackgroundBlur,
-} from "~/features/consultation/client/background-blur";
+import type { BackgroundBlur } from "~/features/consultation/client/background-blur";
+import { readBlurPreference, saveBlurPreference } from "~/features/consultation/client/blur-preference";
+
+// The blur itself (and the library behind it) is fetched only when someone wants it.
+const loadBackgroundBlur = () => import("~/features/consultation/client/background-blur").then((blur) => blur.loadBackgroundBlur());
 
 /**
  * The background-blur switch: what the person chose (remembered on this device; null until the saved

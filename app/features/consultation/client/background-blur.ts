@@ -6,12 +6,12 @@
  * never from a CDN.
  *
  * Twilio calls hand the processor to twilio-video (`LocalVideoTrack.addProcessor`); peer-to-peer calls and
- * the pre-call preview use `blur()`, which turns the camera track into a new, blurred track.
+ * the pre-call preview use `blur()`, which turns the camera track into a new, blurred track. The page
+ * imports this module itself only when blur is wanted (the choice is `blur-preference.ts`).
  */
 const ASSETS_PATH = "/vendor/video-processors/";
 /** Worker, WASM and model on a slow phone connection; past this the person is told blur is unavailable. */
 const LOAD_TIMEOUT_MS = 45_000;
-const PREFERENCE_KEY = "yunzhen.backgroundBlur";
 
 type Processor = { processFrame(input: VideoFrame | HTMLVideoElement, output: HTMLCanvasElement): Promise<void> };
 
@@ -111,23 +111,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     const timer = setTimeout(() => reject(new BlurUnavailableError("timed out")), ms);
     promise.then(resolve, reject).finally(() => clearTimeout(timer));
   });
-}
-
-/** Whether the person last chose to blur (remembered on this device for the next call). */
-export function readBlurPreference(): boolean {
-  try {
-    return localStorage.getItem(PREFERENCE_KEY) === "on";
-  } catch {
-    return false;
-  }
-}
-
-export function saveBlurPreference(on: boolean) {
-  try {
-    localStorage.setItem(PREFERENCE_KEY, on ? "on" : "off");
-  } catch {
-    // Private browsing without storage: the choice lasts for this page only.
-  }
 }
 
 type TrackProcessorConstructor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> };
