@@ -11,7 +11,7 @@ import {
   useRouteLoaderData,
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { DemoBanner } from "~/components/demo-banner";
 import { ErrorPage } from "~/components/error-page";
 import { SiteHeader } from "~/components/site-header";
@@ -111,6 +111,8 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  // The page is live (hydrated): a mark for support and for tests that act as a person who waits for it.
+  useEffect(() => void (document.documentElement.dataset.hydrated = "1"), []);
   return <Outlet />;
 }
 

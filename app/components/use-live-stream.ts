@@ -8,7 +8,7 @@ import type { StreamAppointment, StreamPresence } from "~/features/live/events";
  * only when it must: when the server says `resync` (events were lost, or something changed between the
  * page's render — `dataTime` — and the stream's start), after the stream reconnects, and when a change
  * cannot be applied in place. Reloads are debounced; when the session ends the stream stops and the
- * reload leads to the sign-in page.
+ * reload leads to the sign-in page. Answers whether the stream is connected now (the page says so).
  */
 export function useLiveStream(
   dataTime: string,
@@ -24,6 +24,7 @@ export function useLiveStream(
   apply.current = onAppointment;
   const applyPresence = useRef(onPresence);
   applyPresence.current = onPresence;
+  const [connected, setConnected] = useState(false);
   useEffect(() => {
     const source = new EventSource(url);
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -54,25 +55,30 @@ export function useLiveStream(
     source.onopen = () => {
       if (opened) reload();
       opened = true;
+      setConnected(true);
     };
+    // The browser reconnects by itself; meanwhile the page is not live.
+    source.onerror = () => setConnected(false);
     return () => {
       clearTimeout(timer);
       source.close();
     };
   }, [url]);
+  return connected;
 }
 
 /**
  * Loader data kept live: starts from `data` (and from each fresh read of it), and applies every pushed
  * change with `apply`, which returns the new value or "reload" (and a patient's presence, on a doctor's
- * Today, with `applyPresence`). Changes arriving together apply in turn.
+ * Today, with `applyPresence`). Changes arriving together apply in turn. Answers the value and whether
+ * its stream is connected.
  */
 export function useLiveState<T>(
   data: T,
   dataTime: string,
   apply: (current: T, change: StreamAppointment) => T | "reload",
   applyPresence?: (current: T, presence: StreamPresence) => T,
-): T {
+): [T, boolean] {
   const [value, setValue] = useState(data);
   const latest = useRef(data);
   useEffect(() => {
@@ -83,7 +89,7 @@ export function useLiveState<T>(
     latest.current = next;
     setValue(next);
   };
-  useLiveStream(
+  const connected = useLiveStream(
     dataTime,
     (change) => {
       const next = apply(latest.current, change);
@@ -92,5 +98,5 @@ export function useLiveState<T>(
     },
     applyPresence && ((presence) => set(applyPresence(latest.current, presence))),
   );
-  return value;
+  return [value, connected];
 }

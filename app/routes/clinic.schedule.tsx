@@ -103,7 +103,7 @@ export default function ClinicSchedule() {
   const loaded = useLoaderData<typeof loader>();
   // The day as read, then every pushed change applied in place: a status moves a block's colour and the
   // counts; the week view and a status filter read again when something they show changed.
-  const liveDay = useLiveState(loaded.day, loaded.now, (day, change) => {
+  const [liveDay, live] = useLiveState(loaded.day, loaded.now, (day, change) => {
     if (!day || loaded.query.status) return change.slotsChanged || loaded.query.status ? "reload" : day;
     return applyToBoard(day, change);
   });
@@ -140,7 +140,9 @@ export default function ClinicSchedule() {
     <main id="main" className="page page--wide schedule">
       <div className="schedule__title">
         <h1>{t("schedule.heading")}</h1>
-        <span className="live-dot">{t("schedule.live")}</span>
+        <span className="live-dot" data-live={live ? "on" : "off"}>
+          {t(live ? "schedule.live" : "schedule.connecting")}
+        </span>
       </div>
       <p className="lead">
         {data.view === "week" ? t("schedule.weekOf", { date: heading }) : heading} · {data.clinicTimeZone}

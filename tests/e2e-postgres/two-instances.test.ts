@@ -8,7 +8,7 @@ import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { boardOf, openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
 import { startServer, type RunningServer } from "../helpers/server";
-import { framesDecoded } from "../helpers/page-probes";
+import { expectHydrated, expectLive, framesDecoded } from "../helpers/page-probes";
 import { createScratchDatabase } from "../helpers/database";
 
 // Two app instances on one PostgreSQL database: the patient talks to one, the doctor to the other, and
@@ -43,6 +43,9 @@ describe("a call across two app instances", () => {
 
     await doctor.page.goto(`${b.url}/consult/${room.appointmentId}`);
     await patient.page.goto(`${a.url}/consult/${room.appointmentId}`);
+    // Both pages ready, as a person sees them (a check-in tapped while a page hydrates is another story).
+    await expectHydrated(doctor.page);
+    await expectHydrated(patient.page);
     await patient.page.getByRole("button", { name: "Check in" }).click();
     await expect.poll(() => doctor.page.getByRole("button", { name: "Admit" }).count(), { timeout: 5000 }).toBe(1);
     await doctor.page.getByRole("button", { name: "Admit" }).click();
@@ -61,6 +64,8 @@ describe("a call across two app instances", () => {
 
     expect(patient.errors).toEqual([]);
     expect(doctor.errors).toEqual([]);
+    // The call ends here: left running, its video would load the machine through the next test.
+    await Promise.all([patient.context.close(), doctor.context.close()]);
   });
 });
 
@@ -78,6 +83,7 @@ describe("the clinic schedule across two app instances", () => {
         .then((c) => /\bs-(\w+)/.exec(c ?? "")?.[1] ?? null)
         .catch(() => null);
     expect(await status()).toBe("booked");
+    await expectLive(page);
     expect((await room.patient.post(`/consult/${room.appointmentId}`, { intent: "checkIn" })).status).toBe(302);
     await expect.poll(status, { timeout: 2000, interval: 50 }).toBe("checked_in");
     await context.close();

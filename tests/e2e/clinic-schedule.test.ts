@@ -4,7 +4,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { launchBrowser, openPage } from "../helpers/browser";
 import { boardOf, CLINIC_ZONE, openConsultation } from "../helpers/consult-e2e";
 import { client, doctorSlotStarts } from "../helpers/http";
-import { blockStatus } from "../helpers/page-probes";
+import { blockStatus, expectLive } from "../helpers/page-probes";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -30,6 +30,7 @@ describe("the clinic schedule", () => {
     const { page, context, errors } = await openPage(browser, { session: { cookie: staff.cookie, baseURL }, viewport: { width: 1600, height: 1000 } });
     await page.goto(`${baseURL}${boardOf(room)}`);
     expect(await blockStatus(page, room.appointmentId)).toBe("booked");
+    await expectLive(page);
     await page.evaluate(() => ((window as { marker?: number }).marker = 1));
 
     expect((await room.patient.post(`/consult/${room.appointmentId}`, { intent: "checkIn" })).status).toBe(302);
