@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import type { AppointmentStatus } from "~/domain/vocabulary";
+import type { AppointmentStatus, JoinMode } from "~/domain/vocabulary";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDateTime, pick } from "~/utils/format";
 
@@ -16,6 +16,13 @@ export type AppointmentSummary = {
 export function StatusBadge({ status }: { status: AppointmentStatus }) {
   const t = useT();
   return <span className={`status status--${status}`}>{t(`status.${status}`)}</span>;
+}
+
+/** How a waiting patient joins, when it is not by video (their camera, or microphone too, cannot be used). */
+export function JoinModeBadge({ mode }: { mode: JoinMode | null }) {
+  const t = useT();
+  if (!mode || mode === "video") return null;
+  return <span className={`join-mode join-mode--${mode}`}>{t(`consult.joinMode.${mode}`)}</span>;
 }
 
 /**

@@ -20,6 +20,13 @@ export type DoctorTitle = (typeof DOCTOR_TITLES)[number];
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 
+/**
+ * How a patient joins their consultation (the `join_mode` enum), chosen at check-in by what their device
+ * can do: by video; by voice when the camera is blocked or missing; by chat alone when the microphone is too.
+ */
+export const JOIN_MODES = ["video", "voice", "chat"] as const;
+export type JoinMode = (typeof JOIN_MODES)[number];
+
 /** A patient's sex as they state it in their health profile (the `sex` enum). */
 export const SEXES = ["female", "male", "other"] as const;
 export type Sex = (typeof SEXES)[number];

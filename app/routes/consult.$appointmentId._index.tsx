@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
-import { StatusBadge } from "~/components/appointment-card";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { JoinModeBadge, StatusBadge } from "~/components/appointment-card";
 import { CallPanel } from "~/components/consultation/call-panel";
 import { AdmitAwayConfirm } from "~/components/consultation/admit-away-confirm";
 import { ChatPanel } from "~/components/consultation/chat-panel";
@@ -20,17 +20,23 @@ import { changeRoomState, getRoomAccess, listWaiting, queueState } from "~/featu
 import { readDoctorPace } from "~/features/consultation/wait-estimate.server";
 import { readPatientRecord } from "~/features/patient-record/patient-record.server";
 import { mayViewPatientRecord } from "~/features/patient-record/record-policy";
+import type { JoinMode } from "~/domain/vocabulary";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { failure, orErrorPage } from "~/utils/domain-response.server";
 import { formatDateTime, pick } from "~/utils/format";
 import { idParam } from "~/utils/route-params.server";
+import { splitComponent, type PreloadHandle } from "~/utils/split-component";
 
-// The doctor's side of the room (the note, the patient's record): a chunk of its own, which a patient's
-// phone never downloads. The server renders it in the page as ever.
-const NotesPanel = lazy(() => import("~/components/consultation/notes-panel").then((m) => ({ default: m.NotesPanel })));
-const PatientFacts = lazy(() => import("~/components/consultation/patient-record").then((m) => ({ default: m.PatientFacts })));
-const EarlierVisits = lazy(() => import("~/components/consultation/patient-record").then((m) => ({ default: m.EarlierVisits })));
+// The doctor's side of the room (the note, the patient's record): chunks of their own, which a patient's
+// phone never downloads. Fetched before the page renders for a doctor (see splitComponent).
+const NotesPanel = splitComponent(() => import("~/components/consultation/notes-panel").then((m) => m.NotesPanel));
+const PatientFacts = splitComponent(() => import("~/components/consultation/patient-record").then((m) => m.PatientFacts));
+const EarlierVisits = splitComponent(() => import("~/components/consultation/patient-record").then((m) => m.EarlierVisits));
+const preloadDoctorSide = (data: unknown) =>
+  (data as { role?: string } | undefined)?.role === "doctor" ? Promise.all([NotesPanel.preload(), PatientFacts.preload(), EarlierVisits.preload()]) : undefined;
+
+export const handle: PreloadHandle = { preload: preloadDoctorSide };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = requireUser(request, context);
@@ -48,6 +54,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     access.role === "patient" && a.status === "completed" ? withSignedSummary(context.db, [a.id]) : null,
     // Who the patient is (profile, earlier visits): the appointment's doctor only, audited.
     mayViewPatientRecord(access.role) ? readPatientRecord(context.db, user, access, { clientAddress: context.clientAddress, now }) : null,
+    // The server renders the doctor's side too: its code at hand before the render.
+    preloadDoctorSide({ role: access.role }),
   ]);
   const may = (step: ConsultationStep) => mayTakeStep(step, a, user, access.settings, now).allowed;
   return json(
@@ -69,6 +77,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         doctor: { nameZh: a.doctorNameZh, nameEn: a.doctorNameEn, title: a.doctorTitle },
         department: { nameZh: a.departmentZh, nameEn: a.departmentEn },
         checkedInAt: a.checkedInAt?.toISOString() ?? null,
+        joinMode: isActive(a.status) ? a.joinMode : null,
       },
       queue,
       pace,
@@ -78,6 +87,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         reason: w.reason,
         startsAt: w.startsAt.toISOString(),
         checkedInAt: w.checkedInAt?.toISOString() ?? null,
+        joinMode: w.joinMode,
       })),
       chat,
       note,
@@ -88,20 +98,33 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   );
 }
 
+/** A navigation to a room (another patient's, from the waiting list) brings the doctor's side with its data. */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const data = await serverLoader<typeof loader>();
+  await preloadDoctorSide(data);
+  return data;
+}
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requireUser(request, context);
   const id = idParam(params, "appointmentId");
   const parsed = roomAction.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ formError: "error.form" as MessageKey }, { status: 400 });
   try {
-    await changeRoomState(context.db, user, id, parsed.data.intent, { clientAddress: context.clientAddress, warnIfAway: !parsed.data.confirmAway });
+    await changeRoomState(context.db, user, id, parsed.data.intent, {
+      clientAddress: context.clientAddress,
+      warnIfAway: !parsed.data.confirmAway,
+      joinMode: parsed.data.joinMode,
+    });
   } catch (error) {
     return failure(error);
   }
   return redirect(`/consult/${id}`);
 }
 
-type WaitingEntry = { appointmentId: string; patientName: string; reason: string; startsAt: string; checkedInAt: string | null };
+const CHECK_IN_LABEL: Record<JoinMode, MessageKey> = { video: "consult.checkIn", voice: "consult.checkInVoice", chat: "consult.checkInChat" };
+
+type WaitingEntry = { appointmentId: string; patientName: string; reason: string; startsAt: string; checkedInAt: string | null; joinMode: JoinMode | null };
 
 /** The waiting room's order: appointment time, then check-in time (as the server's queue). */
 const byQueueOrder = (a: WaitingEntry, b: WaitingEntry) =>
@@ -176,7 +199,14 @@ function useRoomSocket(
           setWaiting((list) => {
             const others = list.filter((w) => w.appointmentId !== message.appointmentId);
             if (message.status !== "checked_in" || !entry) return others;
-            const updated = { appointmentId: message.appointmentId, patientName: entry.patientName, reason: entry.reason ?? "", startsAt: entry.startsAt, checkedInAt: entry.checkedInAt };
+            const updated = {
+              appointmentId: message.appointmentId,
+              patientName: entry.patientName,
+              reason: entry.reason ?? "",
+              startsAt: entry.startsAt,
+              checkedInAt: entry.checkedInAt,
+              joinMode: entry.joinMode ?? null,
+            };
             return [...others, updated].sort(byQueueOrder);
           });
           return;
@@ -204,6 +234,8 @@ export default function ConsultationRoom() {
   const doctorName = `${pick(locale, a.doctor.nameZh, a.doctor.nameEn)} ${t(`title.${a.doctor.title}`)}`;
   const time = (iso: string) => formatDateTime(iso, locale, timeZone, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   const inCall = a.status === "in_consultation" && data.inWindow;
+  // How this device can join (the camera check finds out): checking in says so to the doctor.
+  const [deviceJoinMode, setDeviceJoinMode] = useState<JoinMode>("video");
   const admittedAlert = useAdmittedAlert(role === "patient" ? a.status : "", t("consult.admittedTitle", { app: t("app.name") }));
 
   const intent = (value: string, label: string, className = "button") => (
@@ -258,7 +290,13 @@ export default function ConsultationRoom() {
           {data.steps.checkIn ? (
             <section className="card">
               <p>{t("consult.checkInLead")}</p>
-              {intent("checkIn", t("consult.checkIn"), "button button--primary button--block")}
+              {deviceJoinMode === "chat" ? <p className="muted">{t("call.chatOnly")}</p> : null}
+              <Form method="post" replace>
+                {deviceJoinMode !== "video" ? <input type="hidden" name="joinMode" value={deviceJoinMode} /> : null}
+                <button type="submit" name="intent" value="checkIn" className="button button--primary button--block" disabled={busy}>
+                  {t(CHECK_IN_LABEL[deviceJoinMode])}
+                </button>
+              </Form>
             </section>
           ) : null}
           {role === "patient" && a.status === "checked_in" ? (
@@ -274,13 +312,10 @@ export default function ConsultationRoom() {
             <section className="card consult__patient">
               <h2>{t("consult.thisPatient")}</h2>
               <p>
-                <strong>{a.patientName}</strong> <StatusBadge status={a.status} />
+                <strong>{a.patientName}</strong> <StatusBadge status={a.status} /> <JoinModeBadge mode={a.joinMode} />
               </p>
-              {data.record ? (
-                <Suspense fallback={null}>
-                  <PatientFacts record={data.record} />
-                </Suspense>
-              ) : null}
+              {a.joinMode && a.joinMode !== "video" ? <p className="notice-inline">{t(`consult.joinModeHint.${a.joinMode}`)}</p> : null}
+              {data.record ? <PatientFacts record={data.record} /> : null}
               <p className="prewrap">
                 <span className="muted">{t("consult.reason")}: </span>
                 {a.reason}
@@ -295,7 +330,7 @@ export default function ConsultationRoom() {
             </section>
           ) : null}
 
-          {data.inWindow && active ? <CallPanel appointmentId={a.id} role={role} socket={socket} inCall={inCall} /> : null}
+          {data.inWindow && active ? <CallPanel appointmentId={a.id} role={role} socket={socket} inCall={inCall} onJoinMode={setDeviceJoinMode} /> : null}
         </div>
 
         <aside className="consult__side">
@@ -307,7 +342,7 @@ export default function ConsultationRoom() {
                 {waiting.map((w) => (
                   <li key={w.appointmentId} className={w.appointmentId === a.id ? "waiting-list__item waiting-list__item--current" : "waiting-list__item"}>
                     <div>
-                      <strong>{w.patientName}</strong>{" "}
+                      <strong>{w.patientName}</strong> <JoinModeBadge mode={w.joinMode} />{" "}
                       <span className="muted">
                         {time(w.startsAt)}
                         {w.checkedInAt
@@ -329,10 +364,8 @@ export default function ConsultationRoom() {
           {data.inWindow || data.chat.length > 0 ? (
             <ChatPanel appointmentId={data.appointment.id} initial={data.chat} socket={socket} role={role} canSend={Boolean(socket) && active} />
           ) : null}
-          <Suspense fallback={null}>
-            {role === "doctor" && data.note ? <NotesPanel key={a.id} appointmentId={a.id} initial={data.note} visitOver={a.status === "completed"} /> : null}
-            {data.record ? <EarlierVisits visits={data.record.earlierVisits} /> : null}
-          </Suspense>
+          {role === "doctor" && data.note ? <NotesPanel key={a.id} appointmentId={a.id} initial={data.note} visitOver={a.status === "completed"} /> : null}
+          {data.record ? <EarlierVisits visits={data.record.earlierVisits} /> : null}
         </aside>
       </div>
     </main>

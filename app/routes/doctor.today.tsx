@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { StatusBadge } from "~/components/appointment-card";
+import { JoinModeBadge, StatusBadge } from "~/components/appointment-card";
 import { useDelegatedLinks } from "~/components/use-delegated-links";
 import { useLiveState } from "~/components/use-live-stream";
 import { useClock } from "~/components/use-clock";
@@ -63,7 +63,7 @@ export default function DoctorToday() {
   const busy = useNavigation().state !== "idle";
   const { doctor, clinicTimeZone, day } = data;
   // What the loader read, then every pushed change (appointments, patients coming and going) applied in place.
-  const appointments = useLiveState(data.appointments, data.now, (list, change) => applyToToday(list, change, day), applyPresenceToToday);
+  const [appointments] = useLiveState(data.appointments, data.now, (list, change) => applyToToday(list, change, day), applyPresenceToToday);
   const now = useClock(data.now);
   const onListClick = useDelegatedLinks();
   const timeFormat = dateTimeFormat(locale, clinicTimeZone, { hour: "2-digit", minute: "2-digit" });
@@ -85,7 +85,7 @@ export default function DoctorToday() {
         ) : null}
       </div>
       <div>
-        <strong>{a.patientName}</strong> <Presence appointment={a} time={time} />
+        <strong>{a.patientName}</strong> <Presence appointment={a} time={time} /> <JoinModeBadge mode={a.joinMode} />
         {a.status === "completed" && !a.noteSigned ? <span className="note-unsigned">{t("doctorToday.noteUnsigned")}</span> : null}
         <p className="muted small prewrap">{a.reason}</p>
       </div>

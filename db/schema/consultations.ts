@@ -1,8 +1,11 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, check, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, check, index, integer, jsonb, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { JOIN_MODES } from "../../app/domain/vocabulary";
 import { id, instant, timestamps } from "./_columns";
 import { appointments } from "./appointments";
 import { users } from "./users";
+
+export const joinMode = pgEnum("join_mode", JOIN_MODES);
 
 /**
  * The call that happens for an appointment. The room name is random (128 bits, hex) and carries no
@@ -14,6 +17,8 @@ export const consultations = pgTable("consultations", {
     .references(() => appointments.id, { onDelete: "cascade" }),
   roomName: text("room_name").notNull().unique(),
   checkedInAt: instant("checked_in_at"),
+  /** How the patient checked in to join (null before check-in): the doctor sees it before Admit. */
+  joinMode: joinMode("join_mode"),
   admittedAt: instant("admitted_at"),
   endedAt: instant("ended_at"),
   ...timestamps,

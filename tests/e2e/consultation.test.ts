@@ -181,14 +181,19 @@ describe("what the booking pages download", () => {
     const adapter = shared.find((f) => f.startsWith("twilio-call-"))!;
     expect(readFileSync(`public/build/_shared/${adapter}`, "utf8")).toContain(`import("/build/_shared/${bundle}")`);
 
-    // Background blur's library is a chunk of its own that only the room's code imports, and only lazily.
+    // Background blur's library is a chunk of its own that only the blur's own chunk imports, and only
+    // lazily; the room imports that chunk only when blur is turned on.
     const processors = shared.find((f) => f.startsWith("twilio-video-processors.min-"))!;
     expect(readFileSync(`public/build/_shared/${processors}`, "utf8")).toContain("selfie_segmentation");
     const built = readdirSync("public/build", { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js"));
     const importers = built.filter((f) => readFileSync(`public/build/${f}`, "utf8").includes(processors));
-    expect(importers).toEqual([expect.stringMatching(/^routes\/consult\.\$appointmentId\._index-/)]);
-    const room = readFileSync(`public/build/${importers[0]}`, "utf8");
-    expect(room.split(processors).length - 1).toBe(room.split(`import("/build/_shared/${processors}")`).length - 1);
+    expect(importers).toEqual([expect.stringMatching(/^_shared\/background-blur-/)]);
+    const blurChunk = readFileSync(`public/build/${importers[0]}`, "utf8");
+    expect(blurChunk.split(processors).length - 1).toBe(blurChunk.split(`import("/build/_shared/${processors}")`).length - 1);
+    const blurImporters = built.filter((f) => readFileSync(`public/build/${f}`, "utf8").includes(importers[0]!.slice("_shared/".length)));
+    expect(blurImporters).toEqual([expect.stringMatching(/^routes\/consult\.\$appointmentId\._index-/)]);
+    const room = readFileSync(`public/build/${blurImporters[0]}`, "utf8");
+    expect(room).toContain(`import("/build/${importers[0]}")`);
     for (const f of built.filter((f) => f !== `_shared/${processors}`)) {
       expect(readFileSync(`public/build/${f}`, "utf8"), f).not.toContain("selfie_segmentation");
     }

@@ -53,3 +53,24 @@ export async function finishVisit(page: Page) {
   await page.getByRole("button", { name: "Finish visit" }).click();
   await page.getByRole("group", { name: /Finish this visit/ }).getByRole("button", { name: "Finish visit" }).click();
 }
+
+/** A count that grows while the other side's sound arrives in the room's call (0 before a call). */
+export const audioReceived = (page: Page) =>
+  page.evaluate(() => (window.__yunzhenAudioReceived ? window.__yunzhenAudioReceived() : Promise.resolve(0)));
+
+/** The other side's sound is really arriving: the received audio keeps growing. */
+export async function expectAudioFlowing(page: Page) {
+  await expect.poll(() => audioReceived(page), { timeout: 15_000 }).toBeGreaterThan(0);
+  const before = await audioReceived(page);
+  await expect.poll(() => audioReceived(page), { timeout: 10_000 }).toBeGreaterThan(before);
+}
+
+/** A schedule page's event stream is connected (its "Live" dot): from now on it hears every change. */
+export async function expectLive(page: Page) {
+  await expect.poll(() => page.locator('.live-dot[data-live="on"]').count(), { timeout: 10_000 }).toBe(1);
+}
+
+/** The page has hydrated: its buttons and forms are React's from now on. */
+export async function expectHydrated(page: Page) {
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.hydrated ?? null), { timeout: 10_000 }).toBe("1");
+}

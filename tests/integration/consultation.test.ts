@@ -189,6 +189,20 @@ describe("audit trail of the room", () => {
     ]);
   });
 
+  it("records how the patient checks in to join, on the consultation and its audit row; by video unless said", async () => {
+    const { appointment, asPatient } = await makeConsultation(db());
+    const other = await makeConsultation(db(), { start: "10:00" });
+    await changeRoomState(db(), asPatient, appointment.id, "checkIn", { now: t("08:50"), joinMode: "voice" });
+    await changeRoomState(db(), other.asPatient, other.appointment.id, "checkIn", { now: t("09:50") });
+    const modes = await db()
+      .select({ id: consultations.appointmentId, joinMode: consultations.joinMode })
+      .from(consultations)
+      .where(sql`${consultations.appointmentId} in (${appointment.id}, ${other.appointment.id})`);
+    expect(Object.fromEntries(modes.map((m) => [m.id, m.joinMode]))).toEqual({ [appointment.id]: "voice", [other.appointment.id]: "video" });
+    const [row] = await auditRowsFor(db(), [appointment.id]);
+    expect(row?.detail).toEqual({ joinMode: "voice" });
+  });
+
   it("records the client address given with the request", async () => {
     const { appointment, asPatient } = await makeConsultation(db());
     await changeRoomState(db(), asPatient, appointment.id, "checkIn", { now: t("08:50"), clientAddress: "203.0.113.7" });

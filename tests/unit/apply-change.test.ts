@@ -13,6 +13,7 @@ const today = (id: string, start: string, status: TodayAppointment["status"] = "
   patientName: `patient ${id}`,
   reason: `reason ${id}`,
   checkedInAt,
+  joinMode: status === "checked_in" || status === "in_consultation" ? "video" : null,
   presence: null,
   noteSigned: false,
 });
@@ -34,6 +35,16 @@ describe("a doctor's Today kept live", () => {
       ["b", "checked_in", at("09:12")],
       ["a", "booked", null],
     ]);
+  });
+
+  it("shows how a patient checked in to join (by voice: no camera), and drops it when the visit is over", () => {
+    const entry = { startsAt: at("09:20"), endsAt: at("09:30"), patientName: "patient b", reason: "reason b", checkedInAt: at("09:12"), admittedAt: null };
+    const waiting = applyToToday(list, pushed({ appointmentId: "b", status: "checked_in", entry: { ...entry, joinMode: "voice" } }), day) as TodayAppointment[];
+    expect(waiting.find((a) => a.id === "b")?.joinMode).toBe("voice");
+    const inCall = applyToToday(waiting, pushed({ appointmentId: "b", status: "in_consultation", previous: "checked_in", entry: { ...entry, admittedAt: at("09:20") } }), day) as TodayAppointment[];
+    expect(inCall.find((a) => a.id === "b")?.joinMode).toBe("voice");
+    const noShow = applyToToday(inCall, pushed({ appointmentId: "b", status: "no_show", previous: "in_consultation", entry }), day) as TodayAppointment[];
+    expect(noShow.find((a) => a.id === "b")?.joinMode).toBeNull();
   });
 
   it("adds an appointment booked for today and drops one moved to another day", () => {

@@ -16,6 +16,11 @@ describe("the device test's verdicts", () => {
     expect(deviceTestSteps({ ...start, problem: true })).toMatchObject({ camera: "fail", microphone: "fail" });
   });
 
+  it("fails the camera at once, and goes on judging the microphone, when only the camera could not be opened", () => {
+    expect(deviceTestSteps({ ...start, cameraProblem: true })).toMatchObject({ camera: "fail", microphone: "checking" });
+    expect(deviceTestSteps({ ...start, cameraProblem: true, heard: true })).toMatchObject({ camera: "fail", microphone: "pass", allPass: false });
+  });
+
   it("fails a silent device after a while, and passes it when it comes to life", () => {
     expect(deviceTestSteps({ ...start, framed: true, timedOut: true })).toMatchObject({ camera: "pass", microphone: "fail" });
     expect(deviceTestSteps({ ...start, framed: true, heard: true, timedOut: true })).toMatchObject({ microphone: "pass" });

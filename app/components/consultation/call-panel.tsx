@@ -1,9 +1,10 @@
 import { useEffect, useRef } from "react";
+import type { JoinMode } from "~/domain/vocabulary";
 import type { Call, CallState } from "~/features/consultation/client/call";
 import type { RoomSocket } from "~/features/consultation/client/room-socket";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
-import { DevicePickers, LevelMeter, MediaProblemMessage } from "./device-controls";
+import { CameraHelp, DevicePickers, LevelMeter, MediaProblemMessage } from "./device-controls";
 import { useBackgroundBlur } from "./use-background-blur";
 import { useCall } from "./use-call";
 import { useLocalMedia, useMediaSwitches } from "./use-local-media";
@@ -43,11 +44,14 @@ export function CallPanel({
   role,
   socket,
   inCall,
+  onJoinMode,
 }: {
   appointmentId: string;
   role: "patient" | "doctor";
   socket: RoomSocket | null;
   inCall: boolean;
+  /** How this device can join: by video, by voice (no camera), or by chat alone (neither). */
+  onJoinMode?: (mode: JoinMode) => void;
 }) {
   const t = useT();
   // The running call, set by useCall: a camera or microphone picked during the call is handed to it.
@@ -56,8 +60,13 @@ export function CallPanel({
   const blur = useBackgroundBlur();
   const call = useCall({ appointmentId, role, socket, inCall, local: media.local, blur: blur.ready, blurSettled: blur.settled, running });
   const switches = useMediaSwitches(media.local, call.selfView);
-  const { problem, level } = media;
+  const { problem, cameraProblem, level } = media;
   const { state } = call;
+  const joinMode: JoinMode = problem ? "chat" : cameraProblem ? "voice" : "video";
+  const reportJoinMode = useRef(onJoinMode);
+  reportJoinMode.current = onJoinMode;
+  useEffect(() => reportJoinMode.current?.(joinMode), [joinMode]);
+  const remoteVoiceOnly = state === "connected" && call.remote.length > 0 && !call.remote.some((track) => track.kind === "video");
 
   const localVideo = useRef<HTMLVideoElement>(null);
   const remoteVideo = useRef<HTMLVideoElement>(null);
@@ -81,7 +90,14 @@ export function CallPanel({
         {inCall ? (
           <video ref={remoteVideo} className="call-stage__remote" autoPlay playsInline data-testid="remote-video" />
         ) : null}
-        <video ref={localVideo} className={inCall ? "call-stage__local" : "call-preview__video"} autoPlay playsInline muted data-testid="local-video" />
+        {remoteVoiceOnly ? (
+          <p className="call-stage__voice-only" role="status">
+            {t("call.remoteVoiceOnly")}
+          </p>
+        ) : null}
+        {cameraProblem ? null : (
+          <video ref={localVideo} className={inCall ? "call-stage__local" : "call-preview__video"} autoPlay playsInline muted data-testid="local-video" />
+        )}
         {inCall ? (
           <p className={`call-state call-state--${call.hungUp ? "hung-up" : state}`} role="status" data-state={call.hungUp ? "hung-up" : state}>
             {t(call.hungUp ? "call.youHungUp" : STATE_MESSAGE[state])}
@@ -102,18 +118,16 @@ export function CallPanel({
         <button type="button" className="button" aria-pressed={switches.muted} onClick={switches.toggleMute}>
           {switches.muted ? t("call.unmute") : t("call.mute")}
         </button>
-        <button type="button" className="button" aria-pressed={switches.cameraOff} onClick={switches.toggleCamera}>
-          {switches.cameraOff ? t("call.cameraOn") : t("call.cameraOff")}
-        </button>
-        <button
-          type="button"
-          className="button button--blur"
-          aria-pressed={blur.wanted}
-          aria-busy={blur.loading}
-          onClick={blur.toggle}
-        >
-          {t("call.blurOn")}
-        </button>
+        {cameraProblem ? null : (
+          <>
+            <button type="button" className="button" aria-pressed={switches.cameraOff} onClick={switches.toggleCamera}>
+              {switches.cameraOff ? t("call.cameraOn") : t("call.cameraOff")}
+            </button>
+            <button type="button" className="button button--blur" aria-pressed={blur.wanted} aria-busy={blur.loading} onClick={blur.toggle}>
+              {t("call.blurOn")}
+            </button>
+          </>
+        )}
         <LevelMeter level={level} />
       </div>
       {blur.failed ? (
@@ -124,6 +138,15 @@ export function CallPanel({
         <p className="call-notice" role="status">
           {t("call.blurLoading")}
         </p>
+      ) : null}
+      {cameraProblem ? (
+        <div className="call-notice call-notice--camera" role="alert">
+          <p>{t(role === "patient" ? "call.cameraBlocked" : "call.cameraBlockedDoctor")}</p>
+          {cameraProblem === "denied" ? <CameraHelp /> : null}
+          <button type="button" className="button" onClick={media.retry}>
+            {t("call.retryCamera")}
+          </button>
+        </div>
       ) : null}
       <DevicePickers media={media} />
     </section>

@@ -1,3 +1,4 @@
+import { cameraHelpFor } from "~/features/consultation/camera-help";
 import type { MediaProblem } from "~/features/consultation/client/local-media";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
@@ -52,7 +53,16 @@ export function DevicePickers({ media }: { media: Pick<LocalMedia, "devices" | "
   );
 }
 
-/** Why the camera or microphone could not be opened, in plain words, and "Try again". */
+/**
+ * Where to allow the camera and microphone on the phone and browser in use. Shown only once a problem is
+ * known, which is only ever in the browser (never in the server's render).
+ */
+export function CameraHelp() {
+  const t = useT();
+  return <p className="call-help">{t(`call.help.${cameraHelpFor(navigator.userAgent)}`)}</p>;
+}
+
+/** Why the camera or microphone could not be opened, in plain words, where to allow them, and "Try again". */
 export function MediaProblemMessage({ problem, onRetry }: { problem: MediaProblem; onRetry: () => void }) {
   const t = useT();
   return (
@@ -60,6 +70,7 @@ export function MediaProblemMessage({ problem, onRetry }: { problem: MediaProble
       <p className="form-error" role="alert">
         {t(PROBLEM_MESSAGE[problem])}
       </p>
+      {problem === "denied" ? <CameraHelp /> : null}
       <button type="button" className="button" onClick={onRetry}>
         {t("call.retry")}
       </button>

@@ -22,7 +22,7 @@ const STATUS_LABEL: Record<StepStatus, MessageKey> = {
 export default function DeviceTestPanel({ onClose }: { onClose: () => void }) {
   const t = useT();
   const media = useLocalMedia();
-  const { local, problem, level } = media;
+  const { local, problem, cameraProblem, level } = media;
   const [framed, setFramed] = useState(false);
   const [heard, setHeard] = useState(false);
   const [timedOut, setTimedOut] = useState(false);
@@ -53,7 +53,7 @@ export default function DeviceTestPanel({ onClose }: { onClose: () => void }) {
     };
   }, [local]);
 
-  const steps = deviceTestSteps({ problem: problem !== null, framed, heard, timedOut, speaker });
+  const steps = deviceTestSteps({ problem: problem !== null, cameraProblem: cameraProblem !== null, framed, heard, timedOut, speaker });
   const playSound = async () => {
     setSpeaker("playing");
     setSpeaker((await playTones(SPEAKER_CHECK).catch(() => false)) ? "asking" : "blocked");
@@ -69,9 +69,10 @@ export default function DeviceTestPanel({ onClose }: { onClose: () => void }) {
     <section className="card device-test" aria-labelledby="device-test-heading">
       <h2 id="device-test-heading">{t("deviceTest.heading")}</h2>
       <p className="muted small">{t("deviceTest.lead")}</p>
-      {problem ? (
+      {problem || cameraProblem ? (
         <div className="device-test__problem">
-          <MediaProblemMessage problem={problem} onRetry={media.retry} />
+          {problem ? null : <p>{t("call.cameraBlocked")}</p>}
+          <MediaProblemMessage problem={problem ?? cameraProblem!} onRetry={media.retry} />
         </div>
       ) : null}
       <ol className="device-test__steps">

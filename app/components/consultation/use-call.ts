@@ -8,6 +8,7 @@ declare global {
   interface Window {
     /** For tests and support: frames of the other side's video decoded so far. */
     __yunzhenFramesDecoded?: () => Promise<number>;
+    __yunzhenAudioReceived?: () => Promise<number>;
   }
 }
 
@@ -89,6 +90,7 @@ export function useCall({
       running.current = joined;
       setCall(joined);
       window.__yunzhenFramesDecoded = () => joined?.framesDecoded() ?? Promise.resolve(0);
+      window.__yunzhenAudioReceived = () => joined?.audioReceived() ?? Promise.resolve(0);
     })().catch(() => setState("disconnected"));
     return () => {
       stopped = true;

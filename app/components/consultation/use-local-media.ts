@@ -19,6 +19,7 @@ import {
 export function useLocalMedia(call?: RefObject<Call | null>) {
   const [local, setLocal] = useState<MediaStream | null>(null);
   const [problem, setProblem] = useState<MediaProblem | null>(null);
+  const [cameraProblem, setCameraProblem] = useState<MediaProblem | null>(null);
   const [devices, setDevices] = useState<{ cameras: Device[]; microphones: Device[] }>({ cameras: [], microphones: [] });
   const [choice, setChoice] = useState<{ cameraId?: string; microphoneId?: string }>({});
   const [level, setLevel] = useState(0);
@@ -30,9 +31,10 @@ export function useLocalMedia(call?: RefObject<Call | null>) {
     let opened: MediaStream | null = null;
     setProblem(null);
     openLocalMedia(choice)
-      .then(async (stream) => {
+      .then(async ({ stream, camera }) => {
         if (cancelled) return stopMedia(stream);
         opened = stream;
+        setCameraProblem(camera);
         setLocal((previous) => {
           // Keep the call going: hand the new tracks to the running call.
           for (const track of stream.getTracks()) void call?.current?.replaceTrack(track);
@@ -42,7 +44,9 @@ export function useLocalMedia(call?: RefObject<Call | null>) {
         setDevices(await listDevices());
       })
       .catch((error: unknown) => {
-        if (!cancelled) setProblem(error instanceof LocalMediaError ? error.problem : "error");
+        if (cancelled) return;
+        setProblem(error instanceof LocalMediaError ? error.problem : "error");
+        setCameraProblem(null);
       });
     return () => {
       cancelled = true;
@@ -59,7 +63,10 @@ export function useLocalMedia(call?: RefObject<Call | null>) {
 
   return {
     local,
+    /** Neither camera nor microphone can be used. */
     problem,
+    /** The camera cannot be used, the microphone can: `local` has sound only. */
+    cameraProblem,
     retry: () => setAttempt((n) => n + 1),
     devices,
     /** The camera picked, else the one the stream has. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JOIN_MODES } from "~/domain/vocabulary";
 import { ADDENDUM_MAX, NOTE_FIELD_MAX } from "./fields";
 
 const text = z.string({ error: "notes.tooLong" }).max(NOTE_FIELD_MAX, { error: "notes.tooLong" }).default("");
@@ -24,6 +25,8 @@ export const roomAction = z.object({
   intent: z.enum(["checkIn", "admit", "end", "noShow"]),
   /** "Admit" after the warning that the patient is not on the page. */
   confirmAway: z.literal("1").optional(),
+  /** Checking in: how the patient joins, when their device cannot by video. */
+  joinMode: z.enum(JOIN_MODES).optional(),
 });
 
 /** The doctor's Today's one action: admit the next patient who is here. */

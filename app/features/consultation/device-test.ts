@@ -11,13 +11,21 @@ export const NO_SIGNAL_MS = 8_000;
 /**
  * Each step's verdict. Camera: a frame with a size. Microphone: a level above `HEARD_LEVEL`, or the
  * person says the bar moves. Speaker: only the person can tell. A camera or microphone the browser
- * could not open fails at once; one that has shown nothing yet fails after `NO_SIGNAL_MS`, and still
+ * could not open fails at once (the camera alone, when only it was refused); one that has shown nothing yet fails after `NO_SIGNAL_MS`, and still
  * passes if it comes to life later.
  */
-export function deviceTestSteps(state: { problem: boolean; framed: boolean; heard: boolean; timedOut: boolean; speaker: SpeakerCheck }) {
-  const signal = (works: boolean): StepStatus => (works ? "pass" : state.problem || state.timedOut ? "fail" : "checking");
+export function deviceTestSteps(state: {
+  problem: boolean;
+  /** The camera alone could not be opened (the microphone could). */
+  cameraProblem?: boolean;
+  framed: boolean;
+  heard: boolean;
+  timedOut: boolean;
+  speaker: SpeakerCheck;
+}) {
+  const signal = (works: boolean, failed = false): StepStatus => (works ? "pass" : failed || state.problem || state.timedOut ? "fail" : "checking");
   const speaker: StepStatus =
     state.speaker === "heard" ? "pass" : state.speaker === "notHeard" || state.speaker === "blocked" ? "fail" : state.speaker === "untested" ? "untested" : "checking";
-  const steps = { camera: signal(state.framed), microphone: signal(state.heard), speaker };
+  const steps = { camera: signal(state.framed, state.cameraProblem), microphone: signal(state.heard), speaker };
   return { ...steps, allPass: Object.values(steps).every((s) => s === "pass") };
 }

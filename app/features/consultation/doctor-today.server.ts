@@ -28,6 +28,7 @@ export async function readDoctorToday(
       reason: appointments.reason,
       patientName: users.displayName,
       checkedInAt: consultations.checkedInAt,
+      joinMode: consultations.joinMode,
       noteSignedAt: consultNotes.signedAt,
     })
     .from(appointments)
@@ -57,6 +58,7 @@ export async function readDoctorToday(
     patientName: r.patientName,
     reason: r.reason,
     checkedInAt: r.status === "checked_in" ? (r.checkedInAt?.toISOString() ?? null) : null,
+    joinMode: isActive(r.status) ? r.joinMode : null,
     presence: presence.get(r.id) ?? null,
     noteSigned: r.noteSignedAt !== null,
   }));

@@ -4,6 +4,7 @@ import { reusableQuery, rowsOf, type Db } from "~db/client.server";
 import { appointments, consultations, departments, doctors, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { AuditAction } from "~/features/audit/audit-actions";
+import type { JoinMode } from "~/domain/vocabulary";
 import type { SessionUser } from "~/features/auth/session.server";
 import { assertAllowed, CONSULTATION_STEPS, mayTakeStep, type ConsultationStep } from "~/features/booking/appointment-policy";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
@@ -35,6 +36,7 @@ const appointmentQuery = reusableQuery((db) =>
       departmentEn: departments.nameEn,
       roomName: consultations.roomName,
       checkedInAt: consultations.checkedInAt,
+      joinMode: consultations.joinMode,
       admittedAt: consultations.admittedAt,
       endedAt: consultations.endedAt,
     })
@@ -113,7 +115,7 @@ export async function changeRoomState(
   user: Pick<SessionUser, "id" | "role">,
   appointmentId: string,
   action: RoomAction,
-  context: { now?: Date; clientAddress?: string | null; warnIfAway?: boolean } = {},
+  context: { now?: Date; clientAddress?: string | null; warnIfAway?: boolean; joinMode?: JoinMode } = {},
 ) {
   const now = context.now ?? new Date();
   const step = CONSULTATION_STEPS[action];
@@ -134,7 +136,7 @@ export async function changeRoomState(
     const presence = (await readPresence(db, [appointment.id], now)).get(appointment.id);
     if (!presence?.present) throw new ConflictError("consult.patientNeverHere", { away: { since: presence?.since ?? null } });
   }
-  await db.transaction((tx) => takeStep(tx, user, appointment, action, { now, clientAddress: context.clientAddress }));
+  await db.transaction((tx) => takeStep(tx, user, appointment, action, { now, clientAddress: context.clientAddress, joinMode: context.joinMode }));
   return { status: step.to };
 }
 
@@ -193,16 +195,18 @@ async function takeStep(
   user: Pick<SessionUser, "id" | "role">,
   appointment: RoomAppointment,
   action: RoomAction,
-  context: { now: Date; clientAddress?: string | null },
+  context: { now: Date; clientAddress?: string | null; joinMode?: JoinMode },
 ) {
   const { now } = context;
   const step = CONSULTATION_STEPS[action];
   const record = STEP_RECORDS[action];
+  // Checking in says how the patient joins (by video unless their device cannot).
+  const mode = action === "checkIn" ? (context.joinMode ?? "video") : null;
   // One statement: take this doctor's queue lock (one change at a time per doctor, so that the queue
   // each change announces is the queue after it, in commit order), move the status if it still is one
   // this change starts from, and stamp the consultation's time.
   const stamp = record.stamp ? sql.raw(consultations[record.stamp].name) : null;
-  const [stamps] = rowsOf<{ checked_in_at: string | Date | null; admitted_at: string | Date | null }>(
+  const [stamps] = rowsOf<{ checked_in_at: string | Date | null; admitted_at: string | Date | null; join_mode: JoinMode | null }>(
     await tx.execute(sql`
       with changed as (
         update ${appointments} set status = ${step.to}, updated_at = ${now.toISOString()}::timestamptz
@@ -210,10 +214,10 @@ async function takeStep(
           and (select pg_advisory_xact_lock(${QUEUE_LOCK_NAMESPACE}, hashtext(${appointment.doctorId}::text))) is not null
         returning id
       )
-      insert into ${consultations} (appointment_id, room_name${stamp ? sql`, ${stamp}` : sql``})
-      select id, ${newRoomName()}${stamp ? sql`, ${now.toISOString()}::timestamptz` : sql``} from changed
-      on conflict (appointment_id) do update set updated_at = ${now.toISOString()}::timestamptz${stamp ? sql`, ${stamp} = excluded.${stamp}` : sql``}
-      returning checked_in_at, admitted_at`),
+      insert into ${consultations} (appointment_id, room_name${stamp ? sql`, ${stamp}` : sql``}${mode ? sql`, join_mode` : sql``})
+      select id, ${newRoomName()}${stamp ? sql`, ${now.toISOString()}::timestamptz` : sql``}${mode ? sql`, ${mode}::join_mode` : sql``} from changed
+      on conflict (appointment_id) do update set updated_at = ${now.toISOString()}::timestamptz${stamp ? sql`, ${stamp} = excluded.${stamp}` : sql``}${mode ? sql`, join_mode = excluded.join_mode` : sql``}
+      returning checked_in_at, admitted_at, join_mode`),
   );
   if (!stamps) throw new ConflictError("consult.wrongState");
   const instant = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
@@ -231,6 +235,7 @@ async function takeStep(
       reason: appointment.reason,
       checkedInAt: instant(stamps.checked_in_at),
       admittedAt: instant(stamps.admitted_at),
+      joinMode: stamps.join_mode,
     },
   });
   await recordAudit(tx, {
@@ -241,6 +246,7 @@ async function takeStep(
     entityId: appointment.id,
     patientId: appointment.patientId,
     clientAddress: context.clientAddress,
+    ...(mode ? { detail: { joinMode: mode } } : {}),
   });
 }
 
@@ -312,6 +318,7 @@ const waitingQuery = reusableQuery((db) =>
       reason: appointments.reason,
       startsAt: appointments.startsAt,
       checkedInAt: consultations.checkedInAt,
+      joinMode: consultations.joinMode,
     })
     .from(appointments)
     .innerJoin(users, eq(users.id, appointments.patientId))

@@ -4,7 +4,7 @@
  * board, or the page never had the appointment — the answer is "reload": the page reads its data again.
  */
 import { applyStatusChange, type DaySummary } from "~/features/clinic-schedule/day-summary";
-import type { AppointmentStatus } from "~/domain/vocabulary";
+import type { AppointmentStatus, JoinMode } from "~/domain/vocabulary";
 import { queueOrder } from "~/features/consultation/queue";
 import type { PatientPresence, StreamAppointment, StreamPresence } from "./events";
 
@@ -16,6 +16,8 @@ export type TodayAppointment = {
   patientName: string;
   reason: string;
   checkedInAt: string | null;
+  /** How a waiting patient checked in to join (by voice or chat when their camera cannot); null otherwise. */
+  joinMode: JoinMode | null;
   /** Whether the patient is here now, and since when they are (or are away); null when never here. */
   presence: PatientPresence | null;
   /** A finished visit whose note is signed (false for the others). */
@@ -60,6 +62,7 @@ export function applyToToday(
     patientName: entry.patientName,
     reason: entry.reason ?? current?.reason ?? "",
     checkedInAt: change.status === "checked_in" ? entry.checkedInAt : null,
+    joinMode: inRoom(change.status) ? (entry.joinMode ?? current?.joinMode ?? null) : null,
     presence: current?.presence ?? null,
     noteSigned: current?.noteSigned ?? false,
   };

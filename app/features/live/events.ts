@@ -1,4 +1,4 @@
-import type { AppointmentStatus } from "~/domain/vocabulary";
+import type { AppointmentStatus, JoinMode } from "~/domain/vocabulary";
 
 export type Participant = "patient" | "doctor";
 
@@ -21,6 +21,8 @@ export type AppointmentEntry = {
   reason?: string;
   checkedInAt: string | null;
   admittedAt: string | null;
+  /** How the patient checked in to join (video, voice, chat); null or absent before check-in. */
+  joinMode?: JoinMode | null;
 };
 
 /** A doctor's waiting room right after a change: the waiting appointments in order, and whether a call is on. */

@@ -21,5 +21,7 @@ export type Call = {
   setBackgroundBlur(blur: BackgroundBlur | null): Promise<void>;
   /** Frames of the other side's video decoded so far (from the provider's statistics). */
   framesDecoded(): Promise<number>;
+  /** A count that grows while the other side's sound arrives (its audio energy, or bytes with Twilio). */
+  audioReceived(): Promise<number>;
   stop(): void;
 };

@@ -8,19 +8,35 @@ export class LocalMediaError extends Error {
   }
 }
 
-export async function openLocalMedia(choice: { cameraId?: string; microphoneId?: string } = {}): Promise<MediaStream> {
+function problemOf(error: unknown): MediaProblem {
+  const name = (error as { name?: string }).name;
+  if (name === "NotAllowedError" || name === "SecurityError") return "denied";
+  if (name === "NotFoundError" || name === "OverconstrainedError") return "none";
+  return "error";
+}
+
+/**
+ * The camera and the microphone; when the camera cannot be had (blocked, missing, busy) but the
+ * microphone can, the microphone alone, with what is wrong with the camera: the patient then joins by
+ * voice. Rejects with a LocalMediaError when neither can be used.
+ */
+export async function openLocalMedia(choice: { cameraId?: string; microphoneId?: string } = {}): Promise<{ stream: MediaStream; camera: MediaProblem | null }> {
+  const audio = choice.microphoneId ? { deviceId: { exact: choice.microphoneId } } : true;
   try {
-    return await navigator.mediaDevices.getUserMedia({
-      audio: choice.microphoneId ? { deviceId: { exact: choice.microphoneId } } : true,
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio,
       video: choice.cameraId
         ? { deviceId: { exact: choice.cameraId }, width: { ideal: 640 }, height: { ideal: 480 } }
         : { width: { ideal: 640 }, height: { ideal: 480 } },
     });
+    return { stream, camera: null };
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === "NotAllowedError" || name === "SecurityError") throw new LocalMediaError("denied");
-    if (name === "NotFoundError" || name === "OverconstrainedError") throw new LocalMediaError("none");
-    throw new LocalMediaError("error");
+    const camera = problemOf(error);
+    try {
+      return { stream: await navigator.mediaDevices.getUserMedia({ audio }), camera };
+    } catch (audioError) {
+      throw new LocalMediaError(problemOf(audioError));
+    }
   }
 }
 

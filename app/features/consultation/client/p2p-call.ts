@@ -57,8 +57,12 @@ export function startP2PCall(options: {
     pending = [];
     const connection = new RTCPeerConnection({ iceServers: credentials.iceServers });
     for (const track of sending.values()) connection.addTrack(track, local);
-    connection.ontrack = () => {
-      callbacks.onRemoteTracks(connection.getReceivers().map((r) => r.track).filter((t) => t.readyState === "live"));
+    // What the other side sends: a track event comes for each of them only (a side without a camera
+    // answers the video "recvonly", and the receiver of it never gets a track event).
+    const received = new Set<MediaStreamTrack>();
+    connection.ontrack = (event) => {
+      received.add(event.track);
+      callbacks.onRemoteTracks([...received].filter((t) => t.readyState === "live"));
     };
     connection.onicecandidate = (event) => {
       signal({ candidate: event.candidate ? (event.candidate.toJSON() as never) : null });
@@ -160,6 +164,14 @@ export function startP2PCall(options: {
         if (report.type === "inbound-rtp" && report.kind === "video") frames += report.framesDecoded ?? 0;
       });
       return frames;
+    },
+    async audioReceived() {
+      if (!pc) return 0;
+      let energy = 0;
+      (await pc.getStats()).forEach((report: { type: string; kind?: string; totalAudioEnergy?: number }) => {
+        if (report.type === "inbound-rtp" && report.kind === "audio") energy += report.totalAudioEnergy ?? 0;
+      });
+      return energy;
     },
     stop() {
       stopped = true;

@@ -23,7 +23,7 @@ export type TwilioRoom = {
   };
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   disconnect(): unknown;
-  getStats(): Promise<{ remoteVideoTrackStats: { framesDecoded?: number | null }[] }[]>;
+  getStats(): Promise<{ remoteVideoTrackStats: { framesDecoded?: number | null }[]; remoteAudioTrackStats: { bytesReceived?: number | null }[] }[]>;
 };
 
 declare global {
@@ -122,6 +122,10 @@ export async function startTwilioCall(options: {
     async framesDecoded() {
       const reports = await room.getStats();
       return reports.flatMap((r) => r.remoteVideoTrackStats).reduce((sum, s) => sum + (s.framesDecoded ?? 0), 0);
+    },
+    async audioReceived() {
+      const reports = await room.getStats();
+      return reports.flatMap((r) => r.remoteAudioTrackStats ?? []).reduce((sum, s) => sum + (s.bytesReceived ?? 0), 0);
     },
     stop() {
       unblur?.();
