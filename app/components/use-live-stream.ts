@@ -81,11 +81,24 @@ export function useLiveState<T>(
 ): [T, boolean] {
   const [value, setValue] = useState(data);
   const latest = useRef(data);
+  // The changes heard lately, in order. A read of the data that started before one of them arrived may
+  // land after it (a reload asked for on reconnection, say): they apply again on top of what it read, so
+  // that a stale read never takes a page back. Each change states what became so: applying one the read
+  // already holds changes nothing.
+  const heard = useRef<{ at: number; apply: (current: T) => T | "reload" }[]>([]);
   useEffect(() => {
-    latest.current = data;
-    setValue(data);
+    const since = Date.now() - REAPPLY_MS;
+    heard.current = heard.current.filter((h) => h.at >= since);
+    let next = data;
+    for (const h of heard.current) {
+      const applied = h.apply(next);
+      if (applied !== "reload") next = applied;
+    }
+    latest.current = next;
+    setValue(next);
   }, [data]);
-  const set = (next: T) => {
+  const set = (next: T, again: (current: T) => T | "reload") => {
+    heard.current.push({ at: Date.now(), apply: again });
     latest.current = next;
     setValue(next);
   };
@@ -94,9 +107,14 @@ export function useLiveState<T>(
     (change) => {
       const next = apply(latest.current, change);
       if (next === "reload") return "reload";
-      set(next);
+      set(next, (current) => apply(current, change));
     },
-    applyPresence && ((presence) => set(applyPresence(latest.current, presence))),
+    applyPresence &&
+      ((presence) =>
+        set(applyPresence(latest.current, presence), (current) => applyPresence(current, presence))),
   );
   return [value, connected];
 }
+
+/** How long a heard change is applied again over a fresh read (longer than any read takes). */
+const REAPPLY_MS = 15_000;

@@ -5,7 +5,7 @@ import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { boardOf, openConsultation } from "../helpers/consult-e2e";
 import { startCutProxy } from "../helpers/cut-proxy";
 import { client } from "../helpers/http";
-import { blockStatus, framesDecoded, finishVisit } from "../helpers/page-probes";
+import { blockStatus, expectLive, framesDecoded, finishVisit } from "../helpers/page-probes";
 
 // Patient, doctor and clinic staff reach the app through a proxy that can cut their line mid-call.
 const baseURL = inject("baseURL");
@@ -43,6 +43,7 @@ describe("a connection cut in the middle of a call", () => {
     await doctor.page.goto(`${url}/consult/${room.appointmentId}`);
     await patient.page.goto(`${url}/consult/${room.appointmentId}`);
     await board.page.goto(`${url}${boardOf(room)}`);
+    await expectLive(board.page);
     await patient.page.getByRole("button", { name: "Check in" }).click();
     await expect.poll(() => doctor.page.getByRole("button", { name: "Admit" }).count(), { timeout: 5000 }).toBe(1);
     await doctor.page.getByRole("button", { name: "Admit" }).click();
