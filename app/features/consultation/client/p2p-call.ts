@@ -121,6 +121,16 @@ export function startP2PCall(options: {
     else pending.push(data.candidate);
   }
 
+  /** One figure of the other side's incoming media, summed over its streams (0 before a connection). */
+  async function sumInbound(kind: "audio" | "video", figure: "framesDecoded" | "totalAudioEnergy") {
+    if (!pc) return 0;
+    let sum = 0;
+    (await pc.getStats()).forEach((report: { type: string; kind?: string } & Partial<Record<typeof figure, number>>) => {
+      if (report.type === "inbound-rtp" && report.kind === kind) sum += report[figure] ?? 0;
+    });
+    return sum;
+  }
+
   const unsubscribe = socket.subscribe((message: ServerMessage) => {
     if (stopped) return;
     if (message.type === "signal") void onSignal(message.data).catch(() => {});
@@ -157,22 +167,8 @@ export function startP2PCall(options: {
     async setBackgroundBlur(next) {
       if (next !== blur) await sendCamera(next);
     },
-    async framesDecoded() {
-      if (!pc) return 0;
-      let frames = 0;
-      (await pc.getStats()).forEach((report: { type: string; kind?: string; framesDecoded?: number }) => {
-        if (report.type === "inbound-rtp" && report.kind === "video") frames += report.framesDecoded ?? 0;
-      });
-      return frames;
-    },
-    async audioReceived() {
-      if (!pc) return 0;
-      let energy = 0;
-      (await pc.getStats()).forEach((report: { type: string; kind?: string; totalAudioEnergy?: number }) => {
-        if (report.type === "inbound-rtp" && report.kind === "audio") energy += report.totalAudioEnergy ?? 0;
-      });
-      return energy;
-    },
+    framesDecoded: () => sumInbound("video", "framesDecoded"),
+    audioReceived: () => sumInbound("audio", "totalAudioEnergy"),
     stop() {
       stopped = true;
       blurred?.stop();
