@@ -1,101 +1,44 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { JoinModeBadge, StatusBadge } from "~/components/appointment-card";
+import { StatusBadge } from "~/components/appointment-card";
 import { CallPanel } from "~/components/consultation/call-panel";
-import { AdmitAwayConfirm } from "~/components/consultation/admit-away-confirm";
 import { ChatPanel } from "~/components/consultation/chat-panel";
-import { FinishVisit } from "~/components/consultation/finish-visit";
 import { useAdmittedAlert } from "~/components/consultation/use-admitted-alert";
 import { WaitEstimate } from "~/components/consultation/wait-estimate";
 import { FormError } from "~/components/field";
-import { requireUser } from "~/features/auth/guards.server";
-import { isActive, mayTakeStep, type ConsultationStep } from "~/features/booking/appointment-policy";
-import { openNote, withSignedSummary } from "~/features/consult-notes/notes.server";
-import { roomAction } from "~/features/consult-notes/schemas.server";
-import { listChat } from "~/features/consultation/chat.server";
+import { isActive } from "~/features/booking/appointment-policy";
 import { openRoomSocket, type RoomSocket } from "~/features/consultation/client/room-socket";
-import { changeRoomState, getRoomAccess, listWaiting, queueState } from "~/features/consultation/room.server";
-import { readDoctorPace } from "~/features/consultation/wait-estimate.server";
-import { readPatientRecord } from "~/features/patient-record/patient-record.server";
-import { mayViewPatientRecord } from "~/features/patient-record/record-policy";
+import { actOnRoom, readRoomPage } from "~/features/consultation/room-page.server";
 import type { JoinMode } from "~/domain/vocabulary";
+import type { WaitingEntry } from "~/components/consultation/doctor-side";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
-import { failure, orErrorPage } from "~/utils/domain-response.server";
 import { formatDateTime, pick } from "~/utils/format";
-import { idParam } from "~/utils/route-params.server";
 import { splitComponent, type PreloadHandle } from "~/utils/split-component";
 
-// The doctor's side of the room (the note, the patient's record): chunks of their own, which a patient's
-// phone never downloads. Fetched before the page renders for a doctor (see splitComponent).
-const NotesPanel = splitComponent(() => import("~/components/consultation/notes-panel").then((m) => m.NotesPanel));
-const PatientFacts = splitComponent(() => import("~/components/consultation/patient-record").then((m) => m.PatientFacts));
-const EarlierVisits = splitComponent(() => import("~/components/consultation/patient-record").then((m) => m.EarlierVisits));
+// The doctor's side of the room (the patient, Admit and Finish visit, the waiting room, the note, the
+// earlier visits): one chunk of its own, which a patient's phone never downloads. Fetched before the page
+// renders for a doctor (see splitComponent).
+const doctorSide = () => import("~/components/consultation/doctor-side");
+const DoctorPatientCard = splitComponent(() => doctorSide().then((m) => m.DoctorPatientCard));
+const DoctorWaitingList = splitComponent(() => doctorSide().then((m) => m.DoctorWaitingList));
+const AdmitAwayConfirm = splitComponent(() => doctorSide().then((m) => m.AdmitAwayConfirm));
+const NotesPanel = splitComponent(() => doctorSide().then((m) => m.NotesPanel));
+const EarlierVisits = splitComponent(() => doctorSide().then((m) => m.EarlierVisits));
 const preloadDoctorSide = (data: unknown) =>
-  (data as { role?: string } | undefined)?.role === "doctor" ? Promise.all([NotesPanel.preload(), PatientFacts.preload(), EarlierVisits.preload()]) : undefined;
+  (data as { role?: string } | undefined)?.role === "doctor"
+    ? Promise.all([DoctorPatientCard, DoctorWaitingList, AdmitAwayConfirm, NotesPanel, EarlierVisits].map((part) => part.preload()))
+    : undefined;
 
 export const handle: PreloadHandle = { preload: preloadDoctorSide };
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = requireUser(request, context);
-  const id = idParam(params, "appointmentId");
-  const now = new Date();
-  const access = await orErrorPage(getRoomAccess(context.db, user, id, now));
-  const a = access.appointment;
-  const [chat, queue, pace, waiting, note, summaries, record] = await Promise.all([
-    listChat(context.db, a),
-    access.role === "patient" && a.status === "checked_in" ? queueState(context.db, a) : null,
-    access.role === "patient" && a.status === "checked_in" ? readDoctorPace(context.db, a, access.settings, now) : null,
-    access.role === "doctor" ? listWaiting(context.db, a.doctorId) : [],
-    access.role === "doctor" ? openNote(context.db, user, a.id, { clientAddress: context.clientAddress }) : null,
-    // After the visit the patient is led to its summary, once the doctor has signed it.
-    access.role === "patient" && a.status === "completed" ? withSignedSummary(context.db, [a.id]) : null,
-    // Who the patient is (profile, earlier visits): the appointment's doctor only, audited.
-    mayViewPatientRecord(access.role) ? readPatientRecord(context.db, user, access, { clientAddress: context.clientAddress, now }) : null,
-    // The server renders the doctor's side too: its code at hand before the render.
-    preloadDoctorSide({ role: access.role }),
-  ]);
-  const may = (step: ConsultationStep) => mayTakeStep(step, a, user, access.settings, now).allowed;
-  return json(
-    {
-      role: access.role,
-      // The steps this user may take now (the page offers these buttons only).
-      steps: { checkIn: may("checkIn"), admit: may("admit"), end: may("end"), noShow: may("noShow") },
-      now: now.toISOString(),
-      window: { opensAt: access.window.opensAt.toISOString(), closesAt: access.window.closesAt.toISOString() },
-      inWindow: access.inWindow,
-      appointment: {
-        id: a.id,
-        status: a.status,
-        startsAt: a.startsAt.toISOString(),
-        endsAt: a.endsAt.toISOString(),
-        reason: a.reason,
-        symptoms: a.symptoms,
-        patientName: a.patientName,
-        doctor: { nameZh: a.doctorNameZh, nameEn: a.doctorNameEn, title: a.doctorTitle },
-        department: { nameZh: a.departmentZh, nameEn: a.departmentEn },
-        checkedInAt: a.checkedInAt?.toISOString() ?? null,
-        joinMode: isActive(a.status) ? a.joinMode : null,
-      },
-      queue,
-      pace,
-      waiting: waiting.map((w) => ({
-        appointmentId: w.appointmentId,
-        patientName: w.patientName,
-        reason: w.reason,
-        startsAt: w.startsAt.toISOString(),
-        checkedInAt: w.checkedInAt?.toISOString() ?? null,
-        joinMode: w.joinMode,
-      })),
-      chat,
-      note,
-      summaryReady: summaries?.has(a.id) ?? false,
-      record,
-    },
-    { headers: { "Cache-Control": "private, no-store" } },
-  );
+export async function loader(args: LoaderFunctionArgs) {
+  const data = await readRoomPage(args);
+  // The server renders the doctor's side too: its code at hand before the render.
+  await preloadDoctorSide(data);
+  return json(data, { headers: { "Cache-Control": "private, no-store" } });
 }
 
 /** A navigation to a room (another patient's, from the waiting list) brings the doctor's side with its data. */
@@ -105,26 +48,10 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   return data;
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = requireUser(request, context);
-  const id = idParam(params, "appointmentId");
-  const parsed = roomAction.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json({ formError: "error.form" as MessageKey }, { status: 400 });
-  try {
-    await changeRoomState(context.db, user, id, parsed.data.intent, {
-      clientAddress: context.clientAddress,
-      warnIfAway: !parsed.data.confirmAway,
-      joinMode: parsed.data.joinMode,
-    });
-  } catch (error) {
-    return failure(error);
-  }
-  return redirect(`/consult/${id}`);
-}
+export const action = (args: ActionFunctionArgs) => actOnRoom(args);
 
 const CHECK_IN_LABEL: Record<JoinMode, MessageKey> = { video: "consult.checkIn", voice: "consult.checkInVoice", chat: "consult.checkInChat" };
 
-type WaitingEntry = { appointmentId: string; patientName: string; reason: string; startsAt: string; checkedInAt: string | null; joinMode: JoinMode | null };
 
 /** The waiting room's order: appointment time, then check-in time (as the server's queue). */
 const byQueueOrder = (a: WaitingEntry, b: WaitingEntry) =>
@@ -238,14 +165,6 @@ export default function ConsultationRoom() {
   const [deviceJoinMode, setDeviceJoinMode] = useState<JoinMode>("video");
   const admittedAlert = useAdmittedAlert(role === "patient" ? a.status : "", t("consult.admittedTitle", { app: t("app.name") }));
 
-  const intent = (value: string, label: string, className = "button") => (
-    <Form method="post" replace>
-      <button type="submit" name="intent" value={value} className={className} disabled={busy}>
-        {label}
-      </button>
-    </Form>
-  );
-
   return (
     <main id="main" className={inCall ? "page page--wide consult consult--live" : "page page--wide consult"} data-admitted-alert={admittedAlert}>
       <header className="consult__header">
@@ -308,59 +227,13 @@ export default function ConsultationRoom() {
               <p className="muted">{t("consult.waitingHint")}</p>
             </section>
           ) : null}
-          {role === "doctor" ? (
-            <section className="card consult__patient">
-              <h2>{t("consult.thisPatient")}</h2>
-              <p>
-                <strong>{a.patientName}</strong> <StatusBadge status={a.status} /> <JoinModeBadge mode={a.joinMode} />
-              </p>
-              {a.joinMode && a.joinMode !== "video" ? <p className="notice-inline">{t(`consult.joinModeHint.${a.joinMode}`)}</p> : null}
-              {data.record ? <PatientFacts record={data.record} /> : null}
-              <p className="prewrap">
-                <span className="muted">{t("consult.reason")}: </span>
-                {a.reason}
-              </p>
-              {a.symptoms ? <p className="prewrap muted">{a.symptoms}</p> : null}
-              {a.status === "booked" && data.inWindow ? <p className="muted">{t("consult.notCheckedIn", { name: a.patientName })}</p> : null}
-              <div className="actions">
-                {data.steps.admit ? intent("admit", t("consult.admit"), "button button--primary") : null}
-                {data.steps.end ? <FinishVisit busy={busy} /> : null}
-                {data.steps.noShow ? intent("noShow", t("consult.markNoShow"), "button") : null}
-              </div>
-            </section>
-          ) : null}
+          {role === "doctor" ? <DoctorPatientCard appointment={a} record={data.record} steps={data.steps} inWindow={data.inWindow} busy={busy} /> : null}
 
           {data.inWindow && active ? <CallPanel appointmentId={a.id} role={role} socket={socket} inCall={inCall} onJoinMode={setDeviceJoinMode} /> : null}
         </div>
 
         <aside className="consult__side">
-          {role === "doctor" ? (
-            <section className="card consult__waiting" aria-labelledby="waiting-heading">
-              <h2 id="waiting-heading">{t("consult.waitingRoom")}</h2>
-              {waiting.length === 0 ? <p className="muted">{t("consult.nobodyWaiting")}</p> : null}
-              <ul className="waiting-list">
-                {waiting.map((w) => (
-                  <li key={w.appointmentId} className={w.appointmentId === a.id ? "waiting-list__item waiting-list__item--current" : "waiting-list__item"}>
-                    <div>
-                      <strong>{w.patientName}</strong> <JoinModeBadge mode={w.joinMode} />{" "}
-                      <span className="muted">
-                        {time(w.startsAt)}
-                        {w.checkedInAt
-                          ? ` · ${t("consult.waitingSince", { minutes: Math.max(0, Math.floor((new Date(data.now).getTime() - new Date(w.checkedInAt).getTime()) / 60_000)) })}`
-                          : null}
-                      </span>
-                      <p className="prewrap small">{w.reason}</p>
-                    </div>
-                    {w.appointmentId !== a.id ? (
-                      <Link className="button button--small" to={`/consult/${w.appointmentId}`}>
-                        {t("consult.open")}
-                      </Link>
-                    ) : null}
-                  </li>
-                ))}
-              </ul>
-            </section>
-          ) : null}
+          {role === "doctor" ? <DoctorWaitingList waiting={waiting} currentId={a.id} now={data.now} time={time} /> : null}
           {data.inWindow || data.chat.length > 0 ? (
             <ChatPanel appointmentId={data.appointment.id} initial={data.chat} socket={socket} role={role} canSend={Boolean(socket) && active} />
           ) : null}
