@@ -8,6 +8,7 @@ import { ChatPanel } from "~/components/consultation/chat-panel";
 import { useAdmittedAlert } from "~/components/consultation/use-admitted-alert";
 import { WaitEstimate } from "~/components/consultation/wait-estimate";
 import { FormError } from "~/components/field";
+import { useMediaQuery } from "~/components/use-media-query";
 import { isActive } from "~/features/booking/appointment-policy";
 import { openRoomSocket, type RoomSocket } from "~/features/consultation/client/room-socket";
 import { actOnRoom, readRoomPage } from "~/features/consultation/room-page.server";
@@ -149,6 +150,33 @@ function useRoomSocket(
   }, [appointmentId, enabled]);
   return { socket, queue, waiting };
 }
+/**
+ * The patient's call on a phone (a narrow screen, in a call): the call fills the screen, and the chat is
+ * behind a button that counts the messages that arrived while it was hidden. Doctors keep the room's
+ * layout on any screen: their note is beside the call.
+ */
+function usePhoneCall(patientInCall: boolean) {
+  const narrow = useMediaQuery("(max-width: 640px)");
+  const on = patientInCall && narrow;
+  const [chatOpen, setChatOpen] = useState(false);
+  const [unread, setUnread] = useState(0);
+  const hidden = useRef(true);
+  hidden.current = !(on && chatOpen);
+  return {
+    on,
+    chatOpen: on && chatOpen,
+    unread,
+    openChat: () => {
+      setChatOpen(true);
+      setUnread(0);
+    },
+    closeChat: () => setChatOpen(false),
+    onIncoming: () => {
+      if (hidden.current) setUnread((n) => n + 1);
+    },
+  };
+}
+
 export default function ConsultationRoom() {
   const t = useT();
   const { locale, timeZone } = useViewer();
@@ -164,9 +192,11 @@ export default function ConsultationRoom() {
   // How this device can join (the camera check finds out): checking in says so to the doctor.
   const [deviceJoinMode, setDeviceJoinMode] = useState<JoinMode>("video");
   const admittedAlert = useAdmittedAlert(role === "patient" ? a.status : "", t("consult.admittedTitle", { app: t("app.name") }));
+  const phoneCall = usePhoneCall(role === "patient" && inCall);
+  const mainClass = ["page page--wide consult", inCall && "consult--live", phoneCall.on && "consult--phone-call", phoneCall.chatOpen && "consult--chat-open"];
 
   return (
-    <main id="main" className={inCall ? "page page--wide consult consult--live" : "page page--wide consult"} data-admitted-alert={admittedAlert}>
+    <main id="main" className={mainClass.filter(Boolean).join(" ")} data-admitted-alert={admittedAlert}>
       <header className="consult__header">
         <h1>
           {t("consult.heading")} <StatusBadge status={a.status} />
@@ -229,13 +259,37 @@ export default function ConsultationRoom() {
           ) : null}
           {role === "doctor" ? <DoctorPatientCard appointment={a} record={data.record} steps={data.steps} inWindow={data.inWindow} busy={busy} /> : null}
 
-          {data.inWindow && active ? <CallPanel appointmentId={a.id} role={role} socket={socket} inCall={inCall} onJoinMode={setDeviceJoinMode} /> : null}
+          {data.inWindow && active ? (
+            <CallPanel
+              appointmentId={a.id}
+              role={role}
+              socket={socket}
+              inCall={inCall}
+              onJoinMode={setDeviceJoinMode}
+              phone={phoneCall.on ? { chatUnread: phoneCall.unread, onOpenChat: phoneCall.openChat } : undefined}
+            />
+          ) : null}
         </div>
 
         <aside className="consult__side">
           {role === "doctor" ? <DoctorWaitingList waiting={waiting} currentId={a.id} now={data.now} time={time} /> : null}
           {data.inWindow || data.chat.length > 0 ? (
-            <ChatPanel appointmentId={data.appointment.id} initial={data.chat} socket={socket} role={role} canSend={Boolean(socket) && active} />
+            // On a phone in a call, a sheet over the call's lower part when "Chat" is pressed.
+            <div className="chat-sheet">
+              {phoneCall.chatOpen ? (
+                <button type="button" className="button button--primary chat-sheet__back" onClick={phoneCall.closeChat}>
+                  {t("call.backToCall")}
+                </button>
+              ) : null}
+              <ChatPanel
+                appointmentId={data.appointment.id}
+                initial={data.chat}
+                socket={socket}
+                role={role}
+                canSend={Boolean(socket) && active}
+                onIncoming={phoneCall.onIncoming}
+              />
+            </div>
           ) : null}
           {role === "doctor" && data.note ? <NotesPanel key={a.id} appointmentId={a.id} initial={data.note} visitOver={a.status === "completed"} /> : null}
           {data.record ? <EarlierVisits visits={data.record.earlierVisits} /> : null}

@@ -9,7 +9,7 @@ import { boardOf, openConsultation } from "../helpers/consult-e2e";
 import { createScratchDatabase } from "../helpers/database";
 import { client } from "../helpers/http";
 import { startNginx } from "../helpers/nginx";
-import { blockStatus, framesDecoded, finishVisit } from "../helpers/page-probes";
+import { blockStatus, finishVisit, framesDecoded, sendChat } from "../helpers/page-probes";
 import { startServer, type RunningServer } from "../helpers/server";
 
 // Hospital scale in miniature: nginx (the repository's nginx.conf) in front of two app instances on one
@@ -47,10 +47,7 @@ const shown = (page: Page, text: string) => page.locator(".chat__message:not([da
 /** What a page logs while its instance dies under it (failed reconnects) is the failure being survived. */
 const deathNoise = /WebSocket|ERR_CONNECTION|ERR_EMPTY_RESPONSE|ERR_NETWORK|Failed to fetch|net::|EventSource|502|Bad Gateway/;
 
-async function send(page: Page, text: string) {
-  await page.getByLabel("Message").fill(text);
-  await page.getByRole("button", { name: "Send" }).click();
-}
+const send = sendChat;
 
 describe("two app instances behind nginx", () => {
   it("carry a call, its chat and the staff board through the death of one instance, losing nothing", async () => {

@@ -8,7 +8,7 @@ import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { boardOf, openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
 import { startServer, type RunningServer } from "../helpers/server";
-import { expectHydrated, expectLive, framesDecoded } from "../helpers/page-probes";
+import { expectHydrated, expectLive, framesDecoded, sendChat } from "../helpers/page-probes";
 import { createScratchDatabase } from "../helpers/database";
 
 // Two app instances on one PostgreSQL database: the patient talks to one, the doctor to the other, and
@@ -55,11 +55,9 @@ describe("a call across two app instances", () => {
       const before = await framesDecoded(side);
       await expect.poll(() => framesDecoded(side), { timeout: 10_000 }).toBeGreaterThan(before);
     }
-    await patient.page.getByLabel("Message").fill("Can you hear me?");
-    await patient.page.getByRole("button", { name: "Send" }).click();
+    await sendChat(patient.page, "Can you hear me?");
     await expect.poll(() => doctor.page.getByText("Can you hear me?").count()).toBe(1);
-    await doctor.page.getByLabel("Message").fill("Yes, clearly.");
-    await doctor.page.getByRole("button", { name: "Send" }).click();
+    await sendChat(doctor.page, "Yes, clearly.");
     await expect.poll(() => patient.page.getByText("Yes, clearly.").count()).toBe(1);
 
     expect(patient.errors).toEqual([]);

@@ -5,7 +5,7 @@ import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { boardOf, openConsultation } from "../helpers/consult-e2e";
 import { startCutProxy } from "../helpers/cut-proxy";
 import { client } from "../helpers/http";
-import { blockStatus, expectLive, framesDecoded, finishVisit } from "../helpers/page-probes";
+import { blockStatus, expectLive, finishVisit, framesDecoded, sendChat } from "../helpers/page-probes";
 
 // Patient, doctor and clinic staff reach the app through a proxy that can cut their line mid-call.
 const baseURL = inject("baseURL");
@@ -25,10 +25,7 @@ const pending = (page: Page, text: string) => page.locator(".chat__message[data-
 /** What a page logs while its line is cut (failed reconnects, aborted loads) is the cut, not a bug. */
 const cutNoise = /WebSocket|ERR_CONNECTION|ERR_EMPTY_RESPONSE|ERR_NETWORK|Failed to fetch|net::|EventSource/;
 
-async function send(page: Page, text: string) {
-  await page.getByLabel("Message").fill(text);
-  await page.getByRole("button", { name: "Send" }).click();
-}
+const send = sendChat;
 
 describe("a connection cut in the middle of a call", () => {
   it("resumes the room's socket and the staff's event stream by themselves, and no chat message is lost", async () => {

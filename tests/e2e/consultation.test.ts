@@ -6,7 +6,7 @@ import { DEMO_ACCOUNTS, DEMO_DOCTORS, DEMO_PASSWORD } from "~db/demo-hospital";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { addExtraHours, bookFirstSlot, makeTestDoctor, openConsultation } from "../helpers/consult-e2e";
 import { client } from "../helpers/http";
-import { expectVideoFlowing, finishVisit } from "../helpers/page-probes";
+import { expectVideoFlowing, finishVisit, sendChat } from "../helpers/page-probes";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -40,11 +40,9 @@ describe("the consultation room in Chromium", () => {
     await expectVideoFlowing(patient.page);
     await expectVideoFlowing(doctor.page);
 
-    await patient.page.getByLabel("Message").fill("Hello doctor, <img src=x onerror=alert(1)>");
-    await patient.page.getByRole("button", { name: "Send" }).click();
+    await sendChat(patient.page, "Hello doctor, <img src=x onerror=alert(1)>");
     await expect.poll(() => doctor.page.getByText("Hello doctor, <img src=x onerror=alert(1)>").count()).toBe(1);
-    await doctor.page.getByLabel("Message").fill("Good morning. How long have you had the cough?");
-    await doctor.page.getByRole("button", { name: "Send" }).click();
+    await sendChat(doctor.page, "Good morning. How long have you had the cough?");
     await expect.poll(() => patient.page.getByText("How long have you had the cough?").count()).toBe(1);
 
     await patient.page.reload();

@@ -56,7 +56,8 @@ describe("ending a call and finishing a visit are two different things (issue 15
     await expectBothWays(patient.page, doctor.page);
 
     // The same from the patient's side.
-    await patient.page.getByRole("button", { name: "End call" }).click();
+    // On a phone the same button says "Leave" (the call fills the screen there).
+    await patient.page.getByRole("button", { name: "Leave" }).click();
     await expect.poll(() => callState(doctor.page), { timeout: 5000 }).toBe("otherHungUp");
     await patient.page.getByRole("button", { name: "Call again" }).click();
     await expect.poll(() => callState(patient.page), { timeout: 15_000 }).toBe("connected");

@@ -82,7 +82,8 @@ describe("waiting well", () => {
     expect(await page.locator("main").getAttribute("data-admitted-alert")).toBe("showing");
     await expect.poll(() => page.evaluate(() => (window as unknown as { tones: number }).tones)).toBeGreaterThan(tonesBefore);
     expect(await page.evaluate(() => (window as unknown as { vibrations: unknown[] }).vibrations)).toHaveLength(1);
-    await page.locator("h1").click();
+    // The patient touches the screen (on a phone, the call fills it).
+    await page.locator(".call-stage").click();
     expect(await page.title()).toBe(ready);
     expect(await page.locator("main").getAttribute("data-admitted-alert")).toBe("seen");
     expect(errors).toEqual([]);

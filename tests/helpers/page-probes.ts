@@ -74,3 +74,11 @@ export async function expectLive(page: Page) {
 export async function expectHydrated(page: Page) {
   await expect.poll(() => page.evaluate(() => document.documentElement.dataset.hydrated ?? null), { timeout: 10_000 }).toBe("1");
 }
+
+/** Sends a chat message as the person would: on a phone in a call the chat is behind its button ("Chat"). */
+export async function sendChat(page: Page, text: string) {
+  const input = page.getByLabel("Message");
+  if (!(await input.isVisible())) await page.getByRole("button", { name: /^Chat\b/ }).click();
+  await input.fill(text);
+  await page.getByRole("button", { name: "Send" }).click();
+}

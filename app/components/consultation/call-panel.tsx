@@ -45,6 +45,7 @@ export function CallPanel({
   socket,
   inCall,
   onJoinMode,
+  phone,
 }: {
   appointmentId: string;
   role: "patient" | "doctor";
@@ -52,6 +53,11 @@ export function CallPanel({
   inCall: boolean;
   /** How this device can join: by video, by voice (no camera), or by chat alone (neither). */
   onJoinMode?: (mode: JoinMode) => void;
+  /**
+   * The call on a phone: full screen, large Mute, Camera, Flip and Leave, and chat behind a button that
+   * counts what arrived unread (the page shows the chat over the call when it is pressed).
+   */
+  phone?: { chatUnread: number; onOpenChat: () => void };
 }) {
   const t = useT();
   // The running call, set by useCall: a camera or microphone picked during the call is handed to it.
@@ -84,7 +90,10 @@ export function CallPanel({
   }
 
   return (
-    <section className={inCall ? "call-panel call-panel--live" : "card call-panel"} aria-label={inCall ? t("consult.heading") : t("call.check")}>
+    <section
+      className={inCall ? (phone ? "call-panel call-panel--live call-panel--phone" : "call-panel call-panel--live") : "card call-panel"}
+      aria-label={inCall ? t("consult.heading") : t("call.check")}
+    >
       {!inCall ? <h2>{t("call.check")}</h2> : null}
       <div className={inCall ? "call-stage" : "call-preview"}>
         {inCall ? (
@@ -112,7 +121,7 @@ export function CallPanel({
         ) : null}
         {inCall && !call.hungUp ? (
           <button type="button" className="button button--danger" onClick={call.hangUp}>
-            {t("call.endCall")}
+            {t(phone ? "call.leave" : "call.endCall")}
           </button>
         ) : null}
         <button type="button" className="button" aria-pressed={switches.muted} onClick={switches.toggleMute}>
@@ -123,12 +132,28 @@ export function CallPanel({
             <button type="button" className="button" aria-pressed={switches.cameraOff} onClick={switches.toggleCamera}>
               {switches.cameraOff ? t("call.cameraOn") : t("call.cameraOff")}
             </button>
+            {phone && media.canFlip ? (
+              <button type="button" className="button" onClick={media.flipCamera}>
+                {t("call.flipCamera")}
+              </button>
+            ) : null}
             <button type="button" className="button button--blur" aria-pressed={blur.wanted} aria-busy={blur.loading} onClick={blur.toggle}>
               {t("call.blurOn")}
             </button>
           </>
         )}
-        <LevelMeter level={level} />
+        {phone ? (
+          <button type="button" className="button call-controls__chat" onClick={phone.onOpenChat}>
+            {t("chat.heading")}
+            {phone.chatUnread > 0 ? (
+              <span className="call-controls__unread" aria-label={t("chat.unread", { count: phone.chatUnread })}>
+                {phone.chatUnread}
+              </span>
+            ) : null}
+          </button>
+        ) : (
+          <LevelMeter level={level} />
+        )}
       </div>
       {blur.failed ? (
         <p className="call-notice" role="alert">
@@ -148,7 +173,7 @@ export function CallPanel({
           </button>
         </div>
       ) : null}
-      <DevicePickers media={media} />
+      {phone ? null : <DevicePickers media={media} />}
     </section>
   );
 }

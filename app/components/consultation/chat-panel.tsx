@@ -21,12 +21,15 @@ export function ChatPanel({
   socket,
   role,
   canSend,
+  onIncoming,
 }: {
   appointmentId: string;
   initial: ChatMessageView[];
   socket: RoomSocket | null;
   role: "patient" | "doctor";
   canSend: boolean;
+  /** A message from the other side arrived (the phone's call screen counts them while the chat is hidden). */
+  onIncoming?: () => void;
 }) {
   const t = useT();
   const { locale, timeZone } = useViewer();
@@ -36,12 +39,19 @@ export function ChatPanel({
   const list = useRef<HTMLOListElement>(null);
   const outboxRef = useRef(outbox);
   outboxRef.current = outbox;
+  const incoming = useRef(onIncoming);
+  incoming.current = onIncoming;
+  const shown = useRef(messages);
+  shown.current = messages;
 
   useEffect(() => setMessages((current) => merge(current, initial)), [initial]);
   useEffect(() => {
     if (!socket) return;
     const unsubscribe = socket.subscribe((message) => {
-      if (message.type === "chat") setMessages((current) => merge(current, [message.message]));
+      if (message.type !== "chat") return;
+      const isNew = !shown.current.some((m) => m.id === message.message.id);
+      setMessages((current) => merge(current, [message.message]));
+      if (isNew && message.message.senderRole !== role) incoming.current?.();
     });
     const unOpen = socket.onOpen(() => {
       for (const pending of outboxRef.current) socket.send({ type: "chat", ...pending });
@@ -50,7 +60,7 @@ export function ChatPanel({
       unsubscribe();
       unOpen();
     };
-  }, [socket]);
+  }, [socket, role]);
   // A message is delivered once the server's copy of it is here.
   useEffect(() => {
     const delivered = new Set(messages.map((m) => m.clientId));

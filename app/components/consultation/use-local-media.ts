@@ -73,6 +73,15 @@ export function useLocalMedia(call?: RefObject<Call | null>) {
     cameraId: choice.cameraId ?? local?.getVideoTracks()[0]?.getSettings().deviceId ?? "",
     microphoneId: choice.microphoneId ?? local?.getAudioTracks()[0]?.getSettings().deviceId ?? "",
     pickCamera: (cameraId: string) => setChoice((c) => ({ ...c, cameraId })),
+    /** A phone's front and back cameras (or any two): "Flip camera" takes the next one. */
+    canFlip: devices.cameras.length > 1,
+    flipCamera: () =>
+      setChoice((c) => {
+        const current = c.cameraId ?? local?.getVideoTracks()[0]?.getSettings().deviceId;
+        const at = devices.cameras.findIndex((camera) => camera.id === current);
+        const next = devices.cameras[(at + 1) % devices.cameras.length];
+        return next ? { ...c, cameraId: next.id } : c;
+      }),
     pickMicrophone: (microphoneId: string) => setChoice((c) => ({ ...c, microphoneId })),
     /** The microphone's loudness, 0–1. */
     level,
