@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
 import type { JoinMode } from "~/domain/vocabulary";
-import type { Call, CallState } from "~/features/consultation/client/call";
+import type { Call, CallMedia, CallState } from "~/features/consultation/client/call";
 import type { RoomSocket } from "~/features/consultation/client/room-socket";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
@@ -31,6 +31,23 @@ const STATE_MESSAGE: Record<CallState, MessageKey> = {
   disconnected: "call.disconnected",
   otherHungUp: "call.otherHungUp",
 };
+
+/** Why video is off (audio only by choice, a weak line on either side), in plain words. */
+function MediaNotice({ media, role }: { media: CallMedia; role: "patient" | "doctor" }) {
+  const t = useT();
+  const notices: MessageKey[] = [];
+  if (media.audioOnly) notices.push("call.audioOnlyOn");
+  if (media.selfWeak) notices.push("call.selfWeak");
+  if (media.otherWeak) notices.push(role === "doctor" ? "call.patientWeak" : "call.doctorWeak");
+  if (!notices.length) return null;
+  return (
+    <div className="call-notice call-notice--media" role="status" data-media={[media.audioOnly && "audio-only", media.selfWeak && "self-weak", media.otherWeak && "other-weak"].filter(Boolean).join(" ")}>
+      {notices.map((key) => (
+        <p key={key}>{t(key)}</p>
+      ))}
+    </div>
+  );
+}
 
 /** States from which "Call again" recovers: a dropped or failed line, or a hang-up. */
 const RECOVERABLE = new Set<CallState>(["reconnecting", "disconnected"]);
@@ -112,6 +129,16 @@ export function CallPanel({
             {t(call.hungUp ? "call.youHungUp" : STATE_MESSAGE[state])}
           </p>
         ) : null}
+        {inCall && !call.hungUp ? <MediaNotice media={call.media} role={role} /> : null}
+        {inCall && !call.hungUp && state === "connected" && call.quality ? (
+          <p className="call-quality" data-level={call.quality.level}>
+            {t(`call.quality.${call.quality.level}`)}
+            <span className="call-quality__detail">
+              {" · "}
+              {t("call.qualityDetail", { ms: call.quality.roundTripMs ?? "–", loss: call.quality.lossPercent, kbps: call.quality.receivedKbps })}
+            </span>
+          </p>
+        ) : null}
       </div>
       <div className="call-controls">
         {inCall && (call.hungUp || RECOVERABLE.has(state)) ? (
@@ -122,6 +149,11 @@ export function CallPanel({
         {inCall && !call.hungUp ? (
           <button type="button" className="button button--danger" onClick={call.hangUp}>
             {t(phone ? "call.leave" : "call.endCall")}
+          </button>
+        ) : null}
+        {inCall && !call.hungUp && !cameraProblem ? (
+          <button type="button" className="button" aria-pressed={call.media.audioOnly} onClick={() => call.setAudioOnly(!call.media.audioOnly)}>
+            {t("call.audioOnly")}
           </button>
         ) : null}
         <button type="button" className="button" aria-pressed={switches.muted} onClick={switches.toggleMute}>

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type MutableRefObject } from "react";
 import type { BackgroundBlur } from "~/features/consultation/client/background-blur";
-import type { Call, CallState } from "~/features/consultation/client/call";
+import type { Call, CallMedia, CallQuality, CallState } from "~/features/consultation/client/call";
+
+const NO_MEDIA_NOTICE: CallMedia = { audioOnly: false, selfWeak: false, otherWeak: false };
 import type { JoinCredentials } from "~/features/consultation/video/join-credentials";
 import type { RoomSocket } from "~/features/consultation/client/room-socket";
 
@@ -46,6 +48,8 @@ export function useCall({
   const [selfView, setSelfView] = useState<MediaStreamTrack | null>(null);
   const [call, setCall] = useState<Call | null>(null);
   const [hungUp, setHungUp] = useState(false);
+  const [quality, setQuality] = useState<CallQuality | null>(null);
+  const [media, setMedia] = useState<CallMedia>(NO_MEDIA_NOTICE);
   // Each "Call again" is a new attempt: a fresh token and a fresh connection.
   const [attempt, setAttempt] = useState(0);
   const live = inCall && !hungUp;
@@ -76,7 +80,7 @@ export function useCall({
       const response = await fetch(`/consult/${appointmentId}/token`, { method: "POST", headers: { "X-Requested-With": "fetch" } });
       if (!response.ok) throw new Error(`token ${response.status}`);
       const credentials = (await response.json()) as JoinCredentials;
-      const callbacks = { onRemoteTracks: setRemote, onState: setState, onLocalVideo: setSelfView };
+      const callbacks = { onRemoteTracks: setRemote, onState: setState, onLocalVideo: setSelfView, onQuality: setQuality, onMedia: setMedia };
       // Blurred from the first frame when the person chose it before the call.
       const blur = blurRef.current;
       if (credentials.provider === "twilio") {
@@ -97,6 +101,8 @@ export function useCall({
       joined?.stop();
       running.current = null;
       setCall(null);
+      setQuality(null);
+      setMedia(NO_MEDIA_NOTICE);
       setRemote([]);
     };
     // The call keeps the stream it started with; device changes go through replaceTrack.
@@ -112,5 +118,6 @@ export function useCall({
     setHungUp(false);
     setAttempt((n) => n + 1);
   };
-  return { state, remote, selfView, hungUp, hangUp, callAgain };
+  const setAudioOnly = (on: boolean) => call?.setAudioOnly(on);
+  return { state, remote, selfView, hungUp, hangUp, callAgain, quality, media, setAudioOnly };
 }

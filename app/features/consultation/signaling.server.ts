@@ -48,6 +48,7 @@ const signalData = z.union([
         .nullable(),
     })
     .strict(),
+  z.object({ media: z.object({ audioOnly: z.boolean(), weak: z.boolean() }).strict() }).strict(),
 ]);
 export const clientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("join"), ticket: z.string().max(1000) }).strict(),

@@ -130,4 +130,9 @@ export type ClientMessage =
 
 export type SignalData =
   | { description: { type: "offer" | "answer"; sdp: string } }
-  | { candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null; usernameFragment?: string | null } | null };
+  | { candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null; usernameFragment?: string | null } | null }
+  /**
+   * How this side sends now: `audioOnly`, it asked for a call without video (both sides stop theirs);
+   * `weak`, its connection could not hold its video, which it paused (its sound goes on).
+   */
+  | { media: { audioOnly: boolean; weak: boolean } };

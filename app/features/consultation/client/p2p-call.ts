@@ -2,6 +2,7 @@ import type { ServerMessage, SignalData } from "~/features/live/events";
 import type { BackgroundBlur, BlurredTrack } from "./background-blur";
 import type { JoinCredentials } from "../video/join-credentials";
 import type { CallCallbacks, Call } from "./call";
+import { guardVideo, initialGuard, lineQuality, SAMPLE_MS, type LineSample } from "./line-guard";
 import type { RoomSocket } from "./room-socket";
 
 /**
@@ -33,13 +34,29 @@ export function startP2PCall(options: {
   let blur: BackgroundBlur | null = null;
   let blurred: BlurredTrack | null = null;
 
+  // Video can be held back: "Audio only" (either side's choice, for both) or a line that cannot carry
+  // this side's video (the guard pauses it and tries again from time to time).
+  let audioOnly = false;
+  let otherWeak = false;
+  let guard = initialGuard();
+  const videoWanted = () => !audioOnly && guard.mode !== "down";
+  const reportMedia = () => callbacks.onMedia?.({ audioOnly, selfWeak: guard.mode === "down", otherWeak });
+  const announce = () => signal({ media: { audioOnly, weak: guard.mode === "down" } });
+
+  /** The sender of a kind on a connection: matched by its m-line, whatever it sends now (or nothing). */
+  const senderOf = (connection: RTCPeerConnection, kind: string) =>
+    connection.getTransceivers().find((t) => t.receiver.track.kind === kind && t.direction !== "recvonly")?.sender;
+
+  async function applySending(connection: RTCPeerConnection | null, kind: string) {
+    if (!connection) return;
+    const track = sending.get(kind) ?? null;
+    await senderOf(connection, kind)?.replaceTrack(kind === "video" && !videoWanted() ? null : track);
+  }
+
   async function send(track: MediaStreamTrack) {
     sending.set(track.kind, track);
     if (track.kind === "video") callbacks.onLocalVideo(track);
-    await pc
-      ?.getSenders()
-      .find((s) => s.track?.kind === track.kind)
-      ?.replaceTrack(track);
+    if (pc) await applySending(pc, track.kind);
   }
 
   async function sendCamera(nextBlur: BackgroundBlur | null) {
@@ -57,6 +74,7 @@ export function startP2PCall(options: {
     pending = [];
     const connection = new RTCPeerConnection({ iceServers: credentials.iceServers });
     for (const track of sending.values()) connection.addTrack(track, local);
+    if (!videoWanted()) void applySending(connection, "video");
     // What the other side sends: a track event comes for each of them only (a side without a camera
     // answers the video "recvonly", and the receiver of it never gets a track event).
     const received = new Set<MediaStreamTrack>();
@@ -73,6 +91,8 @@ export function startP2PCall(options: {
       switch (connection.connectionState) {
         case "connected":
           callbacks.onState("connected");
+          // A fresh connection's other side starts from nothing: tell it how this side sends.
+          if (audioOnly || guard.mode === "down") announce();
           break;
         case "disconnected":
         case "failed":
@@ -102,6 +122,15 @@ export function startP2PCall(options: {
   }
 
   async function onSignal(data: SignalData) {
+    if ("media" in data) {
+      otherWeak = data.media.weak;
+      if (data.media.audioOnly !== audioOnly) {
+        audioOnly = data.media.audioOnly;
+        await applySending(pc, "video");
+      }
+      reportMedia();
+      return;
+    }
     if ("description" in data) {
       if (data.description.type === "offer" && role === "patient") {
         const connection = fresh();
@@ -130,6 +159,38 @@ export function startP2PCall(options: {
     });
     return sum;
   }
+
+  // Every two seconds: how the line is, and whether it still carries this side's video.
+  let previous: LineSample | null = null;
+  async function sampleLine() {
+    const connection = pc;
+    if (!connection || connection.connectionState !== "connected") return void (previous = null);
+    const sample: LineSample = { at: Date.now(), roundTripMs: null, receivedBytes: 0, receivedPackets: 0, lostPackets: 0, sentFps: null };
+    (await connection.getStats()).forEach((r: Record<string, unknown> & { type: string }) => {
+      const n = (key: string) => (typeof r[key] === "number" ? (r[key] as number) : 0);
+      if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded" && typeof r.currentRoundTripTime === "number") sample.roundTripMs = r.currentRoundTripTime * 1000;
+      if (r.type === "inbound-rtp") {
+        sample.receivedBytes += n("bytesReceived");
+        sample.receivedPackets += n("packetsReceived");
+        sample.lostPackets += n("packetsLost");
+      }
+      // A video slowed by this device's own processor is not a weak line: not judged.
+      if (r.type === "outbound-rtp" && r.kind === "video" && typeof r.framesPerSecond === "number" && r.qualityLimitationReason !== "cpu") sample.sentFps = r.framesPerSecond;
+    });
+    const sent = sending.get("video");
+    // Only a camera that is on and meant to be sent is judged (a camera turned off sends next to nothing).
+    const judged = Boolean(sent && sent.enabled && sent.readyState === "live") && !audioOnly;
+    const step = guardVideo(guard, guard.mode === "down" ? null : sample.sentFps, judged, sample.at);
+    guard = step.guard;
+    if (step.action === "pause" || step.action === "probe") await applySending(connection, "video");
+    if (step.action === "pause" || step.action === "resume") {
+      announce();
+      reportMedia();
+    }
+    callbacks.onQuality?.(lineQuality(previous, sample, guard.mode === "down" || otherWeak));
+    previous = sample;
+  }
+  const sampler = setInterval(() => void sampleLine().catch(() => {}), SAMPLE_MS);
 
   const unsubscribe = socket.subscribe((message: ServerMessage) => {
     if (stopped) return;
@@ -169,8 +230,16 @@ export function startP2PCall(options: {
     },
     framesDecoded: () => sumInbound("video", "framesDecoded"),
     audioReceived: () => sumInbound("audio", "totalAudioEnergy"),
+    setAudioOnly(on) {
+      if (on === audioOnly) return;
+      audioOnly = on;
+      void applySending(pc, "video");
+      announce();
+      reportMedia();
+    },
     stop() {
       stopped = true;
+      clearInterval(sampler);
       blurred?.stop();
       clearTimeout(failTimer);
       unsubscribe();

@@ -127,6 +127,13 @@ export async function startTwilioCall(options: {
       const reports = await room.getStats();
       return reports.flatMap((r) => r.remoteAudioTrackStats ?? []).reduce((sum, s) => sum + (s.bytesReceived ?? 0), 0);
     },
+    // Twilio's rooms adapt the video to the line themselves (bandwidth profile); "Audio only" here
+    // disables this side's camera track, which the other side sees as a paused video.
+    setAudioOnly(on) {
+      const video = published.get("video") as { enable?: (enabled: boolean) => unknown } | undefined;
+      video?.enable?.(!on);
+      callbacks.onMedia?.({ audioOnly: on, selfWeak: false, otherWeak: false });
+    },
     stop() {
       unblur?.();
       room.disconnect();
