@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FIRST_RETRY_MS, guardVideo, initialGuard, lineQuality, MAX_RETRY_MS, type LineSample, type VideoGuard } from "~/features/consultation/client/line-guard";
+import { FIRST_RETRY_MS, guardVideo, initialGuard, lineFps, lineQuality, MAX_RETRY_MS, type LineSample, type VideoGuard } from "~/features/consultation/client/line-guard";
 
 /** Feeds the guard a run of frame rates two seconds apart; returns the actions taken and the last state. */
 function run(fpsList: (number | null)[], start: VideoGuard = initialGuard(), sending = true, t0 = 0) {
@@ -17,6 +17,13 @@ describe("the video guard on a weak line", () => {
   it("pauses the video after two samples in a row below 5 frames a second, not after one", () => {
     expect(run([20, 3, 20, 3]).actions).toEqual([null, null, null, null]);
     expect(run([20, 3, 2]).actions).toEqual([null, null, "pause"]);
+  });
+
+  it("blames the line only when the encoder may spend little: a slow video with room to spend is slow for another reason", () => {
+    expect(lineFps({ sentFps: 3, sentTargetKbps: 20 })).toBe(3);
+    expect(lineFps({ sentFps: 3, sentTargetKbps: 1700 })).toBeNull();
+    expect(lineFps({ sentFps: 20, sentTargetKbps: 1700 })).toBe(20);
+    expect(lineFps({ sentFps: null, sentTargetKbps: 20 })).toBeNull();
   });
 
   it("judges nothing while the camera is off or the call is audio only by choice", () => {
@@ -58,6 +65,7 @@ describe("the line's quality", () => {
     receivedPackets: 0,
     lostPackets: 0,
     sentFps: 20,
+    sentTargetKbps: 1000,
     ...over,
   });
 

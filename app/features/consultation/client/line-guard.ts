@@ -6,8 +6,10 @@
 import type { CallQuality } from "./call";
 
 export const SAMPLE_MS = 2_000;
-/** Video sent at fewer frames a second than this cannot be watched: the line cannot hold it. */
+/** Video sent at fewer frames a second than this cannot be watched … */
 export const MIN_FPS = 5;
+/** … and it is the line's doing when the encoder may spend less than this (its target follows the line). */
+export const LINE_LIMIT_KBPS = 150;
 /** This many samples in a row decide (one bad second is not a bad line). */
 export const SAMPLES_TO_DECIDE = 2;
 /** The first try of the video again after a pause; each failed try doubles it, up to the maximum. */
@@ -24,7 +26,16 @@ export type LineSample = {
   lostPackets: number;
   /** Frames a second of the video this side sends (null: none sent, or not measured yet). */
   sentFps: number | null;
+  /** The bitrate the video's encoder aims at, set by the line's estimate (null: not measured). */
+  sentTargetKbps: number | null;
 };
+
+/** The frame rate the guard judges: the video's, when low for the line's sake; null when it is not the line. */
+export function lineFps(sample: Pick<LineSample, "sentFps" | "sentTargetKbps">): number | null {
+  if (sample.sentFps === null) return null;
+  const lineBound = sample.sentTargetKbps === null || sample.sentTargetKbps < LINE_LIMIT_KBPS;
+  return sample.sentFps < MIN_FPS && !lineBound ? null : sample.sentFps;
+}
 
 /** How good the line is, from two samples in a row: round trip, loss of what arrives, bitrate. */
 export function lineQuality(previous: LineSample | null, sample: LineSample, weak: boolean): CallQuality {

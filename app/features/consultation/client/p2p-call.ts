@@ -2,7 +2,7 @@ import type { ServerMessage, SignalData } from "~/features/live/events";
 import type { BackgroundBlur, BlurredTrack } from "./background-blur";
 import type { JoinCredentials } from "../video/join-credentials";
 import type { CallCallbacks, Call } from "./call";
-import { guardVideo, initialGuard, lineQuality, SAMPLE_MS, type LineSample } from "./line-guard";
+import { guardVideo, initialGuard, lineFps, lineQuality, SAMPLE_MS, type LineSample } from "./line-guard";
 import type { RoomSocket } from "./room-socket";
 
 /**
@@ -165,7 +165,7 @@ export function startP2PCall(options: {
   async function sampleLine() {
     const connection = pc;
     if (!connection || connection.connectionState !== "connected") return void (previous = null);
-    const sample: LineSample = { at: Date.now(), roundTripMs: null, receivedBytes: 0, receivedPackets: 0, lostPackets: 0, sentFps: null };
+    const sample: LineSample = { at: Date.now(), roundTripMs: null, receivedBytes: 0, receivedPackets: 0, lostPackets: 0, sentFps: null, sentTargetKbps: null };
     (await connection.getStats()).forEach((r: Record<string, unknown> & { type: string }) => {
       const n = (key: string) => (typeof r[key] === "number" ? (r[key] as number) : 0);
       if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded" && typeof r.currentRoundTripTime === "number") sample.roundTripMs = r.currentRoundTripTime * 1000;
@@ -175,12 +175,16 @@ export function startP2PCall(options: {
         sample.lostPackets += n("packetsLost");
       }
       // A video slowed by this device's own processor is not a weak line: not judged.
-      if (r.type === "outbound-rtp" && r.kind === "video" && typeof r.framesPerSecond === "number" && r.qualityLimitationReason !== "cpu") sample.sentFps = r.framesPerSecond;
+      if (r.type === "outbound-rtp" && r.kind === "video" && typeof r.framesPerSecond === "number" && r.qualityLimitationReason !== "cpu") {
+        sample.sentFps = r.framesPerSecond;
+        sample.sentTargetKbps = typeof r.targetBitrate === "number" ? r.targetBitrate / 1000 : null;
+      }
     });
     const sent = sending.get("video");
     // Only a camera that is on and meant to be sent is judged (a camera turned off sends next to nothing).
     const judged = Boolean(sent && sent.enabled && sent.readyState === "live") && !audioOnly;
-    const step = guardVideo(guard, guard.mode === "down" ? null : sample.sentFps, judged, sample.at);
+    // A slow video whose encoder could spend more is slow for another reason than the line: not judged.
+    const step = guardVideo(guard, guard.mode === "down" ? null : lineFps(sample), judged, sample.at);
     guard = step.guard;
     if (step.action === "pause" || step.action === "probe") await applySending(connection, "video");
     if (step.action === "pause" || step.action === "resume") {
