@@ -64,3 +64,17 @@ export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
  */
 export const OFFER_STATUSES = ["open", "accepted", "declined", "lapsed"] as const;
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
+
+/**
+ * What a file attached to an appointment is (the `attachment_kind` enum), known from its content, never
+ * from its name: a photo (JPEG or PNG, re-encoded without its metadata) or a PDF (a test report, say).
+ */
+export const ATTACHMENT_KINDS = ["image", "pdf"] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
+/**
+ * Why a file is attached (the `attachment_purpose` enum): the patient's, for the visit (a photo of a
+ * rash, last week's blood test), or the doctor's, for the visit summary (an advice sheet).
+ */
+export const ATTACHMENT_PURPOSES = ["visit", "summary"] as const;
+export type AttachmentPurpose = (typeof ATTACHMENT_PURPOSES)[number];

@@ -14,6 +14,9 @@ import { noteStatus, visitSummary } from "~/features/consult-notes/notes.server"
 import { changeRoomState } from "~/features/consultation/room.server";
 import { createJoinLink } from "~/features/consultation/join-links.server";
 import { JoinLinkBox } from "~/components/join-link-box";
+import { attachmentRefusal, Attachments } from "~/components/attachments";
+import { listAttachments } from "~/features/attachments/attachments.server";
+import { mayAttach, mayViewAttachments } from "~/features/attachments/attachment-policy";
 import { cancelForm } from "~/features/booking/schemas.server";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
@@ -41,10 +44,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const isStaff = user.role === "staff" || user.role === "admin";
   // Just booked: the patient is asked for what their doctor will want to know, if they never said.
   const justBooked = user.role === "patient" && new URL(request.url).searchParams.has("booked");
-  const [summary, note, profile] = await Promise.all([
+  const [summary, note, profile, attachments] = await Promise.all([
     user.role === "patient" ? visitSummary(context.db, appointment.id) : null,
     isStaff ? noteStatus(context.db, appointment.id) : null,
     justBooked ? readProfile(context.db, user.id) : null,
+    // Its patient's and its doctor's photos and files: theirs only (clinic staff do not see them).
+    mayViewAttachments(user, appointment) ? listAttachments(context.db, appointment.id) : null,
   ]);
   const change = mayCancelOrReschedule(appointment, user, settings, now);
   const join = mayJoin(appointment, user, settings, now);
@@ -80,6 +85,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       note,
       canMarkNoShow: mayTakeStep("noShow", appointment, user, settings, now).allowed,
       askProfile: profile ? !isProfileComplete(profile) : false,
+      attachments,
+      mayAttach: attachments ? mayAttach(user, appointment, attachments.length).allowed : false,
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
@@ -123,11 +130,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function AppointmentPage() {
   const t = useT();
   const { locale, timeZone } = useViewer();
-  const { appointment: a, clinicTimeZone, deadline, changeable, tooLate, viewerRole, join, joinLinkFrom, summary, note, canMarkNoShow, askProfile } =
+  const { appointment: a, clinicTimeZone, deadline, changeable, tooLate, viewerRole, join, joinLinkFrom, summary, note, canMarkNoShow, askProfile, attachments, mayAttach } =
     useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
+  const refusal = attachmentRefusal(params.get("attachError"));
   const full = (iso: string, zone: string) =>
     formatDateTime(iso, locale, zone, { weekday: "long", year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" });
   const end = formatDateTime(a.endsAt, locale, timeZone, { hour: "2-digit", minute: "2-digit" });
@@ -199,6 +207,22 @@ export default function AppointmentPage() {
           </>
         ) : null}
       </dl>
+
+      {refusal ? (
+        <p className="form-error" role="alert">
+          {params.get("booked") ? t("attachments.failedAfterBooking", { reason: t(refusal) }) : t(refusal)}
+        </p>
+      ) : null}
+      {attachments ? (
+        <div id="attachments">
+          <Attachments
+            appointmentId={a.id}
+            items={attachments}
+            mayAttach={mayAttach}
+            attachLabel={viewerRole === "doctor" ? "attachments.attachToSummary" : "attachments.attach"}
+          />
+        </div>
+      ) : null}
 
       {join ? (
         <div className="card join-box">

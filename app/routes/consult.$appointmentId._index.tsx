@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { StatusBadge } from "~/components/appointment-card";
+import { Attachments } from "~/components/attachments";
 import { CallPanel } from "~/components/consultation/call-panel";
 import { ChatPanel } from "~/components/consultation/chat-panel";
 import { useAdmittedAlert } from "~/components/consultation/use-admitted-alert";
@@ -13,6 +14,7 @@ import { isActive } from "~/features/booking/appointment-policy";
 import { openRoomSocket, type RoomSocket } from "~/features/consultation/client/room-socket";
 import { actOnRoom, readRoomPage } from "~/features/consultation/room-page.server";
 import type { JoinMode } from "~/domain/vocabulary";
+import type { AttachmentView } from "~/features/live/events";
 import type { WaitingEntry } from "~/components/consultation/doctor-side";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
@@ -75,7 +77,12 @@ function useRoomSocket(
   appointmentId: string,
   enabled: boolean,
   status: string,
-  initial: { queue: { position: number | null; doctorBusy: boolean } | null; waiting: WaitingEntry[]; chatCount: number },
+  initial: {
+    queue: { position: number | null; doctorBusy: boolean } | null;
+    waiting: WaitingEntry[];
+    chatCount: number;
+    attachments: AttachmentView[];
+  },
 ) {
   const [socket, setSocket] = useState<RoomSocket | null>(null);
   // The socket's listener outlives renders: it compares with the page's latest status.
@@ -83,9 +90,11 @@ function useRoomSocket(
   statusRef.current = status;
   const [queue, setQueue] = useState(initial.queue);
   const [waiting, setWaiting] = useState(initial.waiting);
+  const [attachments, setAttachments] = useState(initial.attachments);
   // Fresh data from a reload replaces what was pushed before it.
   useEffect(() => setQueue(initial.queue), [initial.queue]);
   useEffect(() => setWaiting(initial.waiting), [initial.waiting]);
+  useEffect(() => setAttachments(initial.attachments), [initial.attachments]);
   const revalidator = useRevalidator();
   const revalidate = useRef(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
@@ -122,6 +131,9 @@ function useRoomSocket(
         case "queue":
           setQueue({ position: message.position, doctorBusy: message.inCall });
           return;
+        case "attachment":
+          setAttachments((list) => (list.some((a) => a.id === message.attachment.id) ? list : [...list, message.attachment]));
+          return;
         case "appointment": {
           const { entry } = message;
           setWaiting((list) => {
@@ -148,7 +160,7 @@ function useRoomSocket(
       setSocket(null);
     };
   }, [appointmentId, enabled]);
-  return { socket, queue, waiting };
+  return { socket, queue, waiting, attachments };
 }
 /**
  * The patient's call on a phone (a narrow screen, in a call): the call fills the screen, and the chat is
@@ -185,7 +197,12 @@ export default function ConsultationRoom() {
   const busy = useNavigation().state !== "idle";
   const { appointment: a, role } = data;
   const active = isActive(a.status);
-  const { socket, queue, waiting } = useRoomSocket(a.id, data.inWindow && active, a.status, { queue: data.queue, waiting: data.waiting, chatCount: data.chat.length });
+  const { socket, queue, waiting, attachments } = useRoomSocket(a.id, data.inWindow && active, a.status, {
+    queue: data.queue,
+    waiting: data.waiting,
+    chatCount: data.chat.length,
+    attachments: data.attachments,
+  });
   const doctorName = `${pick(locale, a.doctor.nameZh, a.doctor.nameEn)} ${t(`title.${a.doctor.title}`)}`;
   const time = (iso: string) => formatDateTime(iso, locale, timeZone, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   const inCall = a.status === "in_consultation" && data.inWindow;
@@ -289,7 +306,17 @@ export default function ConsultationRoom() {
                 canSend={Boolean(socket) && active}
                 onIncoming={phoneCall.onIncoming}
               />
+              {attachments.length > 0 || data.mayAttach ? (
+                <Attachments
+                  appointmentId={a.id}
+                  items={attachments}
+                  mayAttach={data.mayAttach}
+                  attachLabel={role === "doctor" ? "attachments.attachToSummary" : "attachments.attach"}
+                />
+              ) : null}
             </div>
+          ) : attachments.length > 0 ? (
+            <Attachments appointmentId={a.id} items={attachments} mayAttach={false} />
           ) : null}
           {role === "doctor" && data.note ? <NotesPanel key={a.id} appointmentId={a.id} initial={data.note} visitOver={a.status === "completed"} /> : null}
           {data.record ? <EarlierVisits visits={data.record.earlierVisits} /> : null}

@@ -15,7 +15,10 @@ import { useT, useViewer } from "~/i18n/use-t";
 import { failure, orErrorPage } from "~/utils/domain-response.server";
 import { DomainError } from "~/utils/errors";
 import { formatDateTime, pick } from "~/utils/format";
-import { parseForm } from "~/utils/forms.server";
+import { parseFields } from "~/utils/forms.server";
+import { attachFiles, prepareFiles, type PreparedFile } from "~/features/attachments/attachments.server";
+import { readFormWithFiles } from "~/features/attachments/upload.server";
+import { ACCEPTED_TYPES, MAX_FILES_PER_UPLOAD } from "~/features/attachments/file-check";
 import { passOnHeaders, retryAfter } from "~/utils/headers";
 import { idParam } from "~/utils/route-params.server";
 
@@ -64,8 +67,16 @@ type ActionData = {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requireRole(request, context, ["patient"]);
   const doctorId = idParam(params, "doctorId");
+  // The form may carry photos and files for the doctor (read once, checked before anything is booked).
+  let form: Awaited<ReturnType<typeof readFormWithFiles>>;
+  try {
+    form = await readFormWithFiles(request, "file", MAX_FILES_PER_UPLOAD);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return json<ActionData>({ errors: { file: error.messageKey }, values: { reason: "", symptoms: "" } }, { status: error.status });
+  }
   // Choosing one of the nearest free times (or asking for them again) books nothing: it asks first.
-  const step = await parseForm(request.clone(), alternativeStepForm);
+  const step = parseFields(form.formData, alternativeStepForm);
   if ("choose" in step.values || "back" in step.values) {
     const values = { reason: step.values.reason ?? "", symptoms: step.values.symptoms ?? "" };
     if (!step.ok) return json<ActionData>({ formError: "error.slotInvalid", errors: {}, values }, { status: 400 });
@@ -74,9 +85,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const alternatives = await alternativeSlots(context.db, { doctorId, startsAt: step.data.taken }, new Date());
     return json<ActionData>({ formError: "booking.slotTaken", alternatives, taken, errors: {}, values });
   }
-  const parsed = await parseForm(request, bookingForm);
+  const parsed = parseFields(form.formData, bookingForm);
   const values = { reason: parsed.values.reason ?? "", symptoms: parsed.values.symptoms ?? "" };
   if (!parsed.ok) return json<ActionData>({ errors: parsed.errors, values }, { status: 400 });
+  let files: PreparedFile[] = [];
+  try {
+    if (form.files.length > 0) {
+      await consumeLimit(context.db, context.limits.upload(user.id));
+      files = await prepareFiles(form.files);
+    }
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return json<ActionData>({ errors: { file: error.messageKey }, values }, { status: error.status });
+  }
   try {
     await consumeLimit(context.db, context.limits.book(user.id));
     const { appointmentId } = await bookAppointment(
@@ -92,7 +113,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       new Date(),
       { clientAddress: context.clientAddress, slots: context.slots, locale: context.locale },
     );
-    return redirect(`/appointments/${appointmentId}?booked=1`);
+    // The booking stands whatever becomes of its files; a file refused now is said on its page.
+    const attached = files.length
+      ? await attachFiles(context.db, user, appointmentId, files, { clientAddress: context.clientAddress }).then(
+          () => null,
+          (error: unknown) => (error instanceof DomainError ? error.messageKey : "attachments.unreadable"),
+        )
+      : null;
+    return redirect(`/appointments/${appointmentId}?booked=1${attached ? `&attachError=${attached}#attachments` : ""}`);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     if (error.status === 404) return failure(error);
@@ -136,7 +164,7 @@ export default function BookAppointment() {
           department: pick(locale, doctor.department.nameZh, doctor.department.nameEn),
         })}
       </p>
-      <Form method="post" className="card form" noValidate>
+      <Form method="post" encType="multipart/form-data" className="card form" noValidate>
         {formError === "error.rateLimited" ? (
           <p className="form-error" role="alert">
             {t("error.rateLimited", { seconds: data?.retryAfterSeconds ?? 60 })}
@@ -177,6 +205,26 @@ export default function BookAppointment() {
           defaultValue={data?.values.symptoms}
           error={data?.errors.symptoms}
         />
+        <div className={data?.errors.file ? "field field--invalid" : "field"}>
+          <label htmlFor="book-files">{t("attachments.attach")}</label>
+          <input
+            id="book-files"
+            type="file"
+            name="file"
+            accept={ACCEPTED_TYPES}
+            multiple
+            aria-describedby={data?.errors.file ? "book-files-hint book-files-error" : "book-files-hint"}
+            aria-invalid={data?.errors.file ? true : undefined}
+          />
+          <p className="field__hint" id="book-files-hint">
+            {t("attachments.bookingHint")}
+          </p>
+          {data?.errors.file ? (
+            <p className="field__error" id="book-files-error" role="alert">
+              {t(data.errors.file)}
+            </p>
+          ) : null}
+        </div>
         <p className="muted small">{t("book.privacy")}</p>
         {offerMain ? (
           <button type="submit" name="start" value={slot.start} className="button button--primary button--block" disabled={busy}>

@@ -8,7 +8,11 @@ export type Parsed<T> = ({ ok: true; data: T } | { ok: false; errors: FieldError
 
 /** Parses a form post with a Zod schema; errors come back as dictionary keys per field. */
 export async function parseForm<S extends z.ZodType>(request: Request, schema: S): Promise<Parsed<z.infer<S>>> {
-  const formData = await request.formData();
+  return parseFields(await request.formData(), schema);
+}
+
+/** `parseForm` over a form already read (one that carried files, say): its text fields only. */
+export function parseFields<S extends z.ZodType>(formData: FormData, schema: S): Parsed<z.infer<S>> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData) {
     if (typeof value === "string") values[key] = value;

@@ -11,3 +11,4 @@ export * from "./consultations";
 export * from "./patient-profiles";
 export * from "./waitlist";
 export * from "./outbox";
+export * from "./attachments";

@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   "note.edited",
   "note.signed",
   "note.amended",
+  "attachment.added",
+  "attachment.viewed",
   "waitlist.joined",
   "waitlist.left",
   "waitlist.offer_made",
@@ -58,5 +60,6 @@ export const AUDIT_ENTITY_TYPES = [
   "audit_trail",
   "waitlist_request",
   "waitlist_offer",
+  "attachment",
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];

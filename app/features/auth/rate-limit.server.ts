@@ -93,6 +93,8 @@ export function scaledLimits(scale: number) {
     signInAddress: (address: string): Limit => ({ key: `sign-in:address:${address}`, max: scaled(50), windowSeconds: 60 }),
     register: (address: string): Limit => ({ key: `register:address:${address}`, max: scaled(20), windowSeconds: 600 }),
     book: (patientId: string): Limit => ({ key: `book:patient:${patientId}`, max: scaled(20), windowSeconds: 60 }),
+    /** Uploads of photos and files (each re-encoded at some cost): a dozen forms a minute is plenty. */
+    upload: (userId: string): Limit => ({ key: `upload:user:${userId}`, max: scaled(12), windowSeconds: 60 }),
     token: (userId: string): Limit => ({ key: `token:user:${userId}`, max: scaled(30), windowSeconds: 60 }),
     signalJoin: (userId: string): Limit => ({ key: `signal:user:${userId}`, max: scaled(30), windowSeconds: 60 }),
     /** Join links opened from one address: enough for a family's phones, far too few to guess 256 bits. */

@@ -15,6 +15,8 @@ import { mayViewPatientRecord } from "~/features/patient-record/record-policy";
 import type { MessageKey } from "~/i18n";
 import { failure, orErrorPage } from "~/utils/domain-response.server";
 import { idParam } from "~/utils/route-params.server";
+import { listAttachments } from "~/features/attachments/attachments.server";
+import { mayAttach } from "~/features/attachments/attachment-policy";
 import { listChat } from "./chat.server";
 import { changeRoomState, getRoomAccess, listWaiting, queueState } from "./room.server";
 import { readDoctorPace } from "./wait-estimate.server";
@@ -26,8 +28,9 @@ export async function readRoomPage({ request, params, context }: LoaderFunctionA
   const now = new Date();
   const access = await orErrorPage(getRoomAccess(context.db, user, id, now));
   const a = access.appointment;
-  const [chat, queue, pace, waiting, note, summaries, record] = await Promise.all([
+  const [chat, attachments, queue, pace, waiting, note, summaries, record] = await Promise.all([
     listChat(context.db, a),
+    listAttachments(context.db, a.id),
     access.role === "patient" && a.status === "checked_in" ? queueState(context.db, a) : null,
     access.role === "patient" && a.status === "checked_in" ? readDoctorPace(context.db, a, access.settings, now) : null,
     access.role === "doctor" ? listWaiting(context.db, a.doctorId) : [],
@@ -69,6 +72,8 @@ export async function readRoomPage({ request, params, context }: LoaderFunctionA
       joinMode: w.joinMode,
     })),
     chat,
+    attachments,
+    mayAttach: mayAttach(user, a, attachments.length).allowed,
     note,
     summaryReady: summaries?.has(a.id) ?? false,
     record,

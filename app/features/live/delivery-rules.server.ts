@@ -44,7 +44,7 @@ export function roomStatusAfter(room: RoomSubscriber, event: LiveEvent): Appoint
  * - Its own appointment changed: `changed` (the page reloads: what it shows changes).
  * - Another appointment of the same doctor: the doctor's page gets the entry (its waiting room updates in
  *   place); a patient who waits gets their new place in the queue, and nothing while not waiting.
- * - Chat and presence: the same appointment's rooms; WebRTC signals: the addressed side, once joined.
+ * - Chat, attachments and presence: the same appointment's rooms; WebRTC signals: the addressed side, once joined.
  */
 export function roomMessageFor(room: RoomSubscriber, event: LiveEvent): ServerMessage | null {
   switch (event.kind) {
@@ -60,6 +60,8 @@ export function roomMessageFor(room: RoomSubscriber, event: LiveEvent): ServerMe
       return queueMessage(room.appointmentId, event.queue);
     case "chat":
       return event.appointmentId === room.appointmentId ? { type: "chat", message: event.message } : null;
+    case "attachment":
+      return event.appointmentId === room.appointmentId ? { type: "attachment", attachment: event.attachment } : null;
     case "signal":
       if (event.appointmentId !== room.appointmentId || event.to !== room.role || !room.joined) return null;
       try {

@@ -1,4 +1,4 @@
-import type { AppointmentStatus, JoinMode } from "~/domain/vocabulary";
+import type { AppointmentStatus, AttachmentKind, AttachmentPurpose, JoinMode } from "~/domain/vocabulary";
 
 export type Participant = "patient" | "doctor";
 
@@ -9,6 +9,18 @@ export type ChatMessageView = {
   body: string;
   /** The sender's browser's id for the message, which it resends until it sees this id come back. */
   clientId: string;
+  createdAt: string;
+};
+
+/** A photo or file attached to an appointment, as its patient's and doctor's pages list it (never its bytes). */
+export type AttachmentView = {
+  id: string;
+  kind: AttachmentKind;
+  purpose: AttachmentPurpose;
+  fileName: string;
+  byteSize: number;
+  width: number | null;
+  height: number | null;
   createdAt: string;
 };
 
@@ -59,6 +71,8 @@ export type PatientPresenceEvent = { kind: "patient-presence"; appointmentId: st
 export type LiveEvent =
   | AppointmentEvent
   | { kind: "chat"; appointmentId: string; message: ChatMessageView }
+  /** A file was attached: the appointment's open rooms list it at once. */
+  | { kind: "attachment"; appointmentId: string; attachment: AttachmentView }
   | { kind: "signal"; appointmentId: string; from: Participant; to: Participant; payload: string }
   | {
       kind: "presence";
@@ -102,6 +116,7 @@ export type ServerMessage =
   /** For the doctor: another of their appointments changed (the waiting room updates in place). */
   | { type: "appointment"; appointmentId: string; status: AppointmentStatus; entry: AppointmentEntry | null }
   | { type: "chat"; message: ChatMessageView }
+  | { type: "attachment"; attachment: AttachmentView }
   | { type: "signal"; data: SignalData }
   | { type: "peer"; present: boolean; hungUp?: boolean }
   | { type: "error"; reason: string }

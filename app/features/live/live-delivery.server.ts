@@ -95,6 +95,7 @@ function createAudience() {
         case "patient-presence":
           return [...(byDoctor.get(event.doctorId) ?? [])];
         case "chat":
+        case "attachment":
         case "signal":
         case "presence":
           return [...(byAppointment.get(event.appointmentId) ?? [])];
