@@ -7,7 +7,8 @@ import { idParam } from "~/utils/route-params.server";
 /**
  * One attached photo or file (`?variant=thumbnail`: its thumbnail), for its appointment's patient and
  * doctor only (anyone else: 404), every view in the audit trail. Served as what it is and nothing else
- * (`nosniff`, a sandbox that runs nothing), never cached, a PDF to be saved rather than opened here.
+ * (`nosniff`, which the server puts on every response, and a sandbox that runs nothing), never cached, a
+ * PDF to be saved rather than opened here.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = requireUser(request, context);
@@ -18,7 +19,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       "Content-Type": file.contentType,
       "Content-Length": String(file.body.length),
       "Content-Disposition": `${file.disposition}; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
-      "X-Content-Type-Options": "nosniff",
       "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
       "Cross-Origin-Resource-Policy": "same-origin",
       "Cache-Control": "private, no-store",

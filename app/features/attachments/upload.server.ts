@@ -22,7 +22,11 @@ export async function readFormWithFiles(request: Request, field: string, maxFile
   try {
     formData = await unstable_parseMultipartFormData(
       request,
-      unstable_createMemoryUploadHandler({ maxPartSize: MAX_FILE_BYTES, filter: ({ name, filename }) => name === field && Boolean(filename) }),
+      unstable_createMemoryUploadHandler({
+        maxPartSize: MAX_FILE_BYTES,
+        // Text fields, and files of `field` only (an input left empty sends a nameless, empty part).
+        filter: ({ name, filename }) => filename === undefined || (name === field && Boolean(filename)),
+      }),
     );
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) throw new DomainError(413, "attachments.tooLarge");
