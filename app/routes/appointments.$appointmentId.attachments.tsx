@@ -14,7 +14,8 @@ import { idParam } from "~/utils/route-params.server";
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requireUser(request, context);
   const id = idParam(params, "appointmentId");
-  const fromScript = new URL(request.url).searchParams.has("_data");
+  // The page's fetcher asks with fetch(); a browser without script navigates (Remix strips `_data` first).
+  const fromScript = request.headers.get("Sec-Fetch-Mode") !== "navigate" && !(request.headers.get("Accept") ?? "").includes("text/html");
   try {
     const added = await attachUpload(context.db, user, id, request, { clientAddress: context.clientAddress, limits: context.limits });
     return fromScript ? json({ ok: true as const, added }) : redirect(`/appointments/${id}#attachments`);

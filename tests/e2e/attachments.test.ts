@@ -58,6 +58,7 @@ describe("photos and files of a consultation (issue 14 item 1)", () => {
     await expect.poll(() => doctorPage.page.getByRole("button", { name: "Admit" }).count(), { timeout: 10_000 }).toBe(1);
     await doctorPage.page.getByRole("button", { name: "Admit" }).click();
     await expectVideoFlowing(patient.page);
+    await expectVideoFlowing(doctorPage.page);
     // The doctor sees the booking's photo beside the call.
     await doctorPage.page.locator('.attachments img[alt="rash.jpg"]').waitFor({ timeout: 5000 });
 
@@ -68,6 +69,9 @@ describe("photos and files of a consultation (issue 14 item 1)", () => {
       .setInputFiles({ name: "closer.jpg", mimeType: "image/jpeg", buffer: await photoWithGps(800, 600, { r: 90, g: 160, b: 90 }) });
     await doctorPage.page.locator('.attachments img[alt="closer.jpg"]').waitFor({ timeout: 10_000 });
     expect(await doctorPage.page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    // The patient's upload went beside the call: still in the room.
+    await patient.page.locator('.attachments img[alt="closer.jpg"]').waitFor({ timeout: 5000 });
+    expect(new URL(patient.page.url()).pathname).toBe(`/consult/${appointmentId}`);
     await expect.poll(() => doctorPage.page.locator(".attachments__item").count()).toBe(2);
     // The thumbnails load (served to the doctor), and the call went on.
     await expect
