@@ -3,7 +3,6 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { StatusBadge } from "~/components/appointment-card";
-import { Attachments } from "~/components/attachments";
 import { CallPanel } from "~/components/consultation/call-panel";
 import { ChatPanel } from "~/components/consultation/chat-panel";
 import { useAdmittedAlert } from "~/components/consultation/use-admitted-alert";
@@ -30,9 +29,12 @@ const DoctorWaitingList = splitComponent(() => doctorSide().then((m) => m.Doctor
 const AdmitAwayConfirm = splitComponent(() => doctorSide().then((m) => m.AdmitAwayConfirm));
 const NotesPanel = splitComponent(() => doctorSide().then((m) => m.NotesPanel));
 const EarlierVisits = splitComponent(() => doctorSide().then((m) => m.EarlierVisits));
+// The photos and files: beside the call for the doctor (fetched with their side); a patient's phone
+// fetches them when "Photos and files" is opened.
+const Attachments = splitComponent(() => import("~/components/attachments").then((m) => m.Attachments));
 const preloadDoctorSide = (data: unknown) =>
   (data as { role?: string } | undefined)?.role === "doctor"
-    ? Promise.all([DoctorPatientCard, DoctorWaitingList, AdmitAwayConfirm, NotesPanel, EarlierVisits].map((part) => part.preload()))
+    ? Promise.all([DoctorPatientCard, DoctorWaitingList, AdmitAwayConfirm, NotesPanel, EarlierVisits, Attachments].map((part) => part.preload()))
     : undefined;
 
 export const handle: PreloadHandle = { preload: preloadDoctorSide };
@@ -189,6 +191,26 @@ function usePhoneCall(patientInCall: boolean) {
   };
 }
 
+/**
+ * The appointment's photos and files in the room: open beside the call for the doctor; for the patient
+ * "Photos and files (n)", whose content (and its code) comes when opened, so that a phone's room stays
+ * light. Rendered only once open on both sides of hydration, so the server's HTML and the browser agree.
+ */
+function RoomFiles({ role, ...props }: { role: "patient" | "doctor"; appointmentId: string; items: AttachmentView[]; mayAttach: boolean }) {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  if (role === "doctor") return <Attachments {...props} attachLabel="attachments.attachToSummary" />;
+  return (
+    <details className="card room-files" onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>
+        {t("attachments.heading")}
+        {props.items.length > 0 ? ` (${props.items.length})` : ""}
+      </summary>
+      {open ? <Attachments {...props} /> : null}
+    </details>
+  );
+}
+
 export default function ConsultationRoom() {
   const t = useT();
   const { locale, timeZone } = useViewer();
@@ -307,16 +329,11 @@ export default function ConsultationRoom() {
                 onIncoming={phoneCall.onIncoming}
               />
               {attachments.length > 0 || data.mayAttach ? (
-                <Attachments
-                  appointmentId={a.id}
-                  items={attachments}
-                  mayAttach={data.mayAttach}
-                  attachLabel={role === "doctor" ? "attachments.attachToSummary" : "attachments.attach"}
-                />
+                <RoomFiles role={role} appointmentId={a.id} items={attachments} mayAttach={data.mayAttach} />
               ) : null}
             </div>
           ) : attachments.length > 0 ? (
-            <Attachments appointmentId={a.id} items={attachments} mayAttach={false} />
+            <RoomFiles role={role} appointmentId={a.id} items={attachments} mayAttach={false} />
           ) : null}
           {role === "doctor" && data.note ? <NotesPanel key={a.id} appointmentId={a.id} initial={data.note} visitOver={a.status === "completed"} /> : null}
           {data.record ? <EarlierVisits visits={data.record.earlierVisits} /> : null}

@@ -64,6 +64,9 @@ describe("photos and files of a consultation (issue 14 item 1)", () => {
 
     // During the call the patient adds another; the doctor's page shows it without reading the page again.
     await doctorPage.page.evaluate(() => Object.assign(window, { __sameDocument: true }));
+    // The patient's room keeps them under "Photos and files (1)", opened on demand (its code comes then).
+    await patient.page.getByText("Photos and files (1)").click();
+    await patient.page.locator('.attachments img[alt="rash.jpg"]').waitFor({ timeout: 5000 });
     await patient.page
       .getByLabel("Attach photo or file")
       .setInputFiles({ name: "closer.jpg", mimeType: "image/jpeg", buffer: await photoWithGps(800, 600, { r: 90, g: 160, b: 90 }) });
