@@ -192,14 +192,13 @@ function usePhoneCall(patientInCall: boolean) {
 }
 
 /**
- * The appointment's photos and files in the room: open beside the call for the doctor; for the patient
- * "Photos and files (n)", whose content (and its code) comes when opened, so that a phone's room stays
- * light. Rendered only once open on both sides of hydration, so the server's HTML and the browser agree.
+ * The patient's photos and files in the room: "Photos and files (n)", whose content (and its code) comes
+ * when opened, so that a phone's room stays light. Rendered only once open, on both sides of hydration,
+ * so that the server's HTML and the browser's first render agree.
  */
-function RoomFiles({ role, ...props }: { role: "patient" | "doctor"; appointmentId: string; items: AttachmentView[]; mayAttach: boolean }) {
+function PatientFiles(props: { appointmentId: string; items: AttachmentView[]; mayAttach: boolean }) {
   const t = useT();
   const [open, setOpen] = useState(false);
-  if (role === "doctor") return <Attachments {...props} attachLabel="attachments.attachToSummary" />;
   return (
     <details className="card room-files" onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>
@@ -232,6 +231,9 @@ export default function ConsultationRoom() {
   const [deviceJoinMode, setDeviceJoinMode] = useState<JoinMode>("video");
   const admittedAlert = useAdmittedAlert(role === "patient" ? a.status : "", t("consult.admittedTitle", { app: t("app.name") }));
   const phoneCall = usePhoneCall(role === "patient" && inCall);
+  // The patient's, beside the chat (on a phone in a call, in the chat's sheet).
+  const patientFiles =
+    attachments.length > 0 || data.mayAttach ? <PatientFiles appointmentId={a.id} items={attachments} mayAttach={data.mayAttach} /> : null;
   const mainClass = ["page page--wide consult", inCall && "consult--live", phoneCall.on && "consult--phone-call", phoneCall.chatOpen && "consult--chat-open"];
 
   return (
@@ -308,6 +310,10 @@ export default function ConsultationRoom() {
               phone={phoneCall.on ? { chatUnread: phoneCall.unread, onOpenChat: phoneCall.openChat } : undefined}
             />
           ) : null}
+          {/* The doctor's, under the call (the side holds the chat and the note). */}
+          {role === "doctor" && (attachments.length > 0 || data.mayAttach) ? (
+            <Attachments appointmentId={a.id} items={attachments} mayAttach={data.mayAttach} attachLabel="attachments.attachToSummary" />
+          ) : null}
         </div>
 
         <aside className="consult__side">
@@ -328,12 +334,10 @@ export default function ConsultationRoom() {
                 canSend={Boolean(socket) && active}
                 onIncoming={phoneCall.onIncoming}
               />
-              {attachments.length > 0 || data.mayAttach ? (
-                <RoomFiles role={role} appointmentId={a.id} items={attachments} mayAttach={data.mayAttach} />
-              ) : null}
+              {role === "patient" ? patientFiles : null}
             </div>
-          ) : attachments.length > 0 ? (
-            <RoomFiles role={role} appointmentId={a.id} items={attachments} mayAttach={false} />
+          ) : role === "patient" ? (
+            patientFiles
           ) : null}
           {role === "doctor" && data.note ? <NotesPanel key={a.id} appointmentId={a.id} initial={data.note} visitOver={a.status === "completed"} /> : null}
           {data.record ? <EarlierVisits visits={data.record.earlierVisits} /> : null}
