@@ -93,7 +93,23 @@ describe("two app instances behind nginx", () => {
     // The board follows the end of the consultation.
     doctor.page.once("dialog", (dialog) => void dialog.accept());
     await finishVisit(doctor.page);
-    await expect.poll(() => blockStatus(board.page, room.appointmentId), { timeout: 10_000 }).toBe("completed");
+    // The visit is finished (the doctor's page says so), then the board follows: a failure names which.
+    await expect.poll(() => doctor.page.locator(".consult__header").innerText(), { timeout: 10_000 }).toContain("Completed");
+    await expect
+      .poll(
+        async () => ({
+          status: await blockStatus(board.page, room.appointmentId),
+          live: await board.page.locator(".live-dot").getAttribute("data-live", { timeout: 1000 }).catch(() => null),
+        }),
+        { timeout: 10_000 },
+      )
+      .toEqual({ status: "completed", live: "on" })
+      .catch((error: unknown) => {
+        // What the survivor heard of the board's stream and the visit's end, for whoever reads the failure.
+        const heard = survivor.output().split("\n").filter((line) => /live\/events|\/consult\/|error|LISTEN/i.test(line));
+        console.error(`the survivor's log, about the board and the room:\n${heard.slice(-40).join("\n")}`);
+        throw error;
+      });
     expect(survivor.output()).toContain("UPGRADE /ws/signal");
     await patient.page.reload();
     for (const text of ["Before: my throat hurts", "Right after: also a headache", "Right after: any fever?"]) expect(await shown(patient.page, text)).toBe(1);

@@ -56,6 +56,8 @@ const MATRIX: Row[] = [
   row("POST a cancel without a reason", post("/appointments/:id", { reason: "" }), [302, 400, 400, 400, 400, 400, 400]),
   row("POST Take this time for no offer", post("/appointments", { intent: "take", offerId: "00000000-0000-4000-8000-000000000000" }), [302, 404, 404, 403, 403, 403, 403]),
   row("POST a malformed offer answer", post("/appointments", { intent: "maybe", offerId: "x" }), [302, 400, 400, 403, 403, 403, 403]),
+  row("POST an attachment form with no file", post("/appointments/:id/attachments", {}), [302, 400, 404, 409, 404, 404, 404]),
+  row("GET an attached file that does not exist", get("/attachments/00000000-0000-4000-8000-000000000000"), [302, 404, 404, 404, 404, 404, 404]),
   row("GET the consultation room", get("/consult/:id"), [302, 200, 404, 200, 404, 403, 403]),
   row("POST for a join token", post("/consult/:id/token", {}), [403, 200, 403, 200, 403, 403, 403]),
   row("the signalling socket", socket, [401, 101, 403, 101, 403, 403, 403]),

@@ -4,9 +4,9 @@
  * appointment's patient and doctor only, every addition and every view audited. Who may do what is
  * `attachment-policy.ts`; what a file is, `file-check.ts`.
  */
-import { asc, count, eq } from "drizzle-orm";
+import { asc, count, eq, sql } from "drizzle-orm";
 import sharp from "sharp";
-import type { Db } from "~db/client.server";
+import { reusableQuery, type Db } from "~db/client.server";
 import { appointments, attachments, doctors } from "~db/schema";
 import type { AttachmentKind } from "~/domain/vocabulary";
 import { recordAudit } from "~/features/audit/record-audit.server";
@@ -14,7 +14,7 @@ import { consumeLimit, type RateLimits } from "~/features/auth/rate-limit.server
 import type { AttachmentView } from "~/features/live/events";
 import { publish } from "~/features/live/publish.server";
 import { ConflictError, DomainError, NotFoundError } from "~/utils/errors";
-import { mayAttach, mayViewAttachments, type AttachmentActor } from "./attachment-policy";
+import { mayAttach, mayViewAttachments, type AttachmentActor, type AttachmentAppointment } from "./attachment-policy";
 import { cleanFileName, MAX_FILE_BYTES, MAX_FILES_PER_UPLOAD, MAX_IMAGE_EDGE, sniffFileType, THUMBNAIL_EDGE, withExtension } from "./file-check";
 import { readFormWithFiles, type SentFile } from "./upload.server";
 
@@ -87,6 +87,33 @@ type ViewRow = { [K in keyof typeof viewColumns]: (typeof attachments.$inferSele
 
 const toView = (row: ViewRow): AttachmentView => ({ ...row, createdAt: row.createdAt.toISOString() });
 
+/** The appointment as the attachment rules read it (locked for update inside a transaction that asks). */
+function appointmentForAttaching(db: Db, appointmentId: string) {
+  return db
+    .select({ id: appointments.id, status: appointments.status, patientId: appointments.patientId, doctorUserId: doctors.userId })
+    .from(appointments)
+    .innerJoin(doctors, eq(doctors.id, appointments.doctorId))
+    .where(eq(appointments.id, appointmentId));
+}
+
+/** Refuses, as `mayAttach` does (404 for a stranger, 409 closed or full), one more file on the appointment now. */
+function refuseUnlessAllowed(actor: AttachmentActor, appointment: AttachmentAppointment | undefined, count: number) {
+  if (!appointment) throw new NotFoundError("error.appointmentNotFound");
+  const verdict = mayAttach(actor, appointment, count);
+  if (verdict.allowed) return verdict.purpose;
+  if (verdict.reason === "notYours") throw new NotFoundError("error.appointmentNotFound");
+  throw new ConflictError(verdict.reason === "full" ? "attachments.full" : "attachments.closed");
+}
+
+async function checkMayAttach(db: Db, actor: AttachmentActor, appointmentId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(appointmentId)) throw new NotFoundError("error.appointmentNotFound");
+  const [[appointment], [held]] = await Promise.all([
+    appointmentForAttaching(db, appointmentId),
+    db.select({ n: count() }).from(attachments).where(eq(attachments.appointmentId, appointmentId)),
+  ]);
+  refuseUnlessAllowed(actor, appointment, held?.n ?? 0);
+}
+
 /**
  * Stores files for an appointment, each with its audit row and a live event to the appointment's open
  * rooms, in one transaction. The appointment's row is locked first: two uploads at once count each
@@ -102,24 +129,15 @@ export async function attachFiles(
 ): Promise<AttachmentView[]> {
   if (!/^[0-9a-f-]{36}$/i.test(appointmentId)) throw new NotFoundError("error.appointmentNotFound");
   return db.transaction(async (tx) => {
-    const [appointment] = await tx
-      .select({ id: appointments.id, status: appointments.status, patientId: appointments.patientId, doctorId: doctors.id, doctorUserId: doctors.userId })
-      .from(appointments)
-      .innerJoin(doctors, eq(doctors.id, appointments.doctorId))
-      .where(eq(appointments.id, appointmentId))
-      .for("update", { of: appointments });
+    const [appointment] = await appointmentForAttaching(tx, appointmentId).for("update", { of: appointments });
     if (!appointment) throw new NotFoundError("error.appointmentNotFound");
     const [held] = await tx.select({ n: count() }).from(attachments).where(eq(attachments.appointmentId, appointmentId));
     const views: AttachmentView[] = [];
     for (const [index, file] of files.entries()) {
-      const verdict = mayAttach(actor, appointment, (held?.n ?? 0) + index);
-      if (!verdict.allowed) {
-        if (verdict.reason === "notYours") throw new NotFoundError("error.appointmentNotFound");
-        throw new ConflictError(verdict.reason === "full" ? "attachments.full" : "attachments.closed");
-      }
+      const purpose = refuseUnlessAllowed(actor, appointment, (held?.n ?? 0) + index);
       const [row] = await tx
         .insert(attachments)
-        .values({ appointmentId, uploadedBy: actor.id, purpose: verdict.purpose, byteSize: file.content.length, ...file })
+        .values({ appointmentId, uploadedBy: actor.id, purpose, byteSize: file.content.length, ...file })
         .returning(viewColumns);
       const view = toView(row!);
       await recordAudit(tx, {
@@ -144,6 +162,8 @@ export async function attachFiles(
  * stored, within the person's upload allowance. Any refused file refuses the form (nothing half-stored).
  */
 export async function attachUpload(db: Db, actor: AttachmentActor, appointmentId: string, request: Request, context: UploadContext) {
+  // Who may, before the body is read or any image decoded: a stranger costs us one read.
+  await checkMayAttach(db, actor, appointmentId);
   await consumeLimit(db, context.limits.upload(actor.id));
   const { files } = await readFormWithFiles(request, "file", MAX_FILES_PER_UPLOAD);
   if (files.length === 0) throw new DomainError(400, "attachments.empty");
@@ -159,10 +179,19 @@ export async function prepareFiles(files: SentFile[]): Promise<PreparedFile[]> {
 
 type UploadContext = { clientAddress?: string | null; limits: RateLimits };
 
+// Read with every load of the room's data (a hot read at 9 am): prepared once per connection.
+const listQuery = reusableQuery((db) =>
+  db
+    .select(viewColumns)
+    .from(attachments)
+    .where(eq(attachments.appointmentId, sql.placeholder("appointmentId")))
+    .orderBy(asc(attachments.createdAt), asc(attachments.id))
+    .prepare("appointment_attachments"),
+);
+
 /** An appointment's files, oldest first (their patient's and their doctor's), for a page that may show them. */
 export async function listAttachments(db: Db, appointmentId: string): Promise<AttachmentView[]> {
-  const rows = await db.select(viewColumns).from(attachments).where(eq(attachments.appointmentId, appointmentId)).orderBy(asc(attachments.createdAt), asc(attachments.id));
-  return rows.map(toView);
+  return (await listQuery(db, { appointmentId })).map(toView);
 }
 
 /** Which picture of a file is asked for: the file itself, or (images only) its thumbnail. */
