@@ -69,6 +69,16 @@ describe("who hears what in a consultation room", () => {
     expect(hear(room(), { kind: "chat", appointmentId: "other", message })).toBeNull();
   });
 
+  it("shows a new attachment in the appointment's rooms only (both sides), never on the schedule pages", () => {
+    const attachment = { id: "f1", kind: "image" as const, purpose: "visit" as const, fileName: "rash.jpg", byteSize: 1200, width: 640, height: 480, createdAt: "2026-12-01T01:00:00Z" };
+    const event = { kind: "attachment" as const, appointmentId: "mine", attachment };
+    expect(hear(room(), event)).toEqual({ type: "attachment", attachment });
+    expect(hear(room({ role: "doctor" }), event)).toEqual({ type: "attachment", attachment });
+    expect(hear(room(), { ...event, appointmentId: "other" })).toBeNull();
+    expect(streamMessageFor({ kind: "board" }, event)).toBeNull();
+    expect(streamMessageFor({ kind: "today", doctorId: "doctor-1" }, event)).toBeNull();
+  });
+
   it("relays a WebRTC signal to the addressed side only once it joined, and drops a corrupt one", () => {
     const payload = deflateRawSync(JSON.stringify({ candidate: null })).toString("base64");
     const signal = { kind: "signal" as const, appointmentId: "mine", from: "doctor" as const, to: "patient" as const, payload };

@@ -34,7 +34,8 @@ const HEARTBEAT_MS = 10_000;
 
 const sdp = z.string().max(16_000);
 const signalData = z.union([
-  z.object({ description: z.object({ type: z.enum(["offer", "answer"]), sdp }).strict() }).strict(),
+  z.object({ description: z.object({ type: z.enum(["offer", "answer"]), sdp }).strict(), restart: z.literal(true).optional() }).strict(),
+  z.object({ restartIce: z.literal(true) }).strict(),
   z
     .object({
       candidate: z

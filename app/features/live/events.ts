@@ -144,7 +144,10 @@ export type ClientMessage =
   | { type: "chat"; body: string; clientId: string };
 
 export type SignalData =
-  | { description: { type: "offer" | "answer"; sdp: string } }
+  /** `restart`: an ICE restart of the connection there is (answered on it), not a fresh connection. */
+  | { description: { type: "offer" | "answer"; sdp: string }; restart?: true }
+  /** The patient's network changed: the doctor, who makes the offers, restarts ICE. */
+  | { restartIce: true }
   | { candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null; usernameFragment?: string | null } | null }
   /**
    * How this side sends now: `audioOnly`, it asked for a call without video (both sides stop theirs);

@@ -7,9 +7,16 @@ import type { RoomSocket } from "./room-socket";
 
 /**
  * The built-in peer-to-peer call: one RTCPeerConnection, signalling through the room socket. The doctor
- * always makes the offer whenever the patient is (again) present, so a reload or a dropped network on
- * either side simply starts a fresh connection.
+ * always makes the offer whenever the patient is (again) present, so a reload on either side simply
+ * starts a fresh connection. A line that drops, or a network that changes (Wi-Fi to mobile data: the
+ * browser's `online` event, or its connection type changing), first gets an ICE restart on the same
+ * connection — the tracks, the encoders and the picture stay — and only if the line is not back within
+ * `RESTART_WAIT_MS`, a fresh connection (a re-join).
  */
+const RESTART_WAIT_MS = 8_000;
+/** A dropped line is given this long to come back by itself before ICE restarts. */
+const DISCONNECTED_GRACE_MS = 3_000;
+
 export function startP2PCall(options: {
   role: "patient" | "doctor";
   credentials: JoinCredentials;
@@ -24,6 +31,10 @@ export function startP2PCall(options: {
   let pending: RTCIceCandidateInit[] = [];
   let stopped = false;
   let failTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The fresh connection that follows an ICE restart that did not bring the line back. */
+  let restartTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Connections that were given their ICE restart (one each; after that, a fresh one). */
+  const restarted = new WeakSet<RTCPeerConnection>();
 
   const signal = (data: SignalData) => socket.send({ type: "signal", data });
 
@@ -56,7 +67,7 @@ export function startP2PCall(options: {
   async function send(track: MediaStreamTrack) {
     sending.set(track.kind, track);
     if (track.kind === "video") callbacks.onLocalVideo(track);
-    if (pc) await applySending(pc, track.kind);
+    await applySending(pc, track.kind);
   }
 
   async function sendCamera(nextBlur: BackgroundBlur | null) {
@@ -70,6 +81,7 @@ export function startP2PCall(options: {
   void sendCamera(options.blur ?? null);
 
   function fresh(): RTCPeerConnection {
+    clearTimeout(restartTimer);
     pc?.close();
     pending = [];
     const connection = new RTCPeerConnection({ iceServers: credentials.iceServers });
@@ -90,6 +102,7 @@ export function startP2PCall(options: {
       clearTimeout(failTimer);
       switch (connection.connectionState) {
         case "connected":
+          clearTimeout(restartTimer);
           callbacks.onState("connected");
           // A fresh connection's other side starts from nothing: tell it how this side sends.
           if (audioOnly || guard.mode === "down") announce();
@@ -97,8 +110,10 @@ export function startP2PCall(options: {
         case "disconnected":
         case "failed":
           callbacks.onState("reconnecting");
-          // The doctor starts over if the line does not come back by itself.
-          if (role === "doctor") failTimer = setTimeout(() => void offer(), connection.connectionState === "failed" ? 0 : 3000);
+          // The doctor restarts ICE if the line does not come back by itself (then, starts over).
+          if (role === "doctor") {
+            failTimer = setTimeout(() => void recover(connection).catch(() => {}), connection.connectionState === "failed" ? 0 : DISCONNECTED_GRACE_MS);
+          }
           break;
       }
     };
@@ -114,6 +129,39 @@ export function startP2PCall(options: {
     await connection.setLocalDescription(description);
     signal({ description: { type: "offer", sdp: description.sdp ?? "" } });
   }
+
+  /**
+   * The doctor's way back for a connection in trouble: its ICE restart if it has not had one (a new offer
+   * on the same connection), else a fresh connection; a restart not answered by a working line within
+   * `RESTART_WAIT_MS` also ends in a fresh connection.
+   */
+  async function recover(connection: RTCPeerConnection) {
+    if (stopped || connection !== pc) return;
+    if (restarted.has(connection) || connection.signalingState !== "stable") return offer();
+    restarted.add(connection);
+    // A restart for a network change may find the line still up: the call says nothing then.
+    if (connection.connectionState !== "connected") callbacks.onState("reconnecting");
+    clearTimeout(restartTimer);
+    restartTimer = setTimeout(() => {
+      if (connection === pc && connection.connectionState !== "connected") void offer().catch(() => {});
+    }, RESTART_WAIT_MS);
+    const description = await connection.createOffer({ iceRestart: true });
+    await connection.setLocalDescription(description);
+    signal({ description: { type: "offer", sdp: description.sdp ?? "" }, restart: true });
+  }
+
+  // A network change on this side (Wi-Fi to mobile data, a new address): the connection's candidates are
+  // stale. The doctor restarts ICE; the patient asks the doctor to.
+  const onNetworkChange = () => {
+    if (stopped || !pc) return;
+    if (role === "patient") return signal({ restartIce: true });
+    // A new network deserves a restart of its own, whatever happened on the old one.
+    restarted.delete(pc);
+    void recover(pc).catch(() => {});
+  };
+  const network = (navigator as Navigator & { connection?: EventTarget }).connection;
+  window.addEventListener("online", onNetworkChange);
+  network?.addEventListener("change", onNetworkChange);
 
   async function flush(connection: RTCPeerConnection) {
     const queued = pending;
@@ -131,7 +179,22 @@ export function startP2PCall(options: {
       reportMedia();
       return;
     }
+    if ("restartIce" in data) {
+      if (role === "doctor" && pc) {
+        restarted.delete(pc);
+        await recover(pc);
+      }
+      return;
+    }
     if ("description" in data) {
+      // An ICE restart is answered on the connection there is: its tracks and picture stay.
+      if (data.description.type === "offer" && role === "patient" && data.restart && pc?.remoteDescription && pc.signalingState === "stable") {
+        await pc.setRemoteDescription(data.description);
+        const answer = await pc.createAnswer();
+        await pc.setLocalDescription(answer);
+        signal({ description: { type: "answer", sdp: answer.sdp ?? "" } });
+        return;
+      }
       if (data.description.type === "offer" && role === "patient") {
         const connection = fresh();
         await connection.setRemoteDescription(data.description);
@@ -210,6 +273,7 @@ export function startP2PCall(options: {
       } else {
         // Gone: no offer to a side that is not there (a dropped line's retry included).
         clearTimeout(failTimer);
+        clearTimeout(restartTimer);
         pc?.close();
         pc = null;
         callbacks.onRemoteTracks([]);
@@ -246,6 +310,9 @@ export function startP2PCall(options: {
       clearInterval(sampler);
       blurred?.stop();
       clearTimeout(failTimer);
+      clearTimeout(restartTimer);
+      window.removeEventListener("online", onNetworkChange);
+      network?.removeEventListener("change", onNetworkChange);
       unsubscribe();
       unOpen();
       pc?.close();
