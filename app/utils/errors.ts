@@ -38,3 +38,8 @@ export class InvalidRequestError extends DomainError {
     super(400, messageKey, detail);
   }
 }
+
+/** Whether `id` has the shape of our ids (a UUID): anything else names no record, and is never sent to the database. */
+export function looksLikeId(id: string): boolean {
+  return /^[0-9a-f-]{36}$/i.test(id);
+}

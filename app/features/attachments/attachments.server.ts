@@ -13,7 +13,7 @@ import { recordAudit } from "~/features/audit/record-audit.server";
 import { consumeLimit, type RateLimits } from "~/features/auth/rate-limit.server";
 import type { AttachmentView } from "~/features/live/events";
 import { publish } from "~/features/live/publish.server";
-import { ConflictError, DomainError, NotFoundError } from "~/utils/errors";
+import { ConflictError, DomainError, looksLikeId, NotFoundError } from "~/utils/errors";
 import { mayAttach, mayViewAttachments, type AttachmentActor, type AttachmentAppointment } from "./attachment-policy";
 import { cleanFileName, MAX_FILE_BYTES, MAX_FILES_PER_UPLOAD, MAX_IMAGE_EDGE, sniffFileType, THUMBNAIL_EDGE, withExtension } from "./file-check";
 import { readFormWithFiles, type SentFile } from "./upload.server";
@@ -106,7 +106,7 @@ function refuseUnlessAllowed(actor: AttachmentActor, appointment: AttachmentAppo
 }
 
 async function checkMayAttach(db: Db, actor: AttachmentActor, appointmentId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(appointmentId)) throw new NotFoundError("error.appointmentNotFound");
+  if (!looksLikeId(appointmentId)) throw new NotFoundError("error.appointmentNotFound");
   const [[appointment], [held]] = await Promise.all([
     appointmentForAttaching(db, appointmentId),
     db.select({ n: count() }).from(attachments).where(eq(attachments.appointmentId, appointmentId)),
@@ -127,7 +127,7 @@ export async function attachFiles(
   files: PreparedFile[],
   context: { clientAddress?: string | null } = {},
 ): Promise<AttachmentView[]> {
-  if (!/^[0-9a-f-]{36}$/i.test(appointmentId)) throw new NotFoundError("error.appointmentNotFound");
+  if (!looksLikeId(appointmentId)) throw new NotFoundError("error.appointmentNotFound");
   return db.transaction(async (tx) => {
     const [appointment] = await appointmentForAttaching(tx, appointmentId).for("update", { of: appointments });
     if (!appointment) throw new NotFoundError("error.appointmentNotFound");
@@ -208,7 +208,7 @@ export async function readAttachment(
   variant: AttachmentVariant,
   context: { clientAddress?: string | null } = {},
 ) {
-  if (!/^[0-9a-f-]{36}$/i.test(attachmentId)) throw new NotFoundError("attachments.notFound");
+  if (!looksLikeId(attachmentId)) throw new NotFoundError("attachments.notFound");
   const [row] = await db
     .select({
       appointmentId: attachments.appointmentId,

@@ -3,7 +3,7 @@ import type { Db } from "~db/client.server";
 import { appointments, departments, doctors, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { Role } from "~/domain/vocabulary";
-import { NotFoundError } from "~/utils/errors";
+import { looksLikeId, NotFoundError } from "~/utils/errors";
 import { getClinicSettings } from "./clinic-settings.server";
 import { joinPrompt, joinWindow } from "~/features/consultation/join-window";
 import { withSignedSummary } from "~/features/consult-notes/notes.server";
@@ -66,7 +66,7 @@ export type AppointmentDetails = Awaited<ReturnType<typeof getAppointment>>;
  * not found, exactly like one that does not exist: guessing ids reveals nothing.
  */
 export async function getAppointment(db: Db, actor: Actor, appointmentId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(appointmentId)) throw new NotFoundError("error.appointmentNotFound");
+  if (!looksLikeId(appointmentId)) throw new NotFoundError("error.appointmentNotFound");
   const [row] = await baseQuery(db).where(and(eq(appointments.id, appointmentId), visibleTo(actor)));
   if (!row) throw new NotFoundError("error.appointmentNotFound");
   return row;

@@ -10,7 +10,7 @@ import { assertAllowed, CONSULTATION_STEPS, mayTakeStep, type ConsultationStep }
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import type { AppointmentEvent, DoctorQueue, Participant } from "~/features/live/events";
 import { LIVE_CHANNEL, MAX_NOTIFY_BYTES } from "~/features/live/publish.server";
-import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
+import { ConflictError, ForbiddenError, looksLikeId, NotFoundError } from "~/utils/errors";
 import { isInside, joinWindow, type JoinWindowSettings } from "./join-window";
 import { readPresence } from "./presence.server";
 import { nextToAdmit } from "./queue";
@@ -50,7 +50,7 @@ const appointmentQuery = reusableQuery((db) =>
 );
 
 async function loadAppointment(db: Db, appointmentId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(appointmentId)) return null;
+  if (!looksLikeId(appointmentId)) return null;
   const [row] = await appointmentQuery(db, { appointmentId });
   return row ?? null;
 }
