@@ -27,6 +27,8 @@ const NAV_BY_ROLE: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: "/admin/audit", label: "nav.audit" },
     { to: "/admin/outbox", label: "nav.outbox" },
   ],
+  // A companion's session opens their one room (it is join-only): no other page.
+  guest: [],
 };
 
 export function SiteHeader({ user, locale }: { user: HeaderUser | null; locale: Locale }) {

@@ -4,8 +4,11 @@
  * them from here, so this file imports nothing and is safe in the browser.
  */
 
-/** Who a user is to the clinic (the `role` enum). */
-export const ROLES = ["patient", "doctor", "staff", "admin"] as const;
+/**
+ * Who a user is to the clinic (the `role` enum). A `guest` is a patient's companion (a family member, an
+ * interpreter) who came in by a one-time guest link: no password, and a session that opens one room.
+ */
+export const ROLES = ["patient", "doctor", "staff", "admin", "guest"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The life of an appointment (the `appointment_status` enum). */
@@ -78,3 +81,18 @@ export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
  */
 export const ATTACHMENT_PURPOSES = ["visit", "summary"] as const;
 export type AttachmentPurpose = (typeof ATTACHMENT_PURPOSES)[number];
+
+/**
+ * Who else takes part in a consultation (the `participant_kind` enum): a colleague the doctor invited (any
+ * doctor of the hospital: 会诊), or a companion the patient invited (a family member, an interpreter).
+ */
+export const PARTICIPANT_KINDS = ["colleague", "companion"] as const;
+export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
+
+/**
+ * A third participant's place (the `participant_status` enum): invited (a companion's link not yet
+ * opened), waiting (in the waiting room, for the doctor to admit), admitted (in the call; a colleague is
+ * admitted when invited), removed (by the doctor: their page says so and their media stops).
+ */
+export const PARTICIPANT_STATUSES = ["invited", "waiting", "admitted", "removed"] as const;
+export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];

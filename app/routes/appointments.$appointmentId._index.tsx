@@ -28,7 +28,7 @@ import { readProfile } from "~/features/patient-record/patient-record.server";
 import { isProfileComplete } from "~/features/patient-record/record-policy";
 
 /** Where "back" leads on an appointment's page: each person's own list of appointments. */
-const BACK_TO = { patient: "nav.myAppointments", doctor: "nav.today", staff: "nav.clinicSchedule", admin: "nav.clinicSchedule" } as const;
+const BACK_TO = { patient: "nav.myAppointments", doctor: "nav.today", staff: "nav.clinicSchedule", admin: "nav.clinicSchedule", guest: "app.name" } as const;
 import { idParam } from "~/utils/route-params.server";
 
 function appointmentId(params: { appointmentId?: string }) {

@@ -8,6 +8,7 @@ import { ChatPanel } from "~/components/consultation/chat-panel";
 import { useAdmittedAlert } from "~/components/consultation/use-admitted-alert";
 import { WaitEstimate } from "~/components/consultation/wait-estimate";
 import { FormError } from "~/components/field";
+import { ParticipantsPanel, useParticipantName } from "~/components/consultation/participants-panel";
 import { useMediaQuery } from "~/components/use-media-query";
 import { isActive } from "~/features/booking/appointment-policy";
 import { openRoomSocket, type RoomSocket } from "~/features/consultation/client/room-socket";
@@ -93,6 +94,9 @@ function useRoomSocket(
   const [queue, setQueue] = useState(initial.queue);
   const [waiting, setWaiting] = useState(initial.waiting);
   const [attachments, setAttachments] = useState(initial.attachments);
+  // The doctor removed this person from the consultation: the socket is closed for good, the call stops.
+  const [removed, setRemoved] = useState(false);
+  const removedRef = useRef(false);
   // Fresh data from a reload replaces what was pushed before it.
   useEffect(() => setQueue(initial.queue), [initial.queue]);
   useEffect(() => setWaiting(initial.waiting), [initial.waiting]);
@@ -111,7 +115,8 @@ function useRoomSocket(
     const opened = openRoomSocket(
       appointmentId,
       (state) => {
-        if (state === "ended") reloadNow();
+        // A removed person's page keeps saying so (a reload would only find the room gone).
+        if (state === "ended" && !removedRef.current) reloadNow();
       },
       initial.chatCount,
     );
@@ -129,6 +134,13 @@ function useRoomSocket(
           return;
         case "stale":
           queued ??= setTimeout(reloadNow, STALE_RELOAD_MS + Math.random() * STALE_RELOAD_JITTER_MS);
+          return;
+        case "participants":
+          reloadNow();
+          return;
+        case "removed":
+          removedRef.current = true;
+          setRemoved(true);
           return;
         case "queue":
           setQueue({ position: message.position, doctorBusy: message.inCall });
@@ -162,7 +174,7 @@ function useRoomSocket(
       setSocket(null);
     };
   }, [appointmentId, enabled]);
-  return { socket, queue, waiting, attachments };
+  return { socket: removed ? null : socket, queue, waiting, attachments, removed };
 }
 /**
  * The patient's call on a phone (a narrow screen, in a call): the call fills the screen, and the chat is
@@ -218,7 +230,7 @@ export default function ConsultationRoom() {
   const busy = useNavigation().state !== "idle";
   const { appointment: a, role } = data;
   const active = isActive(a.status);
-  const { socket, queue, waiting, attachments } = useRoomSocket(a.id, data.inWindow && active, a.status, {
+  const { socket, queue, waiting, attachments, removed } = useRoomSocket(a.id, data.inWindow && active, a.status, {
     queue: data.queue,
     waiting: data.waiting,
     chatCount: data.chat.length,
@@ -226,7 +238,13 @@ export default function ConsultationRoom() {
   });
   const doctorName = `${pick(locale, a.doctor.nameZh, a.doctor.nameEn)} ${t(`title.${a.doctor.title}`)}`;
   const time = (iso: string) => formatDateTime(iso, locale, timeZone, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-  const inCall = a.status === "in_consultation" && data.inWindow;
+  // An invited participant is in the call once admitted (a colleague is when invited; a companion when the doctor lets them in).
+  const admitted = data.participantStatus === null || data.participantStatus === "admitted";
+  const inCall = a.status === "in_consultation" && data.inWindow && admitted && !removed;
+  const participantName = useParticipantName();
+  const names: Record<string, string> = { doctor: doctorName, patient: a.patientName };
+  for (const p of data.participants) names[p.peer] = participantName(p);
+  const actionLink = (actionData as { companionLink?: string } | undefined)?.companionLink ?? null;
   // How this device can join (the camera check finds out): checking in says so to the doctor.
   const [deviceJoinMode, setDeviceJoinMode] = useState<JoinMode>("video");
   const admittedAlert = useAdmittedAlert(role === "patient" ? a.status : "", t("consult.admittedTitle", { app: t("app.name") }));
@@ -254,6 +272,20 @@ export default function ConsultationRoom() {
         <FormError error={actionData?.formError} />
       )}
 
+      {removed ? (
+        <p className="card notice removed-notice" role="alert">
+          {t("participants.youWereRemoved")}
+        </p>
+      ) : null}
+      {!removed && data.participantStatus === "waiting" && active && data.inWindow ? (
+        <section className="card waiting" aria-live="polite">
+          <h2>{t("participants.waitingToBeLetIn", { doctor: doctorName })}</h2>
+          <p className="muted">{t("participants.waitingHint")}</p>
+        </section>
+      ) : null}
+      {!removed && data.participantStatus === "admitted" && a.status !== "in_consultation" && active && data.inWindow ? (
+        <p className="card notice">{t("participants.callNotStarted")}</p>
+      ) : null}
       {!data.inWindow && active ? (
         <p className="card notice">
           {new Date(data.now) < new Date(data.window.opensAt)
@@ -300,10 +332,12 @@ export default function ConsultationRoom() {
           ) : null}
           {role === "doctor" ? <DoctorPatientCard appointment={a} record={data.record} steps={data.steps} inWindow={data.inWindow} busy={busy} /> : null}
 
-          {data.inWindow && active ? (
+          {data.inWindow && active && !removed ? (
             <CallPanel
               appointmentId={a.id}
               role={role}
+              self={data.peer}
+              names={names}
               socket={socket}
               inCall={inCall}
               onJoinMode={setDeviceJoinMode}
@@ -317,6 +351,17 @@ export default function ConsultationRoom() {
         </div>
 
         <aside className="consult__side">
+          {removed ? null : (
+            <ParticipantsPanel
+              role={role}
+              participants={data.participants}
+              colleagues={data.colleagues}
+              mayInviteColleague={data.mayInviteColleague}
+              mayInviteCompanion={data.mayInviteCompanion}
+              companionLink={actionLink}
+              busy={busy}
+            />
+          )}
           {role === "doctor" ? <DoctorWaitingList waiting={waiting} currentId={a.id} now={data.now} time={time} /> : null}
           {data.inWindow || data.chat.length > 0 ? (
             // On a phone in a call, a sheet over the call's lower part when "Chat" is pressed.

@@ -11,6 +11,7 @@ import { todayAction } from "~/features/consult-notes/schemas.server";
 import { readDoctorToday } from "~/features/consultation/doctor-today.server";
 import { todayCounts, type TodayCounts } from "~/features/consultation/queue";
 import { admitNext } from "~/features/consultation/room.server";
+import { invitedConsultations } from "~/features/consultation/participants.server";
 import { findDoctorByUser } from "~/features/directory/doctor-profile.server";
 import { applyPresenceToToday, applyToToday, todayOrder, type TodayAppointment } from "~/features/live/apply-change";
 import type { MessageKey } from "~/i18n";
@@ -29,7 +30,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // The clinic's day, and rooms that open before it ends (at 23:55 the patient of 00:00 is today's too).
   const midnight = zonedToInstant(addDays(today, 1), 0, clinic.timeZone);
   const until = new Date(Math.max(midnight.getTime(), now.getTime() + clinic.joinOpensMinutesBefore * 60_000));
-  const appointments: TodayAppointment[] = await readDoctorToday(context.db, doctor.id, { from, until }, clinic, now);
+  const [appointments, invitations]: [TodayAppointment[], Awaited<ReturnType<typeof invitedConsultations>>] = await Promise.all([
+    readDoctorToday(context.db, doctor.id, { from, until }, clinic, now),
+    invitedConsultations(context.db, user.id, now),
+  ]);
   return json(
     {
       doctor,
@@ -37,6 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       now: now.toISOString(),
       day: { from: from.toISOString(), until: until.toISOString() },
       appointments: appointments.sort(todayOrder),
+      invitations,
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
@@ -103,6 +108,25 @@ export default function DoctorToday() {
           department: pick(locale, doctor.department.nameZh, doctor.department.nameEn),
         })}
       </p>
+      {data.invitations.length > 0 ? (
+        <section className="card invitations" aria-labelledby="invitations-heading">
+          <h2 id="invitations-heading">{t("participants.invitedHeading")}</h2>
+          <ul className="invitations__list">
+            {data.invitations.map((i) => (
+              <li key={i.appointmentId} data-status={i.status}>
+                <strong>
+                  {time(i.startsAt)}–{time(i.endsAt)}
+                </strong>{" "}
+                <StatusBadge status={i.status} />{" "}
+                {t("participants.invitedBy", { doctor: pick(locale, i.doctorNameZh, i.doctorNameEn), patient: i.patientName })}{" "}
+                <a className="button button--small button--primary" href={`/consult/${i.appointmentId}`}>
+                  {t("participants.joinAsColleague")}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {appointments.length === 0 ? (
         <div className="card empty">
           <p>{t("doctorToday.empty")}</p>

@@ -6,7 +6,7 @@ import type { MessageKey } from "~/i18n";
  */
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 409 | 413 | 415 | 422 | 429,
+    readonly status: 400 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429,
     readonly messageKey: MessageKey,
     readonly detail?: Record<string, unknown>,
   ) {

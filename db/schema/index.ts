@@ -12,3 +12,4 @@ export * from "./patient-profiles";
 export * from "./waitlist";
 export * from "./outbox";
 export * from "./attachments";
+export * from "./participants";

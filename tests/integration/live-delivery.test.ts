@@ -59,7 +59,7 @@ describe("live delivery and the sessions connections belong to", () => {
     const delivery = createLiveDelivery({ db: db(), hub, now: () => now });
     const closed: CloseReason[] = [];
     delivery.addRoom(
-      { role: "patient", appointmentId: "a", doctorId: "d", status: "checked_in", joined: false, socketId: "x", userId: "u", sessionId: "s", sessionEndsAt: new Date(now + 3600_000), closesAt: new Date(now + 60_000), close: (reason) => closed.push(reason) },
+      { role: "patient", peer: "patient", appointmentId: "a", doctorId: "d", status: "checked_in", joined: false, socketId: "x", userId: "u", sessionId: "s", sessionEndsAt: new Date(now + 3600_000), closesAt: new Date(now + 60_000), close: (reason) => closed.push(reason) },
       () => {},
     );
     now += 61_000;

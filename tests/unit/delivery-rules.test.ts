@@ -18,6 +18,7 @@ const change = (over: Partial<AppointmentEvent> = {}): AppointmentEvent => ({
 });
 const room = (over: Partial<RoomSubscriber> = {}): RoomSubscriber => ({
   role: "patient",
+  peer: over.role && over.role !== "patient" ? over.role : "patient",
   appointmentId: "mine",
   doctorId: DOCTOR,
   status: "checked_in",
@@ -79,27 +80,48 @@ describe("who hears what in a consultation room", () => {
     expect(streamMessageFor({ kind: "today", doctorId: "doctor-1" }, event)).toBeNull();
   });
 
-  it("relays a WebRTC signal to the addressed side only once it joined, and drops a corrupt one", () => {
+  it("relays a WebRTC signal to the addressed person only once they joined, saying whom it is from, and drops a corrupt one", () => {
     const payload = deflateRawSync(JSON.stringify({ candidate: null })).toString("base64");
-    const signal = { kind: "signal" as const, appointmentId: "mine", from: "doctor" as const, to: "patient" as const, payload };
-    expect(hear(room({ joined: true }), signal)).toEqual({ type: "signal", data: { candidate: null } });
+    const signal = { kind: "signal" as const, appointmentId: "mine", from: "doctor", to: "patient", payload };
+    expect(hear(room({ joined: true }), signal)).toEqual({ type: "signal", from: "doctor", data: { candidate: null } });
     expect(hear(room({ joined: false }), signal)).toBeNull();
     expect(hear(room({ role: "doctor", joined: true }), signal)).toBeNull();
     expect(hear(room({ joined: true }), { ...signal, payload: "not deflated" })).toBeNull();
+    // In a call of three, a signal between the doctor and the colleague never reaches the patient.
+    const colleague = "colleague:7d3c1f0e-2b8a-4c1e-9f3a-0c5e6d7a8b9c";
+    expect(hear(room({ joined: true }), { ...signal, to: colleague })).toBeNull();
+    expect(hear(room({ role: "colleague", peer: colleague, joined: true }), { ...signal, to: colleague })).toEqual({ type: "signal", from: "doctor", data: { candidate: null } });
   });
 
-  it("tells a joined side when the other side comes or goes, never of itself", () => {
-    const presence = { kind: "presence" as const, appointmentId: "mine", role: "doctor" as const, present: true, reply: false, socketId: "socket-2" };
-    expect(hear(room({ joined: true }), presence)).toEqual({ type: "peer", present: true });
+  it("tells a joined person when someone else comes or goes, naming them, never of themselves", () => {
+    const presence = { kind: "presence" as const, appointmentId: "mine", role: "doctor" as const, peer: "doctor", present: true, reply: false, socketId: "socket-2" };
+    expect(hear(room({ joined: true }), presence)).toEqual({ type: "peer", peer: "doctor", present: true });
     expect(hear(room({ joined: false }), presence)).toBeNull();
     expect(hear(room({ joined: true, role: "doctor" }), presence)).toBeNull();
-    expect(hear(room({ joined: true, socketId: "socket-2" }), { ...presence, role: "patient" })).toBeNull();
+    expect(hear(room({ joined: true, socketId: "socket-2" }), { ...presence, role: "patient", peer: "patient" })).toBeNull();
   });
 
-  it("says when the other side ended the call on purpose, not only that it went", () => {
-    const left = { kind: "presence" as const, appointmentId: "mine", role: "doctor" as const, present: false, reply: false, socketId: "socket-2" };
-    expect(hear(room({ joined: true }), { ...left, hungUp: true })).toEqual({ type: "peer", present: false, hungUp: true });
-    expect(hear(room({ joined: true }), left)).toEqual({ type: "peer", present: false });
+  it("sends a reply to an arrival only to the one who arrived", () => {
+    const colleague = "colleague:7d3c1f0e-2b8a-4c1e-9f3a-0c5e6d7a8b9c";
+    const reply = { kind: "presence" as const, appointmentId: "mine", role: "doctor" as const, peer: "doctor", present: true, reply: true, to: colleague, socketId: "socket-2" };
+    expect(hear(room({ joined: true }), reply)).toBeNull();
+    expect(hear(room({ role: "colleague", peer: colleague, joined: true }), reply)).toEqual({ type: "peer", peer: "doctor", present: true });
+  });
+
+  it("says when someone ended the call on purpose, not only that they went", () => {
+    const left = { kind: "presence" as const, appointmentId: "mine", role: "doctor" as const, peer: "doctor", present: false, reply: false, socketId: "socket-2" };
+    expect(hear(room({ joined: true }), { ...left, hungUp: true })).toEqual({ type: "peer", peer: "doctor", present: false, hungUp: true });
+    expect(hear(room({ joined: true }), left)).toEqual({ type: "peer", peer: "doctor", present: false });
+  });
+
+  it("tells the appointment's rooms who takes part changed, and the removed person that they were removed", () => {
+    const companion = "companion:7d3c1f0e-2b8a-4c1e-9f3a-0c5e6d7a8b9c";
+    const event = { kind: "participants" as const, appointmentId: "mine", removed: companion };
+    expect(hear(room(), event)).toEqual({ type: "participants" });
+    expect(hear(room({ role: "doctor" }), event)).toEqual({ type: "participants" });
+    expect(hear(room({ role: "companion", peer: companion }), event)).toEqual({ type: "removed" });
+    expect(hear(room(), { ...event, appointmentId: "other" })).toBeNull();
+    expect(streamMessageFor({ kind: "board" }, event)).toBeNull();
   });
 
   it("sends rooms nothing for events that are not theirs to show", () => {

@@ -85,13 +85,13 @@ describe("the Twilio call adapter", () => {
   it("joins the consultation's room with the token and the local tracks, and reports the other side's tracks", async () => {
     const { api, room, calls } = fakeTwilio();
     const states: CallState[] = [];
-    let remote: MediaStreamTrack[] = [];
+    let remote: { peer: string; tracks: MediaStreamTrack[] }[] = [];
     const local = { getTracks: () => [track("audio", "mic"), track("video", "cam")] } as unknown as MediaStream;
     const session = await startTwilioCall({
       credentials,
       local,
       video: api,
-      callbacks: { onRemoteTracks: (t) => (remote = t), onState: (s) => states.push(s), onLocalVideo: () => {} },
+      callbacks: { onRemotes: (r) => (remote = r), onState: (s) => states.push(s), onLocalVideo: () => {} },
     });
     expect(calls).toHaveLength(1);
     expect(calls[0]!.token).toBe("jwt-token");
@@ -99,13 +99,26 @@ describe("the Twilio call adapter", () => {
     expect(calls[0]!.options.tracks.map((t) => (t as { kind: string }).kind)).toEqual(["audio", "video"]);
     expect(states.at(-1)).toBe("waiting");
 
-    const doctor = Object.assign(new Emitter(), { tracks: new Map() });
+    const doctor = Object.assign(new Emitter(), { identity: "doctor-0123abcd", tracks: new Map() });
     room.participants.set("PA-doctor", doctor);
     room.emit("participantConnected", doctor);
     expect(states.at(-1)).toBe("connected");
     const remoteVideo = track("video", "remote-cam");
     doctor.emit("trackSubscribed", { kind: "video", mediaStreamTrack: remoteVideo });
-    expect(remote).toEqual([remoteVideo]);
+    expect(remote).toEqual([{ peer: "doctor", tracks: [remoteVideo] }]);
+    // A colleague joins the group room: each person's tracks apart, named by role.
+    const colleague = Object.assign(new Emitter(), { identity: "colleague-4567cdef", tracks: new Map() });
+    room.participants.set("PA-colleague", colleague);
+    room.emit("participantConnected", colleague);
+    const colleagueVideo = track("video", "colleague-cam");
+    colleague.emit("trackSubscribed", { kind: "video", mediaStreamTrack: colleagueVideo });
+    expect(remote).toEqual([
+      { peer: "doctor", tracks: [remoteVideo] },
+      { peer: "colleague", tracks: [colleagueVideo] },
+    ]);
+    room.participants.delete("PA-colleague");
+    room.emit("participantDisconnected", colleague);
+    expect(remote).toEqual([{ peer: "doctor", tracks: [remoteVideo] }]);
     expect(await session.framesDecoded()).toBe(42);
 
     room.emit("reconnecting");
@@ -134,7 +147,7 @@ describe("the Twilio call adapter", () => {
       local,
       video: api,
       blur,
-      callbacks: { onRemoteTracks: () => {}, onState: () => {}, onLocalVideo: (t) => (preview = t) },
+      callbacks: { onRemotes: () => {}, onState: () => {}, onLocalVideo: (t) => (preview = t) },
     });
     type Video = { kind: string; processor: unknown; mediaStreamTrack: MediaStreamTrack };
     const sent = calls[0]!.options.tracks.find((t) => (t as Video).kind === "video") as Video;

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import type { JoinMode } from "~/domain/vocabulary";
-import type { Call, CallMedia, CallState } from "~/features/consultation/client/call";
+import type { Call, CallMedia, CallState, RemoteParty } from "~/features/consultation/client/call";
+import type { Participant } from "~/features/live/events";
 import type { RoomSocket } from "~/features/consultation/client/room-socket";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
@@ -33,12 +34,12 @@ const STATE_MESSAGE: Record<CallState, MessageKey> = {
 };
 
 /** Why video is off (audio only by choice, a weak line on either side), in plain words. */
-function MediaNotice({ media, role }: { media: CallMedia; role: "patient" | "doctor" }) {
+function MediaNotice({ media, role, group }: { media: CallMedia; role: Participant; group: boolean }) {
   const t = useT();
   const notices: MessageKey[] = [];
   if (media.audioOnly) notices.push("call.audioOnlyOn");
   if (media.selfWeak) notices.push("call.selfWeak");
-  if (media.otherWeak) notices.push(role === "doctor" ? "call.patientWeak" : "call.doctorWeak");
+  if (media.otherWeak) notices.push(group ? "call.someoneWeak" : role === "doctor" ? "call.patientWeak" : "call.doctorWeak");
   if (!notices.length) return null;
   return (
     <div className="call-notice call-notice--media" role="status" data-media={[media.audioOnly && "audio-only", media.selfWeak && "self-weak", media.otherWeak && "other-weak"].filter(Boolean).join(" ")}>
@@ -48,6 +49,37 @@ function MediaNotice({ media, role }: { media: CallMedia; role: "patient" | "doc
     </div>
   );
 }
+
+/**
+ * One other person's picture and sound, named (in a call of three or four). With nobody there yet, an
+ * empty tile holds the place.
+ */
+function RemoteTile({ party, name }: { party: RemoteParty | null; name: string | null }) {
+  const t = useT();
+  const video = useRef<HTMLVideoElement>(null);
+  const tracks = party?.tracks;
+  // Only when the tracks change: a new source would restart the video.
+  useEffect(() => show(video.current, tracks ?? []), [tracks]);
+  const voiceOnly = Boolean(tracks?.length) && !tracks!.some((track) => track.kind === "video");
+  return (
+    <div className="call-tile">
+      <video ref={video} className="call-stage__remote" autoPlay playsInline data-testid="remote-video" data-peer={party?.peer} />
+      {name ? <p className="call-tile__name">{name}</p> : null}
+      {voiceOnly ? (
+        <p className="call-stage__voice-only" role="status">
+          {t("call.remoteVoiceOnly")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+const ROLE_WORD: Record<Participant, MessageKey> = {
+  patient: "participants.role.patient",
+  doctor: "participants.role.doctor",
+  colleague: "participants.role.colleague",
+  companion: "participants.role.companion",
+};
 
 /** States from which "Call again" recovers: a dropped or failed line, or a hang-up. */
 const RECOVERABLE = new Set<CallState>(["reconnecting", "disconnected"]);
@@ -59,13 +91,18 @@ const RECOVERABLE = new Set<CallState>(["reconnecting", "disconnected"]);
 export function CallPanel({
   appointmentId,
   role,
+  self,
+  names,
   socket,
   inCall,
   onJoinMode,
   phone,
 }: {
   appointmentId: string;
-  role: "patient" | "doctor";
+  role: Participant;
+  /** This person's key in the call, and everyone's name by key (shown on their video in a group call). */
+  self: string;
+  names: Record<string, string>;
   socket: RoomSocket | null;
   inCall: boolean;
   /** How this device can join: by video, by voice (no camera), or by chat alone (neither). */
@@ -81,7 +118,7 @@ export function CallPanel({
   const running = useRef<Call | null>(null);
   const media = useLocalMedia(running);
   const blur = useBackgroundBlur();
-  const call = useCall({ appointmentId, role, socket, inCall, local: media.local, blur: blur.ready, blurSettled: blur.settled, running });
+  const call = useCall({ appointmentId, self, socket, inCall, local: media.local, blur: blur.ready, blurSettled: blur.settled, running });
   const switches = useMediaSwitches(media.local, call.selfView);
   const { problem, cameraProblem, level } = media;
   const { state } = call;
@@ -89,13 +126,13 @@ export function CallPanel({
   const reportJoinMode = useRef(onJoinMode);
   reportJoinMode.current = onJoinMode;
   useEffect(() => reportJoinMode.current?.(joinMode), [joinMode]);
-  const remoteVoiceOnly = state === "connected" && call.remote.length > 0 && !call.remote.some((track) => track.kind === "video");
+  const group = call.remotes.length > 1;
+  // Twilio names a participant by role ("colleague"): such a key names them by the role's word.
+  const nameOf = (peer: string) => names[peer] ?? (peer in ROLE_WORD ? t(ROLE_WORD[peer as Participant]) : null);
 
   const localVideo = useRef<HTMLVideoElement>(null);
-  const remoteVideo = useRef<HTMLVideoElement>(null);
   // Only when the track changes: a new source would restart the video.
   useEffect(() => show(localVideo.current, call.selfView ? [call.selfView] : []), [call.selfView]);
-  useEffect(() => show(remoteVideo.current, call.remote), [call.remote]);
 
   if (problem) {
     return (
@@ -114,12 +151,13 @@ export function CallPanel({
       {!inCall ? <h2>{t("call.check")}</h2> : null}
       <div className={inCall ? "call-stage" : "call-preview"}>
         {inCall ? (
-          <video ref={remoteVideo} className="call-stage__remote" autoPlay playsInline data-testid="remote-video" />
-        ) : null}
-        {remoteVoiceOnly ? (
-          <p className="call-stage__voice-only" role="status">
-            {t("call.remoteVoiceOnly")}
-          </p>
+          <div className="call-stage__remotes" data-count={Math.max(1, call.remotes.length)}>
+            {call.remotes.length === 0 ? (
+              <RemoteTile party={null} name={null} />
+            ) : (
+              call.remotes.map((party) => <RemoteTile key={party.peer} party={party} name={group ? nameOf(party.peer) : null} />)
+            )}
+          </div>
         ) : null}
         {cameraProblem ? null : (
           <video ref={localVideo} className={inCall ? "call-stage__local" : "call-preview__video"} autoPlay playsInline muted data-testid="local-video" />
@@ -129,7 +167,7 @@ export function CallPanel({
             {t(call.hungUp ? "call.youHungUp" : STATE_MESSAGE[state])}
           </p>
         ) : null}
-        {inCall && !call.hungUp ? <MediaNotice media={call.media} role={role} /> : null}
+        {inCall && !call.hungUp ? <MediaNotice media={call.media} role={role} group={group} /> : null}
         {inCall && !call.hungUp && state === "connected" && call.quality ? (
           <p className="call-quality" data-level={call.quality.level}>
             {t(`call.quality.${call.quality.level}`)}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import type { RoomSocket } from "~/features/consultation/client/room-socket";
-import type { ChatMessageView } from "~/features/live/events";
+import type { ChatMessageView, Participant } from "~/features/live/events";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDateTime } from "~/utils/format";
 
@@ -26,7 +26,7 @@ export function ChatPanel({
   appointmentId: string;
   initial: ChatMessageView[];
   socket: RoomSocket | null;
-  role: "patient" | "doctor";
+  role: Participant;
   canSend: boolean;
   /** A message from the other side arrived (the phone's call screen counts them while the chat is hidden). */
   onIncoming?: () => void;

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type MutableRefObject } from "react";
 import type { BackgroundBlur } from "~/features/consultation/client/background-blur";
-import type { Call, CallMedia, CallQuality, CallState } from "~/features/consultation/client/call";
+import type { Call, CallMedia, CallQuality, CallState, RemoteParty } from "~/features/consultation/client/call";
 
 const NO_MEDIA_NOTICE: CallMedia = { audioOnly: false, selfWeak: false, otherWeak: false };
 import type { JoinCredentials } from "~/features/consultation/video/join-credentials";
@@ -17,7 +17,7 @@ declare global {
 /**
  * The call, once `inCall`: joined with whichever provider the server chose (and, if the person chose blur,
  * once it is ready: the other side never sees an unblurred frame), with its state and the other side's
- * tracks. `running` is kept pointing at it, for useLocalMedia to hand a new device to. Also the self-view
+ * tracks (each other person's). `running` is kept pointing at it, for useLocalMedia to hand a new device to. Also the self-view
  * track, the camera the other side receives: before the call (and between calls) the page blurs it itself;
  * in a call the call does, and says which track it sends.
  *
@@ -26,7 +26,7 @@ declare global {
  */
 export function useCall({
   appointmentId,
-  role,
+  self,
   socket,
   inCall,
   local,
@@ -35,7 +35,8 @@ export function useCall({
   running,
 }: {
   appointmentId: string;
-  role: "patient" | "doctor";
+  /** This person's key in the call (participant-policy.ts). */
+  self: string;
   socket: RoomSocket | null;
   inCall: boolean;
   local: MediaStream | null;
@@ -44,7 +45,7 @@ export function useCall({
   running: MutableRefObject<Call | null>;
 }) {
   const [state, setState] = useState<CallState>("connecting");
-  const [remote, setRemote] = useState<MediaStreamTrack[]>([]);
+  const [remotes, setRemotes] = useState<RemoteParty[]>([]);
   const [selfView, setSelfView] = useState<MediaStreamTrack | null>(null);
   const [call, setCall] = useState<Call | null>(null);
   const [hungUp, setHungUp] = useState(false);
@@ -80,7 +81,7 @@ export function useCall({
       const response = await fetch(`/consult/${appointmentId}/token`, { method: "POST", headers: { "X-Requested-With": "fetch" } });
       if (!response.ok) throw new Error(`token ${response.status}`);
       const credentials = (await response.json()) as JoinCredentials;
-      const callbacks = { onRemoteTracks: setRemote, onState: setState, onLocalVideo: setSelfView, onQuality: setQuality, onMedia: setMedia };
+      const callbacks = { onRemotes: setRemotes, onState: setState, onLocalVideo: setSelfView, onQuality: setQuality, onMedia: setMedia };
       // Blurred from the first frame when the person chose it before the call.
       const blur = blurRef.current;
       if (credentials.provider === "twilio") {
@@ -88,7 +89,7 @@ export function useCall({
         joined = await startTwilioCall({ credentials, local, callbacks, blur });
       } else {
         const { startP2PCall } = await import("~/features/consultation/client/p2p-call");
-        joined = startP2PCall({ role, credentials, socket, local, callbacks, blur });
+        joined = startP2PCall({ self, credentials, socket, local, callbacks, blur });
       }
       if (stopped) return joined.stop();
       running.current = joined;
@@ -103,10 +104,10 @@ export function useCall({
       setCall(null);
       setQuality(null);
       setMedia(NO_MEDIA_NOTICE);
-      setRemote([]);
+      setRemotes([]);
     };
     // The call keeps the stream it started with; device changes go through replaceTrack.
-  }, [live, socket, hasLocal, blurSettled, appointmentId, role, attempt]);
+  }, [live, socket, hasLocal, blurSettled, appointmentId, self, attempt]);
 
   const hangUp = () => {
     // Said first, so that the other side hears "ended the call" rather than a dropped line.
@@ -119,5 +120,5 @@ export function useCall({
     setAttempt((n) => n + 1);
   };
   const setAudioOnly = (on: boolean) => call?.setAudioOnly(on);
-  return { state, remote, selfView, hungUp, hangUp, callAgain, quality, media, setAudioOnly };
+  return { state, remotes, selfView, hungUp, hangUp, callAgain, quality, media, setAudioOnly };
 }

@@ -14,6 +14,8 @@ export function homeFor(role: Role): string {
     case "staff":
     case "admin":
       return "/clinic/schedule";
+    case "guest":
+      return "/";
   }
 }
 

@@ -350,15 +350,7 @@ export async function startJoinSession(
   cookieHeader: string | null,
   context: CookieOptions & { clientAddress?: string | null },
 ): Promise<string> {
-  const previous = readSessionToken(cookieHeader, context);
-  const token = randomBytes(32).toString("base64url");
-  await db.transaction(async (tx) => {
-    if (previous) await endSessions(tx, { sessionIds: [hashToken(previous)] });
-    await luciaFor(tx, context).createSession(
-      link.patientId,
-      { createdAt: new Date(), awaitingSecondFactor: false, secondFactorAt: null, appointmentId: link.appointmentId },
-      { sessionId: hashToken(token) },
-    );
+  return startRoomSession(db, cookieHeader, context, async (tx) => {
     await recordAudit(tx, {
       actorId: link.patientId,
       action: "join_link.used",
@@ -366,8 +358,38 @@ export async function startJoinSession(
       entityId: link.appointmentId,
       clientAddress: context.clientAddress,
     });
+    return { userId: link.patientId, appointmentId: link.appointmentId };
+  });
+}
+
+/**
+ * A session that opens one appointment's room and nothing else (a join link's, a companion's guest
+ * link's), started in one transaction with `open`'s writes, which name whose it is. The session the
+ * request carried, if any, ends (no fixation). Returns the Set-Cookie header.
+ */
+export async function startRoomSession(
+  db: Db,
+  cookieHeader: string | null,
+  context: CookieOptions,
+  open: (tx: Db) => Promise<{ userId: string; appointmentId: string }>,
+): Promise<string> {
+  const previous = readSessionToken(cookieHeader, context);
+  const token = randomBytes(32).toString("base64url");
+  await db.transaction(async (tx) => {
+    const { userId, appointmentId } = await open(tx);
+    if (previous) await endSessions(tx, { sessionIds: [hashToken(previous)] });
+    await luciaFor(tx, context).createSession(
+      userId,
+      { createdAt: new Date(), awaitingSecondFactor: false, secondFactorAt: null, appointmentId },
+      { sessionId: hashToken(token) },
+    );
   });
   return luciaFor(db, context).createSessionCookie(token).serialize();
+}
+
+/** Ends every session of a user inside the caller's transaction (a companion the doctor removed). */
+export async function endUserSessions(tx: Db, userId: string) {
+  await endSessions(tx, { userId, except: null });
 }
 
 /** Ends the sessions join links opened for an appointment (it was cancelled or moved), inside the caller's transaction. */

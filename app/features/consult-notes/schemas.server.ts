@@ -29,5 +29,12 @@ export const roomAction = z.object({
   joinMode: z.enum(JOIN_MODES).optional(),
 });
 
+/** Who takes part: the doctor invites a colleague, admits or removes a participant; the patient invites a companion. */
+export const participantAction = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("inviteColleague"), doctorId: z.uuid() }),
+  z.object({ intent: z.literal("inviteCompanion") }),
+  z.object({ intent: z.enum(["admitParticipant", "removeParticipant"]), participantId: z.uuid() }),
+]);
+
 /** The doctor's Today's one action: admit the next patient who is here. */
 export const todayAction = z.object({ intent: z.literal("admitNext") });

@@ -3,9 +3,8 @@ import { z } from "zod";
 import type { Db } from "~db/client.server";
 import { consumeLimit, RateLimitedError, type RateLimits } from "~/features/auth/rate-limit.server";
 import { authenticate, type SessionUser } from "~/features/auth/session.server";
-import { mayJoin } from "~/features/booking/appointment-policy";
 import { hasMoreChat } from "./chat.server";
-import { getRoomAccess, type RoomAccess } from "./room.server";
+import { getRoomAccess, mayEnterRoom, type RoomAccess } from "./room.server";
 
 export type UpgradeDecision =
   | {
@@ -42,7 +41,7 @@ export async function authorizeUpgrade(
     return { ok: false, status: 503 };
   }
   const access = await getRoomAccess(db, auth.user, url.searchParams.get("appointment") ?? "", now).catch(() => null);
-  if (!access || !mayJoin(access.appointment, auth.user, access.settings, now).allowed) return { ok: false, status: 403 };
+  if (!access || !mayEnterRoom(access, auth.user, now, "socket")) return { ok: false, status: 403 };
   const knownChat = z.coerce.number().int().min(0).max(100_000).safeParse(url.searchParams.get("chat"));
   const missedChat = knownChat.success ? await hasMoreChat(db, access.appointment.id, knownChat.data).catch(() => true) : true;
   return { ok: true, user: auth.user, sessionId: auth.sessionId, sessionEndsAt: auth.sessionEndsAt, access, missedChat };

@@ -2,9 +2,8 @@ import { createHmac } from "node:crypto";
 import type { Db } from "~db/client.server";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { SessionUser } from "~/features/auth/session.server";
-import { mayJoin } from "~/features/booking/appointment-policy";
 import { ForbiddenError } from "~/utils/errors";
-import { ensureRoomName, getRoomAccess } from "./room.server";
+import { ensureRoomName, getRoomAccess, mayEnterRoom } from "./room.server";
 import type { JoinCredentials } from "./video/join-credentials";
 import type { VideoProvider } from "./video/provider.server";
 
@@ -15,8 +14,8 @@ export function opaqueIdentity(role: string, userId: string, appointmentId: stri
 }
 
 /**
- * Credentials to join an appointment's call: only for its patient or its doctor, only inside the join
- * window, never valid after the window closes. Every refusal is the same 403, whether or not the
+ * Credentials to join an appointment's call: only for its patient, its doctor or an admitted
+ * participant, only inside the join window, never valid after the window closes. Every refusal is the same 403, whether or not the
  * appointment exists.
  */
 export async function issueJoinCredentials(
@@ -27,7 +26,7 @@ export async function issueJoinCredentials(
 ): Promise<JoinCredentials> {
   const now = context.now ?? new Date();
   const access = await getRoomAccess(db, user, appointmentId, now).catch(() => null);
-  if (!access || !mayJoin(access.appointment, user, access.settings, now).allowed) {
+  if (!access || !mayEnterRoom(access, user, now, "call")) {
     throw new ForbiddenError("consult.tokenRefused");
   }
   const roomName = await ensureRoomName(db, appointmentId);

@@ -9,7 +9,7 @@ import { json, redirect } from "@remix-run/node";
 import { requireUser } from "~/features/auth/guards.server";
 import { isActive, mayTakeStep, type ConsultationStep } from "~/features/booking/appointment-policy";
 import { openNote, withSignedSummary } from "~/features/consult-notes/notes.server";
-import { roomAction } from "~/features/consult-notes/schemas.server";
+import { participantAction, roomAction } from "~/features/consult-notes/schemas.server";
 import { readPatientRecord } from "~/features/patient-record/patient-record.server";
 import { mayViewPatientRecord } from "~/features/patient-record/record-policy";
 import type { MessageKey } from "~/i18n";
@@ -19,6 +19,8 @@ import { listAttachments } from "~/features/attachments/attachments.server";
 import { mayAttach } from "~/features/attachments/attachment-policy";
 import { listChat } from "./chat.server";
 import { changeRoomState, getRoomAccess, listWaiting, queueState } from "./room.server";
+import { mayInvite } from "./participant-policy";
+import { colleagueChoices, inviteColleague, inviteCompanion, listParticipants, manageParticipant } from "./participants.server";
 import { readDoctorPace } from "./wait-estimate.server";
 
 /** What the room shows this person now: the appointment, the steps they may take, the queue or the waiting room, chat, and for its doctor the note and the patient's record. */
@@ -28,9 +30,11 @@ export async function readRoomPage({ request, params, context }: LoaderFunctionA
   const now = new Date();
   const access = await orErrorPage(getRoomAccess(context.db, user, id, now));
   const a = access.appointment;
-  const [chat, attachments, queue, pace, waiting, note, summaries, record] = await Promise.all([
+  const own = access.participant === null;
+  const [chat, attachments, queue, pace, waiting, note, summaries, record, participants, colleagues] = await Promise.all([
     listChat(context.db, a),
-    listAttachments(context.db, a.id),
+    // The files are the patient's and the doctor's alone (attachment-policy.ts).
+    own ? listAttachments(context.db, a.id) : ([] as Awaited<ReturnType<typeof listAttachments>>),
     access.role === "patient" && a.status === "checked_in" ? queueState(context.db, a) : null,
     access.role === "patient" && a.status === "checked_in" ? readDoctorPace(context.db, a, access.settings, now) : null,
     access.role === "doctor" ? listWaiting(context.db, a.doctorId) : [],
@@ -39,10 +43,20 @@ export async function readRoomPage({ request, params, context }: LoaderFunctionA
     access.role === "patient" && a.status === "completed" ? withSignedSummary(context.db, [a.id]) : null,
     // Who the patient is (profile, earlier visits): the appointment's doctor only, audited.
     mayViewPatientRecord(access.role) ? readPatientRecord(context.db, user, access, { clientAddress: context.clientAddress, now }) : null,
+    listParticipants(context.db, a.id),
+    access.role === "doctor" && isActive(a.status) ? colleagueChoices(context.db, user.id) : ([] as Awaited<ReturnType<typeof colleagueChoices>>),
   ]);
+  const by = access.role === "patient" || access.role === "doctor" ? access.role : null;
   const may = (step: ConsultationStep) => mayTakeStep(step, a, user, access.settings, now).allowed;
   return {
     role: access.role,
+    peer: access.peer,
+    /** An invited participant's own place (waiting for the doctor, admitted); null for the patient and the doctor. */
+    participantStatus: access.participant?.status ?? null,
+    participants,
+    colleagues,
+    mayInviteColleague: mayInvite(by, "colleague", a, participants).allowed,
+    mayInviteCompanion: mayInvite(by, "companion", a, participants).allowed,
     // The steps this user may take now (the page offers these buttons only).
     steps: { checkIn: may("checkIn"), admit: may("admit"), end: may("end"), noShow: may("noShow") },
     now: now.toISOString(),
@@ -73,18 +87,44 @@ export async function readRoomPage({ request, params, context }: LoaderFunctionA
     })),
     chat,
     attachments,
-    mayAttach: mayAttach(user, a, attachments.length).allowed,
+    mayAttach: own && mayAttach(user, a, attachments.length).allowed,
     note,
     summaryReady: summaries?.has(a.id) ?? false,
     record,
   };
 }
 
-/** The room's buttons (check in, admit, finish, no-show): the change, then the room again; a refusal is a 4xx with its message. */
+/**
+ * The room's buttons (check in, admit, finish, no-show; invite, admit or remove a participant): the
+ * change, then the room again; a refusal is a 4xx with its message. A companion's guest link is answered
+ * once, to show (only its hash is kept).
+ */
 export async function actOnRoom({ request, params, context }: ActionFunctionArgs) {
   const user = requireUser(request, context);
   const id = idParam(params, "appointmentId");
-  const parsed = roomAction.safeParse(Object.fromEntries(await request.formData()));
+  const form = Object.fromEntries(await request.formData());
+  const people = participantAction.safeParse(form);
+  if (people.success) {
+    const ctx = { clientAddress: context.clientAddress };
+    try {
+      const action = people.data;
+      switch (action.intent) {
+        case "inviteColleague":
+          await inviteColleague(context.db, user, id, action.doctorId, ctx);
+          break;
+        case "inviteCompanion": {
+          const token = await inviteCompanion(context.db, user, id, ctx);
+          return json({ companionLink: `${new URL(request.url).origin}/guest/${token}` }, { headers: { "Cache-Control": "no-store" } });
+        }
+        default:
+          await manageParticipant(context.db, user, id, action.participantId, action.intent === "admitParticipant" ? "admit" : "remove", ctx);
+      }
+    } catch (error) {
+      return failure(error);
+    }
+    return redirect(`/consult/${id}`);
+  }
+  const parsed = roomAction.safeParse(form);
   if (!parsed.success) return json({ formError: "error.form" as MessageKey }, { status: 400 });
   try {
     await changeRoomState(context.db, user, id, parsed.data.intent, {

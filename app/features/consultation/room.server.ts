@@ -4,16 +4,18 @@ import { reusableQuery, rowsOf, type Db } from "~db/client.server";
 import { appointments, consultations, departments, doctors, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { AuditAction } from "~/features/audit/audit-actions";
-import type { JoinMode } from "~/domain/vocabulary";
+import type { JoinMode, ParticipantKind, ParticipantStatus } from "~/domain/vocabulary";
 import type { SessionUser } from "~/features/auth/session.server";
-import { assertAllowed, CONSULTATION_STEPS, mayTakeStep, type ConsultationStep } from "~/features/booking/appointment-policy";
+import { assertAllowed, CONSULTATION_STEPS, isActive, mayJoin, mayTakeStep, type ConsultationStep } from "~/features/booking/appointment-policy";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
-import type { AppointmentEvent, DoctorQueue, Participant } from "~/features/live/events";
+import type { AppointmentEvent, DoctorQueue, Participant, PeerKey } from "~/features/live/events";
 import { LIVE_CHANNEL, MAX_NOTIFY_BYTES } from "~/features/live/publish.server";
 import { ConflictError, ForbiddenError, looksLikeId, NotFoundError } from "~/utils/errors";
 import { isInside, joinWindow, type JoinWindowSettings } from "./join-window";
 import { readPresence } from "./presence.server";
 import { nextToAdmit } from "./queue";
+import { participantMayCall, peerKey } from "./participant-policy";
+import { participantSeat } from "./participants.server";
 import { uuidParam } from "~/utils/route-params.server";
 
 const appointmentQuery = reusableQuery((db) =>
@@ -60,6 +62,10 @@ export type RoomAppointment = NonNullable<Awaited<ReturnType<typeof loadAppointm
 export type RoomAccess = {
   appointment: RoomAppointment;
   role: Participant;
+  /** Who this person is in the call's signalling (participant-policy.ts). */
+  peer: PeerKey;
+  /** An invited participant's seat (a colleague, a companion); null for the patient and the doctor. */
+  participant: { id: string; kind: ParticipantKind; status: ParticipantStatus } | null;
   /** The clinic's settings the join window was judged by, and its time zone (the clinic's day). */
   settings: JoinWindowSettings & { timeZone: string };
   window: { opensAt: Date; closesAt: Date };
@@ -67,9 +73,10 @@ export type RoomAccess = {
 };
 
 /**
- * The consultation room of an appointment as the acting user may enter it: only its patient and its
- * doctor. Anyone else learns nothing about the appointment (`NotFoundError`), except clinic staff, who
- * know it exists and are refused (`ForbiddenError`).
+ * The consultation room of an appointment as the acting user may enter it: its patient, its doctor, and
+ * whoever they invited and the doctor has not removed (participants.server.ts). Anyone else learns
+ * nothing about the appointment (`NotFoundError`), except clinic staff, who know it exists and are
+ * refused (`ForbiddenError`).
  */
 export async function getRoomAccess(
   db: Db,
@@ -82,15 +89,27 @@ export async function getRoomAccess(
   if (user.onlyAppointmentId && user.onlyAppointmentId !== appointmentId) throw new NotFoundError("error.appointmentNotFound");
   const appointment = await loadAppointment(db, appointmentId);
   if (!appointment) throw new NotFoundError("error.appointmentNotFound");
-  const role: Participant | null =
-    appointment.patientId === user.id ? "patient" : appointment.doctorUserId === user.id ? "doctor" : null;
+  const own: Participant | null = appointment.patientId === user.id ? "patient" : appointment.doctorUserId === user.id ? "doctor" : null;
+  const participant = own || user.role === "staff" || user.role === "admin" ? null : await participantSeat(db, appointmentId, user.id);
+  const role: Participant | null = own ?? participant?.kind ?? null;
   if (!role) {
     if (user.role === "staff" || user.role === "admin") throw new ForbiddenError("consult.participantsOnly");
     throw new NotFoundError("error.appointmentNotFound");
   }
   const settings = await getClinicSettings(db);
   const window = joinWindow(appointment, settings);
-  return { appointment, role, settings, window, inWindow: isInside(window, now) };
+  return { appointment, role, peer: peerKey(role, participant?.id), participant, settings, window, inWindow: isInside(window, now) };
+}
+
+/**
+ * Whether the person may be in the room's live parts now (its socket; with `call`, the call itself):
+ * the patient and the doctor by the appointment's rules (`mayJoin`); an invited participant while the
+ * appointment is active and the window open, and for the call once admitted with the patient in consultation.
+ */
+export function mayEnterRoom(access: RoomAccess, user: Pick<SessionUser, "id" | "role">, now: Date, what: "socket" | "call"): boolean {
+  if (!access.participant) return mayJoin(access.appointment, user, access.settings, now).allowed;
+  if (!isActive(access.appointment.status) || !isInside(access.window, now)) return false;
+  return what === "socket" || participantMayCall(access.participant, access.appointment);
 }
 
 /** What each step writes besides the status: its audit action and the consultation's time it stamps. */

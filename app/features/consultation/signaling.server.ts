@@ -1,7 +1,8 @@
 /**
  * The consultation room's WebSocket (`/ws/signal?appointment=<id>`): live state, chat and, for the
- * peer-to-peer provider, WebRTC signalling. The user comes from the session cookie only; the socket is
- * for the appointment's patient and doctor, inside the join window. Every message is checked with Zod;
+ * peer-to-peer provider, WebRTC signalling between every two people in the call (a mesh of up to four).
+ * The user comes from the session cookie only; the socket is for the appointment's patient, its doctor
+ * and whoever they invited (not removed), inside the join window. Every message is checked with Zod;
  * floods are dropped and then cut off; dead sockets are found by heartbeats. Messages between the two
  * sides travel through PostgreSQL NOTIFY, so each may be connected to a different app instance.
  */
@@ -18,7 +19,7 @@ import type { RateLimits } from "~/features/auth/rate-limit.server";
 import type { SessionUser } from "~/features/auth/session.server";
 import { isActive } from "~/features/booking/appointment-policy";
 import { queueMessage, type RoomSubscriber } from "~/features/live/delivery-rules.server";
-import type { Participant, ServerMessage } from "~/features/live/events";
+import type { ServerMessage } from "~/features/live/events";
 import type { LiveHub } from "~/features/live/hub.server";
 import type { LiveConnection, LiveDelivery } from "~/features/live/live-delivery.server";
 import { publish } from "~/features/live/publish.server";
@@ -54,7 +55,7 @@ const signalData = z.union([
 export const clientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("join"), ticket: z.string().max(1000) }).strict(),
   z.object({ type: z.literal("leave") }).strict(),
-  z.object({ type: z.literal("signal"), data: signalData }).strict(),
+  z.object({ type: z.literal("signal"), to: z.string().regex(/^(doctor|patient|(colleague|companion):[0-9a-f-]{36})$/), data: signalData }).strict(),
   z.object({ type: z.literal("chat"), body: z.string().trim().min(1).max(CHAT_MAX_LENGTH), clientId: z.uuid() }).strict(),
 ]);
 
@@ -69,7 +70,7 @@ type Peer = RoomSubscriber &
   };
 
 /** WebSocket close codes the browser tells apart: the session ended (sign in again), the window closed. */
-export const CLOSE_CODES = { "session-ended": 4401, "window-closed": 4410, "server-closing": 1001 } as const;
+export const CLOSE_CODES = { "session-ended": 4401, "removed": 4403, "window-closed": 4410, "server-closing": 1001 } as const;
 
 export type Signaling = {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
@@ -98,12 +99,20 @@ export async function createSignaling(options: {
     if (peer.ws.readyState === peer.ws.OPEN) peer.ws.send(JSON.stringify(message));
   };
 
-  // A joined side announces itself; whoever is already there answers once, so each learns of the other.
+  // A joined person announces themselves; whoever is already there answers them once, so each learns of
+  // the other. A person the doctor removed is told (by the delivery rules), then their sockets close.
   const unEvent = delivery.onEvent((event) => {
+    if (event.kind === "participants" && event.removed) {
+      const removed = event.removed;
+      setTimeout(() => {
+        for (const peer of peers) if (peer.appointmentId === event.appointmentId && peer.peer === removed) peer.ws.close(CLOSE_CODES.removed, "removed");
+      }, 100).unref();
+      return;
+    }
     if (event.kind !== "presence" || !event.present || event.reply) return;
     for (const peer of peers) {
-      if (peer.appointmentId !== event.appointmentId || peer.role === event.role || !peer.joined) continue;
-      publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: true, reply: true, socketId: peer.socketId }).catch(() => {});
+      if (peer.appointmentId !== event.appointmentId || peer.peer === event.peer || !peer.joined) continue;
+      publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, peer: peer.peer, present: true, reply: true, to: event.peer, socketId: peer.socketId }).catch(() => {});
     }
   });
 
@@ -170,13 +179,13 @@ export async function createSignaling(options: {
           return send(peer, { type: "error", reason: "invalid ticket" });
         }
         peer.joined = true;
-        await publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: true, reply: false, socketId: peer.socketId });
+        await publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, peer: peer.peer, present: true, reply: false, socketId: peer.socketId });
         return;
       }
       case "leave": {
         if (!peer.joined) return;
         peer.joined = false;
-        await publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: false, reply: false, socketId: peer.socketId, hungUp: true });
+        await publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, peer: peer.peer, present: false, reply: false, socketId: peer.socketId, hungUp: true });
         return;
       }
       case "signal": {
@@ -186,9 +195,9 @@ export async function createSignaling(options: {
           if (row) peer.status = row.status;
         }
         if (!peer.joined || peer.status !== "in_consultation") return send(peer, { type: "error", reason: "not in a call" });
+        if (parsed.to === peer.peer) return send(peer, { type: "error", reason: "invalid message" });
         const payload = deflateRawSync(JSON.stringify(parsed.data)).toString("base64");
-        const to: Participant = peer.role === "doctor" ? "patient" : "doctor";
-        const sent = await publish(db, { kind: "signal", appointmentId: peer.appointmentId, from: peer.role, to, payload });
+        const sent = await publish(db, { kind: "signal", appointmentId: peer.appointmentId, from: peer.peer, to: parsed.to, payload });
         if (!sent) send(peer, { type: "error", reason: "message too large" });
         return;
       }
@@ -220,6 +229,7 @@ export async function createSignaling(options: {
           closesAt: access.window.closesAt,
           close: (reason) => ws.close(CLOSE_CODES[reason], reason),
           role: access.role,
+          peer: access.peer,
           appointmentId: access.appointment.id,
           doctorId: access.appointment.doctorId,
           status: access.appointment.status,
@@ -241,11 +251,11 @@ export async function createSignaling(options: {
           remove();
           presence(peer, () => recordDeparture(db, peer.socketId, peer.appointmentId));
           if (peer.joined) {
-            publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, present: false, reply: false, socketId: peer.socketId }).catch(() => {});
+            publish(db, { kind: "presence", appointmentId: peer.appointmentId, role: peer.role, peer: peer.peer, present: false, reply: false, socketId: peer.socketId }).catch(() => {});
           }
         });
         ws.on("error", () => ws.terminate());
-        send(peer, { type: "ready", role: peer.role, status: peer.status, missedChat });
+        send(peer, { type: "ready", role: peer.role, peer: peer.peer, status: peer.status, missedChat });
         // A waiting patient learns their place at once (the page's data may be a moment old).
         if (peer.role === "patient" && peer.status === "checked_in") {
           doctorQueue(db, peer.doctorId)

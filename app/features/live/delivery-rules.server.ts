@@ -13,15 +13,18 @@ import type {
   AppointmentEvent,
   LiveEvent,
   Participant,
+  PeerKey,
   ServerMessage,
   SignalData,
   StreamAppointment,
   StreamPresence,
 } from "./events";
 
-/** An open consultation room: its socket's user is the appointment's patient or doctor. */
+/** An open consultation room: its socket's user is the appointment's patient, its doctor or an invited participant. */
 export type RoomSubscriber = {
   role: Participant;
+  /** Who this person is in the call's signalling (participant-policy.ts). */
+  peer: PeerKey;
   appointmentId: string;
   doctorId: string;
   /** The appointment's status as this page last heard it. */
@@ -44,7 +47,8 @@ export function roomStatusAfter(room: RoomSubscriber, event: LiveEvent): Appoint
  * - Its own appointment changed: `changed` (the page reloads: what it shows changes).
  * - Another appointment of the same doctor: the doctor's page gets the entry (its waiting room updates in
  *   place); a patient who waits gets their new place in the queue, and nothing while not waiting.
- * - Chat, attachments and presence: the same appointment's rooms; WebRTC signals: the addressed side, once joined.
+ * - Chat, attachments and presence: the same appointment's rooms; WebRTC signals: the addressed person, once joined.
+ * - Who takes part: the same appointment's rooms read the list again; the removed person is told so.
  */
 export function roomMessageFor(room: RoomSubscriber, event: LiveEvent): ServerMessage | null {
   switch (event.kind) {
@@ -63,16 +67,19 @@ export function roomMessageFor(room: RoomSubscriber, event: LiveEvent): ServerMe
     case "attachment":
       return event.appointmentId === room.appointmentId ? { type: "attachment", attachment: event.attachment } : null;
     case "signal":
-      if (event.appointmentId !== room.appointmentId || event.to !== room.role || !room.joined) return null;
+      if (event.appointmentId !== room.appointmentId || event.to !== room.peer || !room.joined) return null;
       try {
-        return { type: "signal", data: JSON.parse(inflateRawSync(Buffer.from(event.payload, "base64")).toString()) as SignalData };
+        return { type: "signal", from: event.from, data: JSON.parse(inflateRawSync(Buffer.from(event.payload, "base64")).toString()) as SignalData };
       } catch {
         return null; // a corrupt relay is dropped; the other side renegotiates
       }
     case "presence":
-      if (event.appointmentId !== room.appointmentId || event.role === room.role || event.socketId === room.socketId) return null;
-      if (!room.joined) return null;
-      return event.hungUp ? { type: "peer", present: event.present, hungUp: true } : { type: "peer", present: event.present };
+      if (event.appointmentId !== room.appointmentId || event.peer === room.peer || event.socketId === room.socketId) return null;
+      if (!room.joined || (event.to !== undefined && event.to !== room.peer)) return null;
+      return event.hungUp ? { type: "peer", peer: event.peer, present: event.present, hungUp: true } : { type: "peer", peer: event.peer, present: event.present };
+    case "participants":
+      if (event.appointmentId !== room.appointmentId) return null;
+      return event.removed === room.peer ? { type: "removed" } : { type: "participants" };
     default:
       return null;
   }

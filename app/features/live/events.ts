@@ -1,6 +1,10 @@
 import type { AppointmentStatus, AttachmentKind, AttachmentPurpose, JoinMode } from "~/domain/vocabulary";
 
-export type Participant = "patient" | "doctor";
+/** Who someone is in a consultation room: its patient, its doctor, or a participant one of them invited. */
+export type Participant = "patient" | "doctor" | "colleague" | "companion";
+
+/** A person's name in the call's signalling: "doctor", "patient", "colleague:<id>", "companion:<id>" (see participant-policy.ts). */
+export type PeerKey = string;
 
 export type ChatMessageView = {
   id: string;
@@ -73,14 +77,22 @@ export type LiveEvent =
   | { kind: "chat"; appointmentId: string; message: ChatMessageView }
   /** A file was attached: the appointment's open rooms list it at once. */
   | { kind: "attachment"; appointmentId: string; attachment: AttachmentView }
-  | { kind: "signal"; appointmentId: string; from: Participant; to: Participant; payload: string }
+  | { kind: "signal"; appointmentId: string; from: PeerKey; to: PeerKey; payload: string }
+  /**
+   * Who takes part changed (an invitation, a companion arriving, admitted or removed): the rooms read it
+   * again; a `removed` person's page is told so (and its sockets close).
+   */
+  | { kind: "participants"; appointmentId: string; removed?: PeerKey; invitedUserId?: string }
   | {
       kind: "presence";
       appointmentId: string;
       role: Participant;
+      peer: PeerKey;
       present: boolean;
       /** True when answering another socket's arrival (so that nobody answers an answer). */
       reply: boolean;
+      /** A reply is for the one who arrived only (the others know this side is here). */
+      to?: PeerKey;
       socketId: string;
       /** Left on purpose ("End call"), not dropped: the other side is told so. */
       hungUp?: boolean;
@@ -106,7 +118,7 @@ export type ServerMessage =
    * The socket is open: the appointment's status as of now, and whether chat arrived that the page did not
    * have when it was read (the page reloads only if it shows another status, or missed chat).
    */
-  | { type: "ready"; role: Participant; status: AppointmentStatus; missedChat: boolean }
+  | { type: "ready"; role: Participant; peer: PeerKey; status: AppointmentStatus; missedChat: boolean }
   /** This appointment's own status changed: the page reloads (what it shows changes). */
   | { type: "changed"; status: AppointmentStatus }
   /** Something may have been missed (events lost, or a change came without its queue): read the page again. */
@@ -117,8 +129,13 @@ export type ServerMessage =
   | { type: "appointment"; appointmentId: string; status: AppointmentStatus; entry: AppointmentEntry | null }
   | { type: "chat"; message: ChatMessageView }
   | { type: "attachment"; attachment: AttachmentView }
-  | { type: "signal"; data: SignalData }
-  | { type: "peer"; present: boolean; hungUp?: boolean }
+  | { type: "signal"; from: PeerKey; data: SignalData }
+  /** Someone else in the call came (or came back) or left; `hungUp`: they pressed "End call". */
+  | { type: "peer"; peer: PeerKey; present: boolean; hungUp?: boolean }
+  /** Who takes part changed: the page reads its list again. */
+  | { type: "participants" }
+  /** The doctor removed this person from the consultation: the page says so and the media stops. */
+  | { type: "removed" }
   | { type: "error"; reason: string }
   | { type: "beat" };
 
@@ -140,7 +157,7 @@ export type ClientMessage =
   | { type: "join"; ticket: string }
   /** "End call": out of the call (the other side is told), still in the room, free to call again. */
   | { type: "leave" }
-  | { type: "signal"; data: SignalData }
+  | { type: "signal"; to: PeerKey; data: SignalData }
   | { type: "chat"; body: string; clientId: string };
 
 export type SignalData =

@@ -98,6 +98,7 @@ function createAudience() {
         case "attachment":
         case "signal":
         case "presence":
+        case "participants":
           return [...(byAppointment.get(event.appointmentId) ?? [])];
         default:
           return [];

@@ -2,7 +2,7 @@ import type { BackgroundBlur } from "./background-blur";
 
 /**
  * One interface for a call, whichever provider carries it. The page hands it the local tracks and
- * learns the remote tracks, the camera track it sends (to preview) and a connection state it can show
+ * learns each other person's tracks, the camera track it sends (to preview) and a connection state it can show
  * ("otherHungUp": the other side pressed "End call" and may call again).
  */
 export type CallState = "connecting" | "waiting" | "connected" | "reconnecting" | "disconnected" | "otherHungUp";
@@ -25,8 +25,12 @@ export type CallQuality = {
  */
 export type CallMedia = { audioOnly: boolean; selfWeak: boolean; otherWeak: boolean };
 
+/** One other person in the call and what arrives from them (their key in the call: participant-policy.ts). */
+export type RemoteParty = { peer: string; tracks: MediaStreamTrack[] };
+
 export type CallCallbacks = {
-  onRemoteTracks(tracks: MediaStreamTrack[]): void;
+  /** Everyone else in the call now, each with their tracks (none while connecting). */
+  onRemotes(remotes: RemoteParty[]): void;
   onState(state: CallState): void;
   /** The camera track the other side now receives (blurred or not): the page previews this one. */
   onLocalVideo(track: MediaStreamTrack | null): void;

@@ -1,10 +1,10 @@
 import type { ClientMessage, ServerMessage } from "~/features/live/events";
 
-/** "ended": the server closed the room for good (the session ended, or the join window closed). */
+/** "ended": the server closed the room for good (the session ended, the join window closed, or this person was removed). */
 export type SocketState = "connecting" | "open" | "closed" | "ended";
 
 /** Close codes after which reconnecting is pointless (see signaling.server.ts). */
-const FINAL_CLOSE_CODES = new Set([4401, 4410]);
+const FINAL_CLOSE_CODES = new Set([4401, 4403, 4410]);
 
 export type RoomSocket = {
   send(message: ClientMessage): boolean;

@@ -11,6 +11,7 @@ export type TwilioVideoApi = {
 
 type TwilioTrack = { kind: string; mediaStreamTrack?: MediaStreamTrack };
 type TwilioParticipant = {
+  identity: string;
   tracks: Map<string, { track: TwilioTrack | null }>;
   on(event: "trackSubscribed" | "trackUnsubscribed", listener: (track: TwilioTrack) => void): unknown;
 };
@@ -75,30 +76,36 @@ export async function startTwilioCall(options: {
   });
   const room = await Video.connect(credentials.token, { name: credentials.roomName, tracks });
 
-  const remote = new Map<string, MediaStreamTrack>();
-  const report = () => callbacks.onRemoteTracks([...remote.values()]);
+  // A group room: each other participant's tracks by kind, under their identity ("<role>-<digest>": the
+  // page names their video by the role).
+  const remote = new Map<string, Map<string, MediaStreamTrack>>();
+  const report = () => callbacks.onRemotes([...remote].map(([identity, tracks]) => ({ peer: identity.split("-")[0]!, tracks: [...tracks.values()] })));
   const watch = (participant: TwilioParticipant) => {
+    const identity = participant.identity;
+    const tracks = new Map<string, MediaStreamTrack>();
+    remote.set(identity, tracks);
     for (const publication of participant.tracks.values()) {
-      if (publication.track?.mediaStreamTrack) remote.set(publication.track.kind, publication.track.mediaStreamTrack);
+      if (publication.track?.mediaStreamTrack) tracks.set(publication.track.kind, publication.track.mediaStreamTrack);
     }
     participant.on("trackSubscribed", (track) => {
-      if (track.mediaStreamTrack) remote.set(track.kind, track.mediaStreamTrack);
+      if (track.mediaStreamTrack) tracks.set(track.kind, track.mediaStreamTrack);
       report();
     });
     participant.on("trackUnsubscribed", (track) => {
-      remote.delete(track.kind);
+      tracks.delete(track.kind);
       report();
     });
   };
   for (const participant of room.participants.values()) watch(participant);
   room.on("participantConnected", (participant) => {
     watch(participant as TwilioParticipant);
+    report();
     callbacks.onState("connected");
   });
-  room.on("participantDisconnected", () => {
-    remote.clear();
+  room.on("participantDisconnected", (participant) => {
+    remote.delete((participant as TwilioParticipant).identity);
     report();
-    callbacks.onState("waiting");
+    callbacks.onState(remote.size ? "connected" : "waiting");
   });
   room.on("reconnecting", () => callbacks.onState("reconnecting"));
   room.on("reconnected", () => callbacks.onState(room.participants.size ? "connected" : "waiting"));

@@ -1,0 +1,141 @@
+import { Form } from "@remix-run/react";
+import { useState } from "react";
+import type { DoctorTitle } from "~/domain/vocabulary";
+import type { Participant } from "~/features/live/events";
+import type { MessageKey } from "~/i18n";
+import { useT, useViewer } from "~/i18n/use-t";
+import { pick } from "~/utils/format";
+
+export type ParticipantEntry = {
+  id: string;
+  kind: "colleague" | "companion";
+  status: "invited" | "waiting" | "admitted" | "removed";
+  peer: string;
+  name: string | null;
+  doctor: { nameZh: string; nameEn: string; title: DoctorTitle; departmentZh: string; departmentEn: string } | null;
+};
+
+export type ColleagueChoice = { id: string; nameZh: string; nameEn: string; title: DoctorTitle; departmentZh: string; departmentEn: string };
+
+const STATUS_WORD: Record<ParticipantEntry["status"], MessageKey> = {
+  invited: "participants.status.invited",
+  waiting: "participants.status.waiting",
+  admitted: "participants.status.admitted",
+  removed: "participants.status.removed",
+};
+
+/** A participant's name as the room shows it: a colleague's name, title and department; a companion's given name. */
+export function useParticipantName() {
+  const t = useT();
+  const { locale } = useViewer();
+  return (p: Pick<ParticipantEntry, "kind" | "name" | "doctor">) =>
+    p.doctor
+      ? `${pick(locale, p.doctor.nameZh, p.doctor.nameEn)} ${t(`title.${p.doctor.title}`)} · ${pick(locale, p.doctor.departmentZh, p.doctor.departmentEn)}`
+      : (p.name ?? t("participants.companionUnnamed"));
+}
+
+/**
+ * Who takes part besides the patient and the doctor (会诊, a companion), and the ways to change it: the
+ * doctor invites a colleague (picked by name, grouped by department), admits a waiting companion and
+ * removes anyone; the patient invites one companion with a one-time guest link, shown once.
+ */
+export function ParticipantsPanel(props: {
+  role: Participant;
+  participants: ParticipantEntry[];
+  colleagues: ColleagueChoice[];
+  mayInviteColleague: boolean;
+  mayInviteCompanion: boolean;
+  companionLink: string | null;
+  busy: boolean;
+}) {
+  const t = useT();
+  const { locale } = useViewer();
+  const nameOf = useParticipantName();
+  const [copied, setCopied] = useState(false);
+  const { role, participants } = props;
+  const listed = participants.filter((p) => p.status !== "removed" || role === "doctor");
+  if (listed.length === 0 && !props.mayInviteColleague && !props.mayInviteCompanion && !props.companionLink) return null;
+  // The colleagues by department, in the reader's language.
+  const departments = new Map<string, ColleagueChoice[]>();
+  for (const c of props.colleagues) {
+    const department = pick(locale, c.departmentZh, c.departmentEn);
+    departments.set(department, [...(departments.get(department) ?? []), c]);
+  }
+  return (
+    <section className="card participants" aria-labelledby="participants-heading">
+      <h2 id="participants-heading">{t("participants.heading")}</h2>
+      {listed.length > 0 ? (
+        <ul className="participants__list">
+          {listed.map((p) => (
+            <li key={p.id} className={`participants__item participants__item--${p.status}`} data-participant={p.kind}>
+              <span className="participants__name">{nameOf(p)}</span>{" "}
+              <span className="muted">
+                {t(p.kind === "colleague" ? "participants.role.colleague" : "participants.role.companion")} · {t(STATUS_WORD[p.status])}
+              </span>
+              {role === "doctor" && p.status !== "removed" ? (
+                <Form method="post" replace className="participants__actions">
+                  <input type="hidden" name="participantId" value={p.id} />
+                  {p.status === "waiting" ? (
+                    <button type="submit" name="intent" value="admitParticipant" className="button button--primary" disabled={props.busy}>
+                      {t("participants.admit")}
+                    </button>
+                  ) : null}
+                  <button type="submit" name="intent" value="removeParticipant" className="button button--danger" disabled={props.busy}>
+                    {t("participants.remove")}
+                  </button>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {props.mayInviteColleague && props.colleagues.length > 0 ? (
+        <Form method="post" replace className="participants__invite">
+          <div className="field">
+            <label htmlFor="invite-colleague">{t("participants.colleagueLabel")}</label>
+            <select id="invite-colleague" name="doctorId" required defaultValue="">
+              <option value="" disabled>
+                {t("participants.colleaguePick")}
+              </option>
+              {[...departments].map(([department, doctors]) => (
+                <optgroup key={department} label={department}>
+                  {doctors.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {pick(locale, c.nameZh, c.nameEn)} {t(`title.${c.title}`)}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+          </div>
+          <button type="submit" name="intent" value="inviteColleague" className="button" disabled={props.busy}>
+            {t("participants.inviteColleague")}
+          </button>
+        </Form>
+      ) : null}
+      {props.companionLink ? (
+        <div className="participants__link">
+          <div className="field">
+            <label htmlFor="companion-link">{t("participants.companionLink")}</label>
+            <input id="companion-link" type="text" readOnly value={props.companionLink} onFocus={(event) => event.currentTarget.select()} />
+          </div>
+          <p className="small">{t("participants.companionLinkHint")}</p>
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => void navigator.clipboard?.writeText(props.companionLink ?? "").then(() => setCopied(true), () => setCopied(false))}
+          >
+            {copied ? t("joinLink.copied") : t("joinLink.copy")}
+          </button>
+        </div>
+      ) : props.mayInviteCompanion ? (
+        <Form method="post" replace className="participants__invite">
+          <p className="muted">{t("participants.companionLead")}</p>
+          <button type="submit" name="intent" value="inviteCompanion" className="button" disabled={props.busy}>
+            {t("participants.inviteCompanion")}
+          </button>
+        </Form>
+      ) : null}
+    </section>
+  );
+}
