@@ -252,6 +252,18 @@ export default function ConsultationRoom() {
   // The patient's, beside the chat (on a phone in a call, in the chat's sheet).
   const patientFiles =
     attachments.length > 0 || data.mayAttach ? <PatientFiles appointmentId={a.id} items={attachments} mayAttach={data.mayAttach} /> : null;
+  // Who takes part: under the call for the doctor (the side holds the chat and the note), beside the chat for everyone else.
+  const participantsPanel = (
+    <ParticipantsPanel
+      role={role}
+      participants={data.participants}
+      colleagues={data.colleagues}
+      mayInviteColleague={data.mayInviteColleague}
+      mayInviteCompanion={data.mayInviteCompanion}
+      companionLink={actionLink}
+      busy={busy}
+    />
+  );
   const mainClass = ["page page--wide consult", inCall && "consult--live", phoneCall.on && "consult--phone-call", phoneCall.chatOpen && "consult--chat-open"];
 
   return (
@@ -273,9 +285,14 @@ export default function ConsultationRoom() {
       )}
 
       {removed ? (
-        <p className="card notice removed-notice" role="alert">
-          {t("participants.youWereRemoved")}
-        </p>
+        <section className="card notice removed-notice">
+          <p role="alert">{t("participants.youWereRemoved")}</p>
+          {role === "colleague" ? (
+            <Link className="button" to="/doctor/today">
+              {t("nav.today")}
+            </Link>
+          ) : null}
+        </section>
       ) : null}
       {!removed && data.participantStatus === "waiting" && active && data.inWindow ? (
         <section className="card waiting" aria-live="polite">
@@ -307,87 +324,80 @@ export default function ConsultationRoom() {
       {a.status === "cancelled" ? <p className="card notice">{t("consult.cancelled")}</p> : null}
       {a.status === "no_show" ? <p className="card notice">{t("consult.noShow")}</p> : null}
 
-      <div className="consult__layout">
-        <div className="consult__main">
-          {data.steps.checkIn ? (
-            <section className="card">
-              <p>{t("consult.checkInLead")}</p>
-              {deviceJoinMode === "chat" ? <p className="muted">{t("call.chatOnly")}</p> : null}
-              <Form method="post" replace>
-                {deviceJoinMode !== "video" ? <input type="hidden" name="joinMode" value={deviceJoinMode} /> : null}
-                <button type="submit" name="intent" value="checkIn" className="button button--primary button--block" disabled={busy}>
-                  {t(CHECK_IN_LABEL[deviceJoinMode])}
-                </button>
-              </Form>
-            </section>
-          ) : null}
-          {role === "patient" && a.status === "checked_in" ? (
-            <section className="card waiting" aria-live="polite">
-              <h2>{t("consult.waitingFor", { doctor: doctorName })}</h2>
-              {queue?.position ? <p className="waiting__position">{t("consult.queuePosition", { position: queue.position })}</p> : null}
-              {queue?.position && data.pace ? <WaitEstimate position={queue.position} doctorBusy={queue.doctorBusy} pace={data.pace} now={data.now} /> : null}
-              {queue?.doctorBusy ? <p>{t("consult.doctorBusy")}</p> : null}
-              <p className="muted">{t("consult.waitingHint")}</p>
-            </section>
-          ) : null}
-          {role === "doctor" ? <DoctorPatientCard appointment={a} record={data.record} steps={data.steps} inWindow={data.inWindow} busy={busy} /> : null}
+      {removed ? null : (
+        <div className="consult__layout">
+          <div className="consult__main">
+            {data.steps.checkIn ? (
+              <section className="card">
+                <p>{t("consult.checkInLead")}</p>
+                {deviceJoinMode === "chat" ? <p className="muted">{t("call.chatOnly")}</p> : null}
+                <Form method="post" replace>
+                  {deviceJoinMode !== "video" ? <input type="hidden" name="joinMode" value={deviceJoinMode} /> : null}
+                  <button type="submit" name="intent" value="checkIn" className="button button--primary button--block" disabled={busy}>
+                    {t(CHECK_IN_LABEL[deviceJoinMode])}
+                  </button>
+                </Form>
+              </section>
+            ) : null}
+            {role === "patient" && a.status === "checked_in" ? (
+              <section className="card waiting" aria-live="polite">
+                <h2>{t("consult.waitingFor", { doctor: doctorName })}</h2>
+                {queue?.position ? <p className="waiting__position">{t("consult.queuePosition", { position: queue.position })}</p> : null}
+                {queue?.position && data.pace ? <WaitEstimate position={queue.position} doctorBusy={queue.doctorBusy} pace={data.pace} now={data.now} /> : null}
+                {queue?.doctorBusy ? <p>{t("consult.doctorBusy")}</p> : null}
+                <p className="muted">{t("consult.waitingHint")}</p>
+              </section>
+            ) : null}
+            {role === "doctor" ? <DoctorPatientCard appointment={a} record={data.record} steps={data.steps} inWindow={data.inWindow} busy={busy} /> : null}
 
-          {data.inWindow && active && !removed ? (
-            <CallPanel
-              appointmentId={a.id}
-              role={role}
-              self={data.peer}
-              names={names}
-              socket={socket}
-              inCall={inCall}
-              onJoinMode={setDeviceJoinMode}
-              phone={phoneCall.on ? { chatUnread: phoneCall.unread, onOpenChat: phoneCall.openChat } : undefined}
-            />
-          ) : null}
-          {/* The doctor's, under the call (the side holds the chat and the note). */}
-          {role === "doctor" && (attachments.length > 0 || data.mayAttach) ? (
-            <Attachments appointmentId={a.id} items={attachments} mayAttach={data.mayAttach} attachLabel="attachments.attachToSummary" />
-          ) : null}
-        </div>
-
-        <aside className="consult__side">
-          {removed ? null : (
-            <ParticipantsPanel
-              role={role}
-              participants={data.participants}
-              colleagues={data.colleagues}
-              mayInviteColleague={data.mayInviteColleague}
-              mayInviteCompanion={data.mayInviteCompanion}
-              companionLink={actionLink}
-              busy={busy}
-            />
-          )}
-          {role === "doctor" ? <DoctorWaitingList waiting={waiting} currentId={a.id} now={data.now} time={time} /> : null}
-          {data.inWindow || data.chat.length > 0 ? (
-            // On a phone in a call, a sheet over the call's lower part when "Chat" is pressed.
-            <div className="chat-sheet">
-              {phoneCall.chatOpen ? (
-                <button type="button" className="button button--primary chat-sheet__back" onClick={phoneCall.closeChat}>
-                  {t("call.backToCall")}
-                </button>
-              ) : null}
-              <ChatPanel
-                appointmentId={data.appointment.id}
-                initial={data.chat}
-                socket={socket}
+            {data.inWindow && active && !removed ? (
+              <CallPanel
+                appointmentId={a.id}
                 role={role}
-                canSend={Boolean(socket) && active}
-                onIncoming={phoneCall.onIncoming}
+                self={data.peer}
+                names={names}
+                socket={socket}
+                inCall={inCall}
+                onJoinMode={setDeviceJoinMode}
+                phone={phoneCall.on ? { chatUnread: phoneCall.unread, onOpenChat: phoneCall.openChat } : undefined}
               />
-              {role === "patient" ? patientFiles : null}
-            </div>
-          ) : role === "patient" ? (
-            patientFiles
-          ) : null}
-          {role === "doctor" && data.note ? <NotesPanel key={a.id} appointmentId={a.id} initial={data.note} visitOver={a.status === "completed"} /> : null}
-          {data.record ? <EarlierVisits visits={data.record.earlierVisits} /> : null}
-        </aside>
-      </div>
+            ) : null}
+            {/* The doctor's, under the call (the side holds the chat and the note). */}
+            {role === "doctor" ? participantsPanel : null}
+            {role === "doctor" && (attachments.length > 0 || data.mayAttach) ? (
+              <Attachments appointmentId={a.id} items={attachments} mayAttach={data.mayAttach} attachLabel="attachments.attachToSummary" />
+            ) : null}
+          </div>
+
+          <aside className="consult__side">
+            {role !== "doctor" ? participantsPanel : null}
+            {role === "doctor" ? <DoctorWaitingList waiting={waiting} currentId={a.id} now={data.now} time={time} /> : null}
+            {data.inWindow || data.chat.length > 0 ? (
+              // On a phone in a call, a sheet over the call's lower part when "Chat" is pressed.
+              <div className="chat-sheet">
+                {phoneCall.chatOpen ? (
+                  <button type="button" className="button button--primary chat-sheet__back" onClick={phoneCall.closeChat}>
+                    {t("call.backToCall")}
+                  </button>
+                ) : null}
+                <ChatPanel
+                  appointmentId={data.appointment.id}
+                  initial={data.chat}
+                  socket={socket}
+                  role={role}
+                  canSend={Boolean(socket) && active}
+                  onIncoming={phoneCall.onIncoming}
+                />
+                {role === "patient" ? patientFiles : null}
+              </div>
+            ) : role === "patient" ? (
+              patientFiles
+            ) : null}
+            {role === "doctor" && data.note ? <NotesPanel key={a.id} appointmentId={a.id} initial={data.note} visitOver={a.status === "completed"} /> : null}
+            {data.record ? <EarlierVisits visits={data.record.earlierVisits} /> : null}
+          </aside>
+        </div>
+      )}
     </main>
   );
 }
