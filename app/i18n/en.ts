@@ -838,6 +838,7 @@ export const en = {
   "audit.action.attachment.viewed": "File viewed",
   "audit.entity.attachment": "Attachment",
   "call.someoneWeak": "Someone's connection in this call is weak: their video is paused, the sound goes on.",
+  "summary.alsoPresent": "Also in the consultation",
   "participants.heading": "People in this consultation",
   "participants.role.patient": "Patient",
   "participants.role.doctor": "Doctor",

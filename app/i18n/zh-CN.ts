@@ -839,6 +839,7 @@ export const zhCN: Record<MessageKey, string> = {
   "audit.action.attachment.viewed": "查看文件",
   "audit.entity.attachment": "附件",
   "call.someoneWeak": "通话中有人网络较弱：其视频已暂停，语音继续。",
+  "summary.alsoPresent": "其他参与者",
   "participants.heading": "本次问诊的参与者",
   "participants.role.patient": "患者",
   "participants.role.doctor": "医生",

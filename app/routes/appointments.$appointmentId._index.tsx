@@ -30,6 +30,7 @@ import { isProfileComplete } from "~/features/patient-record/record-policy";
 /** Where "back" leads on an appointment's page: each person's own list of appointments. */
 const BACK_TO = { patient: "nav.myAppointments", doctor: "nav.today", staff: "nav.clinicSchedule", admin: "nav.clinicSchedule", guest: "app.name" } as const;
 import { idParam } from "~/utils/route-params.server";
+import { useParticipantName } from "~/components/consultation/participants-panel";
 
 function appointmentId(params: { appointmentId?: string }) {
   const id = idParam(params, "appointmentId");
@@ -129,6 +130,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function AppointmentPage() {
   const t = useT();
+  const participantName = useParticipantName();
   const { locale, timeZone } = useViewer();
   const { appointment: a, clinicTimeZone, deadline, changeable, tooLate, viewerRole, join, joinLinkFrom, summary, note, canMarkNoShow, askProfile, attachments, mayAttach } =
     useLoaderData<typeof loader>();
@@ -251,6 +253,14 @@ export default function AppointmentPage() {
             <dd className="prewrap">{summary.plan}</dd>
             <dt>{t("summary.advice")}</dt>
             <dd className="prewrap">{summary.advice}</dd>
+            {summary.tookPart.length > 0 ? (
+              <>
+                <dt>{t("summary.alsoPresent")}</dt>
+                <dd>
+                  {summary.tookPart.map((p) => `${participantName(p)} (${t(p.kind === "colleague" ? "participants.role.colleague" : "participants.role.companion")})`).join("; ")}
+                </dd>
+              </>
+            ) : null}
           </dl>
           <p className="muted small">
             {t("summary.signedBy", {

@@ -63,7 +63,7 @@ describe("every page, in both languages, by axe-core", () => {
     const [staff, demoDoctor, admin] = await Promise.all([signedIn(DEMO_ACCOUNTS.staff.email), signedIn(DEMO_ACCOUNTS.doctor.email), demoAdmin(baseURL)]);
     const account = accountIdIn(await (await admin.get("/admin/users")).text(), room.doctorEmail);
     const visits: [string | null, string[]][] = [
-      [null, ["/", "/login", "/register", "/doctors", doctor, "/doctors?q=zzqx", "/join/not-a-link", "/no/such/page"]],
+      [null, ["/", "/login", "/register", "/doctors", doctor, "/doctors?q=zzqx", "/join/not-a-link", `/guest/${"A".repeat(43)}`, "/no/such/page"]],
       [
         room.patient.cookie,
         ["/", "/appointments", `/appointments/${room.appointmentId}`, `/consult/${room.appointmentId}`, "/account/password", ...(start ? [`${doctor}/book?start=${encodeURIComponent(start)}`] : [])],

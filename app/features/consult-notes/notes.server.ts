@@ -6,6 +6,7 @@ import { queueMessages } from "~/features/notifications/outbox.server";
 import type { SessionUser } from "~/features/auth/session.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
 import { EMPTY_NOTE, NOTE_FIELDS, type NoteFields } from "./fields";
+import { listParticipants } from "~/features/consultation/participants.server";
 
 type Actor = Pick<SessionUser, "id" | "role">;
 type Context = { clientAddress?: string | null; now?: Date };
@@ -183,7 +184,7 @@ export async function addAddendum(
   });
 }
 
-/** What the patient reads once the note is signed: diagnosis, plan and advice. */
+/** What the patient reads once the note is signed: diagnosis, plan and advice, and who else took part. */
 export async function visitSummary(db: Db, appointmentId: string) {
   const [note] = await db
     .select({
@@ -195,7 +196,8 @@ export async function visitSummary(db: Db, appointmentId: string) {
     .from(consultNotes)
     .where(eq(consultNotes.appointmentId, appointmentId));
   if (!note?.signedAt) return null;
-  return { diagnosis: note.diagnosis, plan: note.plan, advice: note.advice, signedAt: note.signedAt.toISOString() };
+  const tookPart = (await listParticipants(db, appointmentId)).filter((p) => p.tookPart);
+  return { diagnosis: note.diagnosis, plan: note.plan, advice: note.advice, signedAt: note.signedAt.toISOString(), tookPart };
 }
 
 /** Which of these appointments have a signed note, that is a visit summary the patient may read. One query. */

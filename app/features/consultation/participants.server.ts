@@ -29,6 +29,8 @@ export type ParticipantView = {
   peer: PeerKey;
   /** A companion's name as they gave it (null until their link is opened). */
   name: string | null;
+  /** Was in the consultation (admitted) at some point, removed later or not: the visit's record names them. */
+  tookPart: boolean;
   doctor: { nameZh: string; nameEn: string; title: DoctorTitle; departmentZh: string; departmentEn: string } | null;
 };
 
@@ -39,6 +41,7 @@ export async function listParticipants(db: Db, appointmentId: string): Promise<P
       id: consultationParticipants.id,
       kind: consultationParticipants.kind,
       status: consultationParticipants.status,
+      admittedAt: consultationParticipants.admittedAt,
       name: users.displayName,
       nameZh: doctors.nameZh,
       nameEn: doctors.nameEn,
@@ -58,6 +61,7 @@ export async function listParticipants(db: Db, appointmentId: string): Promise<P
     status: r.status,
     peer: peerKey(r.kind, r.id),
     name: r.kind === "companion" ? r.name : null,
+    tookPart: r.admittedAt !== null,
     doctor:
       r.kind === "colleague" && r.nameZh !== null && r.nameEn !== null && r.title !== null
         ? { nameZh: r.nameZh, nameEn: r.nameEn, title: r.title, departmentZh: r.departmentZh ?? "", departmentEn: r.departmentEn ?? "" }
