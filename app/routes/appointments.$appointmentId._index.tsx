@@ -30,7 +30,7 @@ import { isProfileComplete } from "~/features/patient-record/record-policy";
 /** Where "back" leads on an appointment's page: each person's own list of appointments. */
 const BACK_TO = { patient: "nav.myAppointments", doctor: "nav.today", staff: "nav.clinicSchedule", admin: "nav.clinicSchedule", guest: "app.name" } as const;
 import { idParam } from "~/utils/route-params.server";
-import { useParticipantName } from "~/components/consultation/participants-panel";
+import { useParticipantName } from "~/components/consultation/participant-name";
 
 function appointmentId(params: { appointmentId?: string }) {
   const id = idParam(params, "appointmentId");

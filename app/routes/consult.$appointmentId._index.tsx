@@ -8,7 +8,7 @@ import { ChatPanel } from "~/components/consultation/chat-panel";
 import { useAdmittedAlert } from "~/components/consultation/use-admitted-alert";
 import { WaitEstimate } from "~/components/consultation/wait-estimate";
 import { FormError } from "~/components/field";
-import { ParticipantsPanel, useParticipantName } from "~/components/consultation/participants-panel";
+import { useParticipantName } from "~/components/consultation/participant-name";
 import { useMediaQuery } from "~/components/use-media-query";
 import { isActive } from "~/features/booking/appointment-policy";
 import { openRoomSocket, type RoomSocket } from "~/features/consultation/client/room-socket";
@@ -33,10 +33,17 @@ const EarlierVisits = splitComponent(() => doctorSide().then((m) => m.EarlierVis
 // The photos and files: beside the call for the doctor (fetched with their side); a patient's phone
 // fetches them when "Photos and files" is opened.
 const Attachments = splitComponent(() => import("~/components/attachments").then((m) => m.Attachments));
-const preloadDoctorSide = (data: unknown) =>
-  (data as { role?: string } | undefined)?.role === "doctor"
-    ? Promise.all([DoctorPatientCard, DoctorWaitingList, AdmitAwayConfirm, NotesPanel, EarlierVisits, Attachments].map((part) => part.preload()))
-    : undefined;
+// Who takes part, with its invitations: fetched with the doctor's side, and before the page renders for
+// anyone in a consultation that has participants; a patient's phone fetches "Invite a companion" after
+// the page is up.
+const ParticipantsPanel = splitComponent(() => import("~/components/consultation/participants-panel").then((m) => m.ParticipantsPanel));
+const preloadDoctorSide = (data: unknown) => {
+  const room = data as { role?: string; participants?: unknown[] } | undefined;
+  if (room?.role === "doctor") {
+    return Promise.all([DoctorPatientCard, DoctorWaitingList, AdmitAwayConfirm, NotesPanel, EarlierVisits, Attachments, ParticipantsPanel].map((part) => part.preload()));
+  }
+  return room?.participants?.length ? ParticipantsPanel.preload() : undefined;
+};
 
 export const handle: PreloadHandle = { preload: preloadDoctorSide };
 
@@ -252,8 +259,12 @@ export default function ConsultationRoom() {
   // The patient's, beside the chat (on a phone in a call, in the chat's sheet).
   const patientFiles =
     attachments.length > 0 || data.mayAttach ? <PatientFiles appointmentId={a.id} items={attachments} mayAttach={data.mayAttach} /> : null;
-  // Who takes part: under the call for the doctor (the side holds the chat and the note), beside the chat for everyone else.
-  const participantsPanel = (
+  // Who takes part: under the call for the doctor (the side holds the chat and the note), beside the chat
+  // for everyone else. Rendered by the server only when its code was preloaded for this page (see
+  // preloadDoctorSide); otherwise once the page is up, so that the server's HTML and the first render agree.
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  const participantsPanel = (role === "doctor" || data.participants.length > 0 || mounted) && (
     <ParticipantsPanel
       role={role}
       participants={data.participants}

@@ -226,6 +226,8 @@ describe("what the patient and the clinic see", () => {
       plan: FIRST.plan,
       advice: FIRST.advice,
       signedAt: NOW.toISOString(),
+      // Nobody else took part in this one (participants.test.ts has a visit with a colleague).
+      tookPart: [],
     });
   });
 

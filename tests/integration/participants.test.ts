@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { consultationParticipants, sessions, users } from "~db/schema";
+import { consultationParticipants, consultNotes, sessions, users } from "~db/schema";
+import { visitSummary } from "~/features/consult-notes/notes.server";
 import { issueJoinCredentials } from "~/features/consultation/issue-token.server";
 import { JoinLinkNotOpenError } from "~/features/consultation/join-links.server";
 import {
@@ -80,7 +81,7 @@ describe("a colleague in a consultation", () => {
 
   it("once removed, no longer finds the room, nor gets a token", async () => {
     const c = await consultationInCall();
-    const colleague = await makeDoctor(db());
+    const colleague = await makeDoctor(db(), { nameEn: "Li Wei" });
     const asColleague = { id: colleague.userId, role: "doctor" as const };
     await inviteColleague(db(), c.asDoctor, c.appointment.id, colleague.id);
     const [row] = await listParticipants(db(), c.appointment.id);
@@ -91,6 +92,10 @@ describe("a colleague in a consultation", () => {
     const [listed] = await listParticipants(db(), c.appointment.id);
     expect(listed!.status).toBe("removed");
     expect((await auditRowsFor(db(), [c.appointment.id], "participant.removed")).map((r) => r.detail)).toEqual([{ participantId: row!.id, kind: "colleague" }]);
+    // The signed summary the patient reads names who took part, removed later or not.
+    await db().insert(consultNotes).values({ appointmentId: c.appointment.id, authorId: c.asDoctor.id, diagnosis: "Migraine", signedAt: INSIDE, signedBy: c.asDoctor.id });
+    const summary = await visitSummary(db(), c.appointment.id);
+    expect(summary!.tookPart.map((p) => [p.kind, p.doctor?.nameEn])).toEqual([["colleague", "Li Wei"]]);
   });
 });
 

@@ -5,15 +5,7 @@ import type { Participant } from "~/features/live/events";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { pick } from "~/utils/format";
-
-export type ParticipantEntry = {
-  id: string;
-  kind: "colleague" | "companion";
-  status: "invited" | "waiting" | "admitted" | "removed";
-  peer: string;
-  name: string | null;
-  doctor: { nameZh: string; nameEn: string; title: DoctorTitle; departmentZh: string; departmentEn: string } | null;
-};
+import { useParticipantName, type ParticipantEntry } from "./participant-name";
 
 export type ColleagueChoice = { id: string; nameZh: string; nameEn: string; title: DoctorTitle; departmentZh: string; departmentEn: string };
 
@@ -23,16 +15,6 @@ const STATUS_WORD: Record<ParticipantEntry["status"], MessageKey> = {
   admitted: "participants.status.admitted",
   removed: "participants.status.removed",
 };
-
-/** A participant's name as the room shows it: a colleague's name, title and department; a companion's given name. */
-export function useParticipantName() {
-  const t = useT();
-  const { locale } = useViewer();
-  return (p: Pick<ParticipantEntry, "kind" | "name" | "doctor">) =>
-    p.doctor
-      ? `${pick(locale, p.doctor.nameZh, p.doctor.nameEn)} ${t(`title.${p.doctor.title}`)} · ${pick(locale, p.doctor.departmentZh, p.doctor.departmentEn)}`
-      : (p.name ?? t("participants.companionUnnamed"));
-}
 
 /**
  * Who takes part besides the patient and the doctor (会诊, a companion), and the ways to change it: the
