@@ -29,8 +29,8 @@ export class JoinLinkNotOpenError extends DomainError {
   }
 }
 
-/** The token in `/join/:token`: 32 random bytes in base64url. */
-const joinToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+/** The token in `/join/:token` (and a companion's `/guest/:token`): 32 random bytes in base64url. */
+export const linkToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
 /**
  * A new join link for the patient's own active appointment; returns its token (shown once: only its
@@ -86,7 +86,7 @@ export async function joinLinkForReminder(db: Db, appointmentId: string): Promis
  */
 export async function openJoinLink(db: Db, token: string, context: { clientAddress: string; limit: Limit }, now = new Date()) {
   await consumeLimit(db, context.limit);
-  if (!joinToken.safeParse(token).success) throw new NotFoundError("joinLink.invalid");
+  if (!linkToken.safeParse(token).success) throw new NotFoundError("joinLink.invalid");
   const [link] = await db
     .select({
       appointmentId: appointments.id,

@@ -10,15 +10,16 @@ import { and, asc, eq, gte, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "~db/client.server";
 import { appointments, consultationParticipants, departments, doctors, users } from "~db/schema";
-import type { DoctorTitle, ParticipantKind, ParticipantStatus } from "~/domain/vocabulary";
+import type { AppointmentStatus, DoctorTitle, ParticipantKind, ParticipantStatus } from "~/domain/vocabulary";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import { consumeLimit, type Limit } from "~/features/auth/rate-limit.server";
 import { endUserSessions, hashToken, startRoomSession, type CookieOptions, type SessionUser } from "~/features/auth/session.server";
+import { ACTIVE_STATUSES, isActive } from "~/features/booking/appointment-policy";
 import { getClinicSettings } from "~/features/booking/clinic-settings.server";
 import { publish } from "~/features/live/publish.server";
 import { ConflictError, DomainError, ForbiddenError, looksLikeId, NotFoundError } from "~/utils/errors";
 import { isInside, joinWindow } from "./join-window";
-import { JoinLinkNotOpenError } from "./join-links.server";
+import { JoinLinkNotOpenError, linkToken } from "./join-links.server";
 import { mayInvite, mayManageParticipant, peerKey, type InviteVerdict, type PeerKey } from "./participant-policy";
 
 /** A participant as the room lists them: a colleague by their name and department, a companion by the name they gave. */
@@ -127,7 +128,7 @@ export async function invitedConsultations(db: Db, doctorUserId: string, now: Da
         eq(consultationParticipants.userId, doctorUserId),
         eq(consultationParticipants.kind, "colleague"),
         ne(consultationParticipants.status, "removed"),
-        inArray(appointments.status, ["booked", "checked_in", "in_consultation"]),
+        inArray(appointments.status, ACTIVE_STATUSES),
         gte(appointments.endsAt, new Date(now.getTime() - settings.joinClosesMinutesAfter * 60_000)),
       ),
     )
@@ -222,9 +223,6 @@ export async function inviteCompanion(db: Db, user: Pick<SessionUser, "id" | "ro
   return token;
 }
 
-/** The token in `/guest/:token`: 32 random bytes in base64url. */
-const guestToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
-
 /** What a guest link shows before its name is given: whose visit, and whether it opens now. */
 export async function readGuestLink(db: Db, token: string, context: { limit: Limit; now?: Date }) {
   await consumeLimit(db, context.limit);
@@ -235,7 +233,7 @@ export async function readGuestLink(db: Db, token: string, context: { limit: Lim
 }
 
 async function findGuestLink(db: Db, token: string) {
-  if (!guestToken.safeParse(token).success) throw new NotFoundError("guestLink.invalid");
+  if (!linkToken.safeParse(token).success) throw new NotFoundError("guestLink.invalid");
   const [link] = await db
     .select({
       id: consultationParticipants.id,
@@ -260,12 +258,12 @@ async function guestWindow(db: Db, link: { startsAt: Date; endsAt: Date }) {
 
 /** A used, withdrawn or closed link opens nothing; one whose room is not open yet says when it opens. */
 function assertGuestLinkOpen(
-  link: { status: ParticipantStatus; linkUsedAt: Date | null; appointmentStatus: string },
+  link: { status: ParticipantStatus; linkUsedAt: Date | null; appointmentStatus: AppointmentStatus },
   window: { opensAt: Date; closesAt: Date },
   now: Date,
 ) {
   if (link.linkUsedAt || link.status !== "invited") throw new DomainError(410, "guestLink.used");
-  if (!["booked", "checked_in", "in_consultation"].includes(link.appointmentStatus)) throw new NotFoundError("guestLink.invalid");
+  if (!isActive(link.appointmentStatus)) throw new NotFoundError("guestLink.invalid");
   if (!isInside(window, now)) {
     const closed = now >= window.closesAt;
     throw new JoinLinkNotOpenError(window.opensAt, closed);
