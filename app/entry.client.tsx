@@ -16,10 +16,10 @@ const messages = (document.documentElement.dataset.messages ?? "").split(" ").fi
 // HTML and the first render must agree. Remix has put each route's module and data on the page by now.
 const remix = window as unknown as {
   __remixRouteModules?: Record<string, { handle?: PreloadHandle }>;
-  __remixContext?: { state?: { loaderData?: Record<string, unknown> } };
+  __remixContext?: { state?: { loaderData?: Record<string, unknown>; actionData?: Record<string, unknown> | null } };
 };
 const routePreloads = Object.entries(remix.__remixRouteModules ?? {}).map(([id, module]) =>
-  module.handle?.preload?.(remix.__remixContext?.state?.loaderData?.[id]),
+  module.handle?.preload?.(remix.__remixContext?.state?.loaderData?.[id], remix.__remixContext?.state?.actionData?.[id]),
 );
 void Promise.all([loadMessages(messages), ...routePreloads]).then(() =>
   startTransition(() => {

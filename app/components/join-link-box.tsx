@@ -1,7 +1,7 @@
 import { Form, useNavigation } from "@remix-run/react";
-import { useState } from "react";
 import { useT, useViewer } from "~/i18n/use-t";
 import { formatDateTime } from "~/utils/format";
+import { CopyableLink } from "./copyable-link";
 
 /**
  * "Join from another phone": makes a personal join link (就诊链接) and shows it once, with a copy
@@ -12,27 +12,13 @@ export function JoinLinkBox({ appointmentId, opensAt, link }: { appointmentId: s
   const t = useT();
   const { locale, timeZone } = useViewer();
   const busy = useNavigation().state !== "idle";
-  const [copied, setCopied] = useState(false);
   const opens = formatDateTime(opensAt, locale, timeZone, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   return (
     <section className="card join-link no-print" aria-labelledby="join-link-heading">
       <h2 id="join-link-heading">{t("joinLink.heading")}</h2>
       <p className="muted">{t("joinLink.lead", { opens })}</p>
       {link ? (
-        <>
-          <div className="field">
-            <label htmlFor={`${appointmentId}-join-link`}>{t("joinLink.yours")}</label>
-            <input id={`${appointmentId}-join-link`} type="text" readOnly value={link} onFocus={(event) => event.currentTarget.select()} />
-          </div>
-          <p className="small">{t("joinLink.warning")}</p>
-          <button
-            type="button"
-            className="button button--primary"
-            onClick={() => void navigator.clipboard?.writeText(link).then(() => setCopied(true), () => setCopied(false))}
-          >
-            {copied ? t("joinLink.copied") : t("joinLink.copy")}
-          </button>
-        </>
+        <CopyableLink id={`${appointmentId}-join-link`} link={link} label="joinLink.yours" hint="joinLink.warning" />
       ) : (
         <Form method="post" action={`/appointments/${appointmentId}?intent=joinLink`}>
           <button type="submit" className="button" disabled={busy}>

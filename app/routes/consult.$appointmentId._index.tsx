@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, type ClientActionFunctionArgs, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { StatusBadge } from "~/components/appointment-card";
-import { CallPanel } from "~/components/consultation/call-panel";
+import { CallPanel, LiveCall } from "~/components/consultation/call-panel";
 import { ChatPanel } from "~/components/consultation/chat-panel";
 import { useAdmittedAlert } from "~/components/consultation/use-admitted-alert";
 import { WaitEstimate } from "~/components/consultation/wait-estimate";
 import { FormError } from "~/components/field";
+import { CompanionInvite, ParticipantsSection } from "~/components/consultation/companion-invite";
 import { useParticipantName } from "~/components/consultation/participant-name";
 import { useMediaQuery } from "~/components/use-media-query";
 import { isActive } from "~/features/booking/appointment-policy";
@@ -34,23 +35,30 @@ const EarlierVisits = splitComponent(() => doctorSide().then((m) => m.EarlierVis
 // fetches them when "Photos and files" is opened.
 const Attachments = splitComponent(() => import("~/components/attachments").then((m) => m.Attachments));
 // Who takes part, with its invitations: fetched with the doctor's side, and before the page renders for
-// anyone in a consultation that has participants; a patient's phone fetches "Invite a companion" after
-// the page is up.
+// anyone in a consultation that has participants. A patient alone with the doctor gets the invitation
+// from the room's own code (companion-invite.tsx), and never this chunk.
 const ParticipantsPanel = splitComponent(() => import("~/components/consultation/participants-panel").then((m) => m.ParticipantsPanel));
-const preloadDoctorSide = (data: unknown) => {
-  const room = data as { role?: string; participants?: unknown[] } | undefined;
+/** The guest link "Invite a companion" made, shown once by the participants panel. */
+const companionLinkOf = (actionData: unknown) => (actionData as { companionLink?: string } | undefined)?.companionLink ?? null;
+const preloadDoctorSide = (data: unknown, actionData?: unknown) => {
+  const room = data as { role?: string; participants?: unknown[]; appointment?: { status?: string } } | undefined;
   if (room?.role === "doctor") {
-    return Promise.all([DoctorPatientCard, DoctorWaitingList, AdmitAwayConfirm, NotesPanel, EarlierVisits, Attachments, ParticipantsPanel].map((part) => part.preload()));
+    return Promise.all([DoctorPatientCard, DoctorWaitingList, AdmitAwayConfirm, NotesPanel, EarlierVisits, Attachments, ParticipantsPanel, LiveCall].map((part) => part.preload()));
   }
-  return room?.participants?.length ? ParticipantsPanel.preload() : undefined;
+  // The call's code once the consultation is under way: the reload that Admit brings fetches it with the data.
+  const wanted: Promise<void>[] = [];
+  if (room?.appointment?.status === "in_consultation") wanted.push(LiveCall.preload());
+  if (room?.participants?.length || companionLinkOf(actionData)) wanted.push(ParticipantsPanel.preload());
+  return wanted.length ? Promise.all(wanted) : undefined;
 };
 
 export const handle: PreloadHandle = { preload: preloadDoctorSide };
 
 export async function loader(args: LoaderFunctionArgs) {
   const data = await readRoomPage(args);
-  // The server renders the doctor's side too: its code at hand before the render.
-  await preloadDoctorSide(data);
+  // The server renders the doctor's side too, the call, and the participants panel whenever the page
+  // shows it (after "Invite a companion" answered with its link): their code at hand before the render.
+  await Promise.all([preloadDoctorSide(data), ParticipantsPanel.preload(), LiveCall.preload()]);
   return json(data, { headers: { "Cache-Control": "private, no-store" } });
 }
 
@@ -62,6 +70,13 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
 }
 
 export const action = (args: ActionFunctionArgs) => actOnRoom(args);
+
+/** "Invite a companion" answers with a link the participants panel shows: its code comes with the answer. */
+export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
+  const result = await serverAction<typeof action>();
+  await preloadDoctorSide(undefined, result);
+  return result;
+}
 
 const CHECK_IN_LABEL: Record<JoinMode, MessageKey> = { video: "consult.checkIn", voice: "consult.checkInVoice", chat: "consult.checkInChat" };
 
@@ -251,7 +266,7 @@ export default function ConsultationRoom() {
   const participantName = useParticipantName();
   const names: Record<string, string> = { doctor: doctorName, patient: a.patientName };
   for (const p of data.participants) names[p.peer] = participantName(p);
-  const actionLink = (actionData as { companionLink?: string } | undefined)?.companionLink ?? null;
+  const actionLink = companionLinkOf(actionData);
   // How this device can join (the camera check finds out): checking in says so to the doctor.
   const [deviceJoinMode, setDeviceJoinMode] = useState<JoinMode>("video");
   const admittedAlert = useAdmittedAlert(role === "patient" ? a.status : "", t("consult.admittedTitle", { app: t("app.name") }));
@@ -260,21 +275,24 @@ export default function ConsultationRoom() {
   const patientFiles =
     attachments.length > 0 || data.mayAttach ? <PatientFiles appointmentId={a.id} items={attachments} mayAttach={data.mayAttach} /> : null;
   // Who takes part: under the call for the doctor (the side holds the chat and the note), beside the chat
-  // for everyone else. Rendered by the server only when its code was preloaded for this page (see
-  // preloadDoctorSide); otherwise once the page is up, so that the server's HTML and the first render agree.
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
-  const participantsPanel = (role === "doctor" || data.participants.length > 0 || mounted) && (
-    <ParticipantsPanel
-      role={role}
-      participants={data.participants}
-      colleagues={data.colleagues}
-      mayInviteColleague={data.mayInviteColleague}
-      mayInviteCompanion={data.mayInviteCompanion}
-      companionLink={actionLink}
-      busy={busy}
-    />
-  );
+  // for everyone else. The panel's code is preloaded for the doctor and for a consultation with
+  // participants (see preloadDoctorSide); a patient with nobody else in it gets only the invitation.
+  const participantsPanel =
+    role === "doctor" || data.participants.length > 0 || actionLink ? (
+      <ParticipantsPanel
+        role={role}
+        participants={data.participants}
+        colleagues={data.colleagues}
+        mayInviteColleague={data.mayInviteColleague}
+        mayInviteCompanion={data.mayInviteCompanion}
+        companionLink={actionLink}
+        busy={busy}
+      />
+    ) : data.mayInviteCompanion ? (
+      <ParticipantsSection>
+        <CompanionInvite busy={busy} />
+      </ParticipantsSection>
+    ) : null;
   const mainClass = ["page page--wide consult", inCall && "consult--live", phoneCall.on && "consult--phone-call", phoneCall.chatOpen && "consult--chat-open"];
 
   return (

@@ -29,5 +29,8 @@ export function splitComponent<P extends object>(load: () => Promise<ComponentTy
   return Object.assign(Split, { preload });
 }
 
-/** What a route may ask for before the browser hydrates it, from its loader's data (see `entry.client.tsx`). */
-export type PreloadHandle = { preload?: (data: unknown) => Promise<unknown> | undefined };
+/**
+ * What a route may ask for before the browser hydrates it, from its loader's data and, after a form posted
+ * without JavaScript, its action's (see `entry.client.tsx`).
+ */
+export type PreloadHandle = { preload?: (data: unknown, actionData?: unknown) => Promise<unknown> | undefined };

@@ -1,10 +1,11 @@
 import { Form } from "@remix-run/react";
-import { useState } from "react";
 import type { DoctorTitle } from "~/domain/vocabulary";
 import type { Participant } from "~/features/live/events";
 import type { MessageKey } from "~/i18n";
 import { useT, useViewer } from "~/i18n/use-t";
 import { pick } from "~/utils/format";
+import { CopyableLink } from "../copyable-link";
+import { CompanionInvite, ParticipantsSection } from "./companion-invite";
 import { useParticipantName, type ParticipantEntry } from "./participant-name";
 
 export type ColleagueChoice = { id: string; nameZh: string; nameEn: string; title: DoctorTitle; departmentZh: string; departmentEn: string };
@@ -33,7 +34,6 @@ export function ParticipantsPanel(props: {
   const t = useT();
   const { locale } = useViewer();
   const nameOf = useParticipantName();
-  const [copied, setCopied] = useState(false);
   const { role, participants } = props;
   const listed = participants.filter((p) => p.status !== "removed" || role === "doctor");
   if (listed.length === 0 && !props.mayInviteColleague && !props.mayInviteCompanion && !props.companionLink) return null;
@@ -44,8 +44,7 @@ export function ParticipantsPanel(props: {
     departments.set(department, [...(departments.get(department) ?? []), c]);
   }
   return (
-    <section className="card participants" aria-labelledby="participants-heading">
-      <h2 id="participants-heading">{t("participants.heading")}</h2>
+    <ParticipantsSection>
       {listed.length > 0 ? (
         <ul className="participants__list">
           {listed.map((p) => (
@@ -97,27 +96,11 @@ export function ParticipantsPanel(props: {
       ) : null}
       {props.companionLink ? (
         <div className="participants__link">
-          <div className="field">
-            <label htmlFor="companion-link">{t("participants.companionLink")}</label>
-            <input id="companion-link" type="text" readOnly value={props.companionLink} onFocus={(event) => event.currentTarget.select()} />
-          </div>
-          <p className="small">{t("participants.companionLinkHint")}</p>
-          <button
-            type="button"
-            className="button button--primary"
-            onClick={() => void navigator.clipboard?.writeText(props.companionLink ?? "").then(() => setCopied(true), () => setCopied(false))}
-          >
-            {copied ? t("joinLink.copied") : t("joinLink.copy")}
-          </button>
+          <CopyableLink id="companion-link" link={props.companionLink} label="participants.companionLink" hint="participants.companionLinkHint" />
         </div>
       ) : props.mayInviteCompanion ? (
-        <Form method="post" replace className="participants__invite">
-          <p className="muted">{t("participants.companionLead")}</p>
-          <button type="submit" name="intent" value="inviteCompanion" className="button" disabled={props.busy}>
-            {t("participants.inviteCompanion")}
-          </button>
-        </Form>
+        <CompanionInvite busy={props.busy} />
       ) : null}
-    </section>
+    </ParticipantsSection>
   );
 }
