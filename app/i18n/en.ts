@@ -848,7 +848,7 @@ export const en = {
   "participants.status.waiting": "Waiting to be let in",
   "participants.status.admitted": "In the consultation",
   "participants.status.removed": "Removed",
-  "participants.companionUnnamed": "Companion (link not opened yet)",
+  "participants.companionUnnamed": "Companion (no name yet)",
   "participants.admit": "Let in",
   "participants.remove": "Remove",
   "participants.colleagueLabel": "Invite a colleague (any doctor of the hospital, by department)",

@@ -849,7 +849,7 @@ export const zhCN: Record<MessageKey, string> = {
   "participants.status.waiting": "等待医生准入",
   "participants.status.admitted": "已在问诊中",
   "participants.status.removed": "已移出",
-  "participants.companionUnnamed": "陪同人员（尚未打开链接）",
+  "participants.companionUnnamed": "陪同人员（尚未留名）",
   "participants.admit": "准许进入",
   "participants.remove": "移出",
   "participants.colleagueLabel": "邀请会诊医生（本院任一医生，按科室）",
