@@ -2,6 +2,8 @@
  * Yunzhen's server: one process on the embedded database; on a PostgreSQL server, a primary and
  * `WEB_CONCURRENCY` workers (one per core by default) sharing the port. See app/server/.
  */
+// First: the thread pool's size must be set before anything gives the pool work.
+import "./app/server/thread-pool.server";
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import path from "node:path";
