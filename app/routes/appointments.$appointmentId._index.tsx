@@ -257,7 +257,7 @@ export default function AppointmentPage() {
               <>
                 <dt>{t("summary.alsoPresent")}</dt>
                 <dd>
-                  {summary.tookPart.map((p) => `${participantName(p)} (${t(p.kind === "colleague" ? "participants.role.colleague" : "participants.role.companion")})`).join("; ")}
+                  {summary.tookPart.map((p) => `${participantName(p)} · ${t(p.kind === "colleague" ? "participants.role.colleague" : "participants.role.companion")}`).join("; ")}
                 </dd>
               </>
             ) : null}
