@@ -40,11 +40,11 @@ const Attachments = splitComponent(() => import("~/components/attachments").then
 const ParticipantsPanel = splitComponent(() => import("~/components/consultation/participants-panel").then((m) => m.ParticipantsPanel));
 /** The guest link "Invite a companion" made, shown once by the participants panel. */
 const companionLinkOf = (actionData: unknown) => (actionData as { companionLink?: string } | undefined)?.companionLink ?? null;
-const preloadDoctorSide = (data: unknown, actionData?: unknown) => {
+const ROOM_PARTS = [DoctorPatientCard, DoctorWaitingList, AdmitAwayConfirm, NotesPanel, EarlierVisits, Attachments, ParticipantsPanel, LiveCall];
+/** The split parts this room's browser needs before it renders: all of them for the doctor; for others, what their data shows. */
+const preloadRoomParts = (data: unknown, actionData?: unknown) => {
   const room = data as { role?: string; participants?: unknown[]; appointment?: { status?: string } } | undefined;
-  if (room?.role === "doctor") {
-    return Promise.all([DoctorPatientCard, DoctorWaitingList, AdmitAwayConfirm, NotesPanel, EarlierVisits, Attachments, ParticipantsPanel, LiveCall].map((part) => part.preload()));
-  }
+  if (room?.role === "doctor") return Promise.all(ROOM_PARTS.map((part) => part.preload()));
   // The call's code once the consultation is under way: the reload that Admit brings fetches it with the data.
   const wanted: Promise<void>[] = [];
   if (room?.appointment?.status === "in_consultation") wanted.push(LiveCall.preload());
@@ -52,20 +52,20 @@ const preloadDoctorSide = (data: unknown, actionData?: unknown) => {
   return wanted.length ? Promise.all(wanted) : undefined;
 };
 
-export const handle: PreloadHandle = { preload: preloadDoctorSide };
+export const handle: PreloadHandle = { preload: preloadRoomParts };
 
 export async function loader(args: LoaderFunctionArgs) {
   const data = await readRoomPage(args);
-  // The server renders the doctor's side too, the call, and the participants panel whenever the page
-  // shows it (after "Invite a companion" answered with its link): their code at hand before the render.
-  await Promise.all([preloadDoctorSide(data), ParticipantsPanel.preload(), LiveCall.preload()]);
+  // The server renders whichever parts the page shows (a form posted without JavaScript included): all
+  // their code at hand before the render, loaded once per process.
+  await Promise.all(ROOM_PARTS.map((part) => part.preload()));
   return json(data, { headers: { "Cache-Control": "private, no-store" } });
 }
 
 /** A navigation to a room (another patient's, from the waiting list) brings the doctor's side with its data. */
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   const data = await serverLoader<typeof loader>();
-  await preloadDoctorSide(data);
+  await preloadRoomParts(data);
   return data;
 }
 
@@ -74,7 +74,7 @@ export const action = (args: ActionFunctionArgs) => actOnRoom(args);
 /** "Invite a companion" answers with a link the participants panel shows: its code comes with the answer. */
 export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
   const result = await serverAction<typeof action>();
-  await preloadDoctorSide(undefined, result);
+  await preloadRoomParts(undefined, result);
   return result;
 }
 
@@ -276,7 +276,7 @@ export default function ConsultationRoom() {
     attachments.length > 0 || data.mayAttach ? <PatientFiles appointmentId={a.id} items={attachments} mayAttach={data.mayAttach} /> : null;
   // Who takes part: under the call for the doctor (the side holds the chat and the note), beside the chat
   // for everyone else. The panel's code is preloaded for the doctor and for a consultation with
-  // participants (see preloadDoctorSide); a patient with nobody else in it gets only the invitation.
+  // participants (see preloadRoomParts); a patient with nobody else in it gets only the invitation.
   const participantsPanel =
     role === "doctor" || data.participants.length > 0 || actionLink ? (
       <ParticipantsPanel
