@@ -120,6 +120,26 @@ function socketStatus(appointmentId: string, cookie: string | null): Promise<num
   });
 }
 
+/** What the room's socket says to someone: the refusal's status, or the close code of a socket that opened (0: it stayed open). */
+function socketAnswer(appointmentId: string, cookie: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${baseURL.replace("http", "ws")}/ws/signal?appointment=${appointmentId}`, { headers: { Cookie: cookie } });
+    const quiet = setTimeout(() => {
+      ws.close();
+      resolve(0);
+    }, 2_000);
+    ws.on("close", (code) => {
+      clearTimeout(quiet);
+      resolve(code);
+    });
+    ws.on("unexpected-response", (_req, res) => {
+      clearTimeout(quiet);
+      resolve(res.statusCode ?? 0);
+    });
+    ws.on("error", () => undefined);
+  });
+}
+
 describe("who may join a call", () => {
   it("gives the token and the socket to the two participants inside the window, and 403 to everyone else", async () => {
     const room = await openConsultation(baseURL);
@@ -145,6 +165,20 @@ describe("who may join a call", () => {
     const anonymous = client(baseURL);
     expect((await anonymous.post(`/consult/${room.appointmentId}/token`, {})).status).toBe(403);
     expect(await socketStatus(room.appointmentId, null)).toBe(401);
+  });
+
+  it("once the visit has ended, the socket opens only to close for good (4410), so a page that reconnects stops instead of being refused again and again", async () => {
+    const room = await openConsultation(baseURL);
+    expect((await room.patient.post(`/consult/${room.appointmentId}`, { intent: "checkIn" })).status).toBe(302);
+    expect((await room.doctor.post(`/consult/${room.appointmentId}`, { intent: "admit", confirmAway: "1" })).status).toBe(302);
+    expect(await socketAnswer(room.appointmentId, room.patient.cookie)).toBe(0);
+    expect((await room.doctor.post(`/consult/${room.appointmentId}`, { intent: "end" })).status).toBe(302);
+    expect(await socketAnswer(room.appointmentId, room.patient.cookie)).toBe(4410);
+    expect(await socketAnswer(room.appointmentId, room.doctor.cookie)).toBe(4410);
+    // Someone with no part in it is still refused at the door.
+    const outsider = client(baseURL);
+    await outsider.register(`outsider-${crypto.randomUUID().slice(0, 8)}@test.example`);
+    expect(await socketStatus(room.appointmentId, outsider.cookie)).toBe(403);
   });
 
   it("refuses the token and the socket outside the join window, even to the patient", async () => {

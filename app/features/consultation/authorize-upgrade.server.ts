@@ -16,12 +16,15 @@ export type UpgradeDecision =
       /** The page was read with fewer chat messages than there are now: it should reload its chat. */
       missedChat: boolean;
     }
-  | { ok: false; status: 401 | 403 | 429 | 503; retryAfterSeconds?: number };
+  | { ok: false; status: 401 | 403 | 429 | 503; retryAfterSeconds?: number }
+  /** Someone of this room's, after it closed for good (the visit ended, its window passed): the socket opens only to say so. */
+  | { ok: false; closeWith: "window-closed" };
 
 /**
  * Whether a request may open the room's socket (`/ws/signal?appointment=<id>&chat=<n>`): same origin,
  * a signed-in session (never renewed by live traffic), within the socket rate limit, and someone who may
- * join this appointment's room now. The answer carries what the socket needs to know of them.
+ * join this appointment's room now. The answer carries what the socket needs to know of them. One of the
+ * room's own people knocking after it closed for good is let in only to be told so (close code 4410).
  */
 export async function authorizeUpgrade(
   deps: { db: Db; limits: RateLimits; secureCookies: boolean },
@@ -41,7 +44,12 @@ export async function authorizeUpgrade(
     return { ok: false, status: 503 };
   }
   const access = await getRoomAccess(db, auth.user, url.searchParams.get("appointment") ?? "", now).catch(() => null);
-  if (!access || !mayEnterRoom(access, auth.user, now, "socket")) return { ok: false, status: 403 };
+  if (!access) return { ok: false, status: 403 };
+  if (!mayEnterRoom(access, auth.user, now, "socket")) {
+    // Refused at the door, a page that was in the room would retry for ever, each refusal a network error
+    // in its console; a final close code tells it the room is over, and it re-reads its state once.
+    return now >= access.window.opensAt ? { ok: false, closeWith: "window-closed" } : { ok: false, status: 403 };
+  }
   const knownChat = z.coerce.number().int().min(0).max(100_000).safeParse(url.searchParams.get("chat"));
   const missedChat = knownChat.success ? await hasMoreChat(db, access.appointment.id, knownChat.data).catch(() => true) : true;
   return { ok: true, user: auth.user, sessionId: auth.sessionId, sessionEndsAt: auth.sessionEndsAt, access, missedChat };

@@ -212,6 +212,10 @@ export async function createSignaling(options: {
   return {
     async handleUpgrade(request, socket, head) {
       const decision = await authorizeUpgrade({ db, limits, secureCookies }, request);
+      if (!decision.ok && "closeWith" in decision) {
+        server.handleUpgrade(request, socket, head, (ws) => ws.close(CLOSE_CODES[decision.closeWith], decision.closeWith));
+        return;
+      }
       if (!decision.ok) {
         const retry = decision.retryAfterSeconds === undefined ? "" : `Retry-After: ${decision.retryAfterSeconds}\r\n`;
         socket.end(`HTTP/1.1 ${decision.status} ${STATUS_CODES[decision.status]}\r\n${retry}Connection: close\r\nContent-Length: 0\r\n\r\n`);
