@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { clockOffset, passClockToChildren } from "./tests/helpers/test-clock.mjs";
@@ -19,6 +20,10 @@ export default defineConfig({
   resolve: { alias },
   test: {
     reporters: reporters as never,
+    // The end-to-end files run one at a time (below) and mostly wait on browsers, networks and timers; the
+    // unit and integration files run beside them. Vitest's default on a 2-core machine is one file at a
+    // time for everything, which made CI there 31 minutes.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     setupFiles: clockOffset() === null ? [] : ["tests/helpers/test-clock.mjs"],
     projects: [
       {
