@@ -21,9 +21,10 @@ export default defineConfig({
   test: {
     reporters: reporters as never,
     // The end-to-end files run one at a time (below) and mostly wait on browsers, networks and timers; the
-    // unit and integration files run beside them. Vitest's default on a 2-core machine is one file at a
-    // time for everything, which made CI there 31 minutes.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // unit and integration files run beside them, each on an embedded database of its own. Vitest's
+    // default on a 2-core machine is one file at a time, which made CI there 31 minutes. On a PostgreSQL
+    // server the integration files share one database (its audit chain, its rate limits): one at a time.
+    maxWorkers: process.env.DATABASE_URL ? 1 : Math.max(2, availableParallelism() - 1),
     setupFiles: clockOffset() === null ? [] : ["tests/helpers/test-clock.mjs"],
     projects: [
       {
