@@ -37,7 +37,8 @@ const WRK_WRITE_SECONDS = 3;
 const TARGETS = 2_000;
 const ROOM_DATA = "routes%2Fconsult.%24appointmentId._index";
 
-type Target = { method: "GET" | "POST"; path: string; cookie: string; body?: Record<string, string> };
+/** `encoding`: the Accept-Encoding sent (none unless given: what the page costs without compression). */
+type Target = { method: "GET" | "POST"; path: string; cookie: string; body?: Record<string, string>; encoding?: string };
 type Rate = { label: string; perSecond: number; failed: number };
 
 function ensureWrk() {
@@ -51,7 +52,7 @@ function ensureWrk() {
 function wrk(base: string, label: string, targets: Target[], seconds: number): Rate {
   const dir = mkdtempSync(path.join(tmpdir(), "yunzhen-wrk-"));
   try {
-    const lines = targets.map((t) => [t.method, t.path, t.cookie, t.body ? new URLSearchParams(t.body).toString() : ""].join("\t"));
+    const lines = targets.map((t) => [t.method, t.path, t.cookie, t.encoding ?? "", t.body ? new URLSearchParams(t.body).toString() : ""].join("\t"));
     writeFileSync(path.join(dir, "targets.tsv"), `${lines.join("\n")}\n`);
     writeFileSync(
       path.join(dir, "targets.lua"),
@@ -62,9 +63,10 @@ init = function(args)
 end
 request = function()
   i = i + 1
-  local method, path, cookie, body = targets[((i - 1) % #targets) + 1]:match("([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t(.*)")
+  local method, path, cookie, encoding, body = targets[((i - 1) % #targets) + 1]:match("([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t(.*)")
   local headers = { ["Origin"] = "${base}", ["Accept-Language"] = "en" }
   if cookie ~= "" then headers["Cookie"] = cookie end
+  if encoding ~= "" then headers["Accept-Encoding"] = encoding end
   if body ~= "" then headers["Content-Type"] = "application/x-www-form-urlencoded" else body = nil end
   return wrk.format(method, path, headers, body)
 end
@@ -248,6 +250,9 @@ async function hotPages(label: string, base: string, db: Db, hash: string) {
   measure("GET /doctors/:id/book?start=", get(`/doctors/${someSlot[0]}/book?start=${encodeURIComponent(someSlot[1][0]!.start.toISOString())}`, patient));
   measure("POST /doctors/:id/book (booking)", bookings, WRK_WRITE_SECONDS);
   measure("GET /appointments", get("/appointments", patient));
+  // Compressed as a browser asks: brotli over HTTPS (a phone at 9 am), gzip over plain HTTP.
+  measure("GET /appointments, brotli", [{ ...get("/appointments", patient)[0]!, encoding: "br" }]);
+  measure("GET /appointments, gzip", [{ ...get("/appointments", patient)[0]!, encoding: "gzip" }]);
   if (patientAppointment) measure("GET /appointments/:id", get(`/appointments/${patientAppointment.id}`, patient));
   measure("GET /consult/:id (room page)", get(`/consult/${room.id}`, room.cookie));
   measure("GET /consult/:id?_data (room data)", get(`/consult/${room.id}?_data=${ROOM_DATA}`, room.cookie));

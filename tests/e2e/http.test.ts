@@ -173,6 +173,10 @@ describe("the server over HTTP", () => {
     expect([page.status, page.headers.get("content-encoding")]).toEqual([200, "gzip"]);
     expect(page.headers.get("vary")).toMatch(/Accept-Encoding/i);
     expect(await page.text()).toContain("</html>");
+    // Brotli (a browser over HTTPS), with its small window: the whole page.
+    const overHttps = await fetch(`${baseURL}/login`, { headers: { "Accept-Encoding": "br" } });
+    expect(overHttps.headers.get("content-encoding")).toBe("br");
+    expect(await overHttps.text()).toContain("</html>");
     // The page's largest script (the framework's): a few hundred bytes compress by less than half.
     const scripts = [...(await (await fetch(`${baseURL}/login`)).text()).matchAll(/"(\/build\/_shared\/[^"]+\.js)"/g)].map((m) => m[1]!);
     const sizes = await Promise.all(
