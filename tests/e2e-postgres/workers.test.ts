@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~db/demo-hospital";
+import { DEFAULT_THRESHOLDS } from "~/server/arrival-line.server";
 import { createScratchDatabase } from "../helpers/database";
 import { client } from "../helpers/http";
 import { workerProcesses, startServer, type RunningServer } from "../helpers/server";
@@ -46,6 +48,22 @@ describe("several worker processes", () => {
     // New connections go to the workers in turn: every one of them knows the session.
     const statuses = await Promise.all(Array.from({ length: 20 }, () => ok(`${server.url}/appointments`, patient.cookie)));
     expect(statuses.every((s) => s === 200)).toBe(true);
+  });
+
+  it("give each worker a thread pool with room for the hashes the arrival line lets run and four more, not libuv's four", async () => {
+    // A bare Node process with libuv's four threads, after work on its pool: the threads every process has.
+    const bare = Number(
+      execFileSync(process.execPath, ["-e", 'require("node:crypto").pbkdf2("a", "b", 1, 32, "sha256", () => console.log(require("node:fs").readdirSync("/proc/self/task").length))'], {
+        env: { ...process.env, UV_THREADPOOL_SIZE: "4" },
+        encoding: "utf8",
+      }),
+    );
+    // Sign-ins and compressed answers on fresh connections, which go to the workers in turn: each pool has started.
+    const patient = client(server.url);
+    await patient.signIn(DEMO_ACCOUNTS.patient.email, DEMO_PASSWORD);
+    await Promise.all(Array.from({ length: 10 }, () => ok(`${server.url}/appointments`, patient.cookie)));
+    const pool = DEFAULT_THRESHOLDS.busyHashes + 4;
+    for (const pid of workersOf()) expect(readdirSync(`/proc/${pid}/task`).length, `threads of worker ${pid}`).toBeGreaterThanOrEqual(bare - 4 + pool);
   });
 
   it("replace a worker that dies, and keep answering meanwhile", async () => {

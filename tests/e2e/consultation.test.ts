@@ -22,6 +22,11 @@ describe("the consultation room in Chromium", () => {
     const room = await openConsultation(baseURL);
     const patient = await openPage(browser, { session: { cookie: room.patient.cookie, baseURL } });
     const doctor = await openPage(browser, { session: { cookie: room.doctor.cookie, baseURL }, viewport: { width: 1280, height: 900 } });
+    // The call's code (the phone's budget): a waiting patient's page does not fetch it; Admit brings it.
+    const callCode: string[] = [];
+    patient.page.on("request", (request) => {
+      if (/\/build\/_shared\/live-call-[^/]+\.js$/.test(request.url())) callCode.push(request.url());
+    });
 
     await patient.page.goto(`${baseURL}/appointments/${room.appointmentId}`);
     await patient.page.getByRole("link", { name: "Join consultation" }).click();
@@ -35,9 +40,11 @@ describe("the consultation room in Chromium", () => {
     await expect.poll(() => patient.page.getByText("You are number 1 in the queue.").count()).toBe(1);
     // The doctor's page learns of the check-in by itself: no reload.
     await expect.poll(() => doctor.page.getByRole("button", { name: "Admit" }).count(), { timeout: 5000 }).toBe(1);
+    expect(callCode).toEqual([]);
     await doctor.page.getByRole("button", { name: "Admit" }).click();
 
     await expectVideoFlowing(patient.page);
+    expect(callCode).toHaveLength(1);
     await expectVideoFlowing(doctor.page);
 
     await sendChat(patient.page, "Hello doctor, <img src=x onerror=alert(1)>");
