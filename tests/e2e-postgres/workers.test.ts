@@ -50,22 +50,6 @@ describe("several worker processes", () => {
     expect(statuses.every((s) => s === 200)).toBe(true);
   });
 
-  it("give each worker a thread pool with room for the hashes the arrival line lets run and four more, not libuv's four", async () => {
-    // A bare Node process with libuv's four threads, after work on its pool: the threads every process has.
-    const bare = Number(
-      execFileSync(process.execPath, ["-e", 'require("node:crypto").pbkdf2("a", "b", 1, 32, "sha256", () => console.log(require("node:fs").readdirSync("/proc/self/task").length))'], {
-        env: { ...process.env, UV_THREADPOOL_SIZE: "4" },
-        encoding: "utf8",
-      }),
-    );
-    // Sign-ins and compressed answers on fresh connections, which go to the workers in turn: each pool has started.
-    const patient = client(server.url);
-    await patient.signIn(DEMO_ACCOUNTS.patient.email, DEMO_PASSWORD);
-    await Promise.all(Array.from({ length: 10 }, () => ok(`${server.url}/appointments`, patient.cookie)));
-    const pool = DEFAULT_THRESHOLDS.busyHashes + 4;
-    for (const pid of workersOf()) expect(readdirSync(`/proc/${pid}/task`).length, `threads of worker ${pid}`).toBeGreaterThanOrEqual(bare - 4 + pool);
-  });
-
   it("replace a worker that dies, and keep answering meanwhile", async () => {
     const [victim, survivor] = workersOf() as [number, number];
     process.kill(victim, "SIGKILL");
@@ -79,6 +63,22 @@ describe("several worker processes", () => {
     expect(workersOf()).toHaveLength(2);
     await expect.poll(() => ok(`${server.url}/healthz`)).toBe(200);
     expect(server.output()).toMatch(/Worker \d+ ended \(SIGKILL\); starting another/);
+  });
+
+  it("give each worker, the replacement too, a thread pool with room for the hashes the arrival line lets run and four more, not libuv's four", async () => {
+    // A bare Node process with libuv's four threads, after work on its pool: the threads every process has.
+    const bare = Number(
+      execFileSync(process.execPath, ["-e", 'require("node:crypto").pbkdf2("a", "b", 1, 32, "sha256", () => console.log(require("node:fs").readdirSync("/proc/self/task").length))'], {
+        env: { ...process.env, UV_THREADPOOL_SIZE: "4" },
+        encoding: "utf8",
+      }),
+    );
+    // Sign-ins and compressed answers on fresh connections, which go to the workers in turn: each pool has started.
+    const patient = client(server.url);
+    await patient.signIn(DEMO_ACCOUNTS.patient.email, DEMO_PASSWORD);
+    await Promise.all(Array.from({ length: 10 }, () => ok(`${server.url}/appointments`, patient.cookie)));
+    const pool = DEFAULT_THRESHOLDS.busyHashes + 4;
+    for (const pid of workersOf()) expect(readdirSync(`/proc/${pid}/task`).length, `threads of worker ${pid}`).toBeGreaterThanOrEqual(bare - 4 + pool);
   });
 
   it("drain every worker on SIGTERM: requests already sent are answered, then all exit", async () => {
