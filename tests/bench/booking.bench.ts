@@ -2,6 +2,7 @@
  * Booking figures: free slots of one doctor over 28 days with 100,000 appointments in the table, and
  * booking under 50-way concurrency beside a raw SQL insert into the same table, same constraint.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import type { DatabaseHandle } from "~db/client.server";
 import { appointments } from "~db/schema";
@@ -11,6 +12,7 @@ import { cacheClinicSettings, getBookingPolicy } from "~/features/booking/clinic
 import { cacheDoctorHours } from "~/features/booking/doctor-hours.server";
 import { createFreeSlotIndex } from "~/features/booking/free-slot-index.server";
 import { createLiveHub } from "~/features/live/hub.server";
+import type { Interval } from "~/features/booking/slots";
 import { giveHours } from "../helpers/booking";
 import { makeDepartment, makeDoctor } from "../helpers/factories";
 import { ms, percentile, time } from "./stats";
@@ -18,6 +20,8 @@ import { ms, percentile, time } from "./stats";
 const DOCTORS = 200;
 const APPOINTMENTS = 100_000;
 const RACERS = 50;
+/** Untimed races first: PostgreSQL plans a prepared statement afresh for its first five runs on a connection. */
+const WARM_UP = 6;
 
 export async function benchBooking(handle: DatabaseHandle) {
   const { db } = handle;
@@ -99,83 +103,89 @@ export async function benchBooking(handle: DatabaseHandle) {
   const forgetHours = cacheDoctorHours(db, hub);
   const slots = createFreeSlotIndex(db, hub);
   const policy = await getBookingPolicy(db);
-  const raceSlots = (await freeSlotsOfDoctor(db, raceDoctor.id, policy, new Date())).slice(0, 40);
-  const rounds = 10;
-  const bookLatencies: number[] = [];
-  let bookWins = 0;
-  const [, bookTotal] = await time(async () => {
-    for (let r = 0; r < rounds; r++) {
-      const slot = raceSlots[r * 2]!;
-      const results = await Promise.all(
+  const rounds = 30;
+  const raceSlots = (await freeSlotsOfDoctor(db, raceDoctor.id, policy, new Date())).slice(0, 2 * (rounds + WARM_UP));
+  /**
+   * `rounds` races of all patients at once for one slot each (slots `first`, `first + 2`, …), after
+   * `WARM_UP` untimed races that open the pool's connections and let each of them settle on its plans:
+   * what a server did long before 9 am, and not what either contender costs. Also counts the CPU time of
+   * this process and of the PostgreSQL server's processes (this machine's, from /proc) while it races.
+   */
+  const race = async (first: number, attempt: (patientId: string, slot: Interval) => Promise<boolean>) => {
+    const round = (slot: Interval, latencies?: number[]) =>
+      Promise.all(
         patientIds.map(async (patientId) => {
           const t0 = performance.now();
-          const outcome = await bookAppointment(db, {
-            patientId,
-            doctorId: raceDoctor.id,
-            startsAt: slot.start,
-            reason: "Benchmark race",
-            symptoms: "",
-            idempotencyKey: crypto.randomUUID(),
-          }, new Date(), { slots }).then(
-            () => true,
-            (error: { status?: number }) => {
-              if (error.status !== 409) throw error;
-              return false;
-            },
-          );
-          bookLatencies.push(performance.now() - t0);
-          return outcome;
+          const won = await attempt(patientId, slot);
+          latencies?.push(performance.now() - t0);
+          return won;
         }),
       );
-      bookWins += results.filter(Boolean).length;
-    }
-  });
-
-  const rawLatencies: number[] = [];
-  let rawWins = 0;
-  const [, rawTotal] = await time(async () => {
-    for (let r = 0; r < rounds; r++) {
-      const slot = raceSlots[r * 2 + 1]!;
-      const results = await Promise.all(
-        patientIds.map(async (patientId) => {
-          const t0 = performance.now();
-          const rows = await db
-            .insert(appointments)
-            .values({
-              patientId,
-              doctorId: raceDoctor.id,
-              startsAt: slot.start,
-              endsAt: slot.end,
-              reason: "Benchmark race",
-              idempotencyKey: crypto.randomUUID(),
-            })
-            .onConflictDoNothing()
-            .returning({ id: appointments.id });
-          rawLatencies.push(performance.now() - t0);
-          return rows.length === 1;
-        }),
-      );
-      rawWins += results.filter(Boolean).length;
-    }
+    for (let w = 0; w < WARM_UP; w++) await round(raceSlots[2 * (rounds + w) + first]!);
+    const cpu = process.cpuUsage();
+    const serverCpu = handle.driver === "postgres" ? postgresCpuMs() : null;
+    const latencies: number[] = [];
+    let wins = 0;
+    const [, total] = await time(async () => {
+      for (let r = 0; r < rounds; r++) wins += (await round(raceSlots[r * 2 + first]!, latencies)).filter(Boolean).length;
+    });
+    const used = process.cpuUsage(cpu);
+    const cpuMs = { app: (used.user + used.system) / 1000, server: serverCpu === null ? null : postgresCpuMs() - serverCpu };
+    return { latencies, wins, total, cpuMs };
+  };
+  const book = await race(0, (patientId, slot) =>
+    bookAppointment(db, { patientId, doctorId: raceDoctor.id, startsAt: slot.start, reason: "Benchmark race", symptoms: "", idempotencyKey: crypto.randomUUID() }, new Date(), { slots }).then(
+      () => true,
+      (error: { status?: number }) => {
+        if (error.status !== 409) throw error;
+        return false;
+      },
+    ),
+  );
+  const raw = await race(1, async (patientId, slot) => {
+    const rows = await db
+      .insert(appointments)
+      .values({ patientId, doctorId: raceDoctor.id, startsAt: slot.start, endsAt: slot.end, reason: "Benchmark race", idempotencyKey: crypto.randomUUID() })
+      .onConflictDoNothing()
+      .returning({ id: appointments.id });
+    return rows.length === 1;
   });
   slots.close();
   forgetHours();
   forgetSettings();
   await hub.close();
   const requests = rounds * patientIds.length;
-  console.log(`  booking under 50-way concurrency (${rounds} races for one slot each, ${requests} requests)`);
+  console.log(`  booking under 50-way concurrency (${rounds} races for one slot each, ${requests} requests, after one untimed race each)`);
+  const line = (label: string, result: typeof book, what: string) =>
+    console.log(
+      `    ${label}: p50 ${ms(percentile(result.latencies, 50))}, p95 ${ms(percentile(result.latencies, 95))}, ` +
+        `${(requests / (result.total / 1000)).toFixed(0)} requests/s, ${result.wins} ${what} (one per race: ${result.wins === rounds ? "yes" : "NO"}); ` +
+        `CPU: this process ${ms(result.cpuMs.app)}${result.cpuMs.server === null ? "" : `, PostgreSQL ${ms(result.cpuMs.server)}`}`,
+    );
+  line("bookAppointment", book, "bookings");
+  line("raw INSERT … ON CONFLICT DO NOTHING", raw, "rows");
   console.log(
-    `    bookAppointment: p50 ${ms(percentile(bookLatencies, 50))}, p95 ${ms(percentile(bookLatencies, 95))}, ` +
-      `${(requests / (bookTotal / 1000)).toFixed(0)} requests/s, ${bookWins} bookings (one per race: ${bookWins === rounds ? "yes" : "NO"})`,
+    `    ratio bookAppointment / raw insert: p50 ×${(percentile(book.latencies, 50) / percentile(raw.latencies, 50)).toFixed(1)}, ` +
+      `throughput ×${(raw.total / book.total).toFixed(2)}`,
   );
-  console.log(
-    `    raw INSERT … ON CONFLICT DO NOTHING: p50 ${ms(percentile(rawLatencies, 50))}, p95 ${ms(percentile(rawLatencies, 95))}, ` +
-      `${(requests / (rawTotal / 1000)).toFixed(0)} requests/s, ${rawWins} rows (one per race: ${rawWins === rounds ? "yes" : "NO"})`,
-  );
-  console.log(
-    `    ratio bookAppointment / raw insert: p50 ×${(percentile(bookLatencies, 50) / percentile(rawLatencies, 50)).toFixed(1)}, ` +
-      `throughput ×${(rawTotal / bookTotal).toFixed(2)}`,
-  );
+}
+
+/** CPU time (ms) of every `postgres` process on this machine so far, from /proc (Linux). */
+function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      if (!stat.slice(stat.indexOf("(") + 1, close).startsWith("postgres")) continue;
+      const fields = stat.slice(close + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the line)
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
 }
 
 /** postgres.js returns rows as an array, PGlite as `{ rows }`. */

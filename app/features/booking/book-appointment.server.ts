@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { reusableStatement, type Db } from "~db/client.server";
-import { appointments, doctors, waitlistOffers, waitlistRequests } from "~db/schema";
+import { appointments, doctors, waitlistOffers } from "~db/schema";
 import { auditInsert } from "~/features/audit/record-audit.server";
 import { eventPayload, LIVE_CHANNEL } from "~/features/live/publish.server";
 import { messagesFor } from "~/features/notifications/message-kinds";
@@ -38,8 +38,8 @@ type SlotView = { start: string; end: string };
  * A time the waitlist holds for another patient is refused; the patient's own held time is taken (the
  * offer accepted, with its audit row, in the same statement). The database's exclusion constraints decide races, so of any
  * number of concurrent requests for overlapping times exactly one wins (no check-then-insert, no
- * deadlock). A refused booking asks one more small question: was it a retry of this very form (then that
- * booking is the answer), or does the patient hold an overlapping time? Otherwise someone else took it.
+ * deadlock). A refused booking is told, by the same statement, whether it was a retry of this very form
+ * (then that booking is the answer) or the patient holds an overlapping time; otherwise someone else took it.
  * Whether the time is one of the doctor's slots is asked of the doctor's hours, and the times offered
  * instead of a taken one come from the free-slot index, both kept in memory by the server.
  */
@@ -64,13 +64,12 @@ export async function bookAppointment(
   }
   const slot = requested.slot;
   const appointmentId = crypto.randomUUID();
-  const booked = await bookingStatement(db, bookingValues(request, appointmentId, slot, now, context));
-  if (booked.length > 0) return { appointmentId, created: true };
+  const [outcome] = await bookingStatement(db, bookingValues(request, appointmentId, slot, now, context));
+  if (outcome?.id) return { appointmentId, created: true };
 
-  // Refused. This second statement sees the row that won (the first waited for it to commit).
-  const why = await whyRefused(db, request, slot);
-  if (why.previous) return { appointmentId: why.previous, created: false };
-  if (why.patientBusy) throw new ConflictError("booking.patientBusy");
+  // Refused: the same statement said why, reading after the row that won had committed.
+  if (outcome?.previous) return { appointmentId: outcome.previous, created: false };
+  if (outcome?.patient_busy) throw new ConflictError("booking.patientBusy");
   // Whoever holds the slot now, it is not free: it is left out of the alternatives.
   const alternatives = context.slots
     ? await context.slots.nearest(request.doctorId, policy, now, request.startsAt, { count: ALTERNATIVES_COUNT, withinMs: ALTERNATIVES_DAYS * DAY, taken: slot })
@@ -78,31 +77,13 @@ export async function bookAppointment(
   throw new ConflictError("booking.slotTaken", { alternatives: alternatives.map(slotView) });
 }
 
-/** A refused booking: the same form's earlier booking, or whether the patient holds an overlapping time. */
-const whyRefusedStatement = reusableStatement<{ previous: string | null; patient_busy: boolean }>("booking_refused", () => {
-  const given = (name: string) => sql.placeholder(name);
-  const patient = sql`${appointments.patientId} = ${given("patientId")}::uuid`;
-  return sql`select
-    (select ${appointments.id} from ${appointments} where ${patient} and ${appointments.idempotencyKey} = ${given("idempotencyKey")}::text) as previous,
-    exists (select 1 from ${appointments} where ${patient} and ${appointments.status} <> 'cancelled'
-      and tstzrange(${appointments.startsAt}, ${appointments.endsAt}, '[)') && tstzrange(${given("start")}::timestamptz, ${given("end")}::timestamptz, '[)')) as patient_busy`;
-});
-
-async function whyRefused(db: Db, request: BookingRequest, slot: Interval) {
-  const [row] = await whyRefusedStatement(db, {
-    patientId: request.patientId,
-    idempotencyKey: request.idempotencyKey,
-    start: slot.start.toISOString(),
-    end: slot.end.toISOString(),
-  });
-  return { previous: row?.previous ?? null, patientBusy: Boolean(row?.patient_busy) };
-}
-
 /**
  * The insert, its audit row, its messages and its NOTIFY as one statement, prepared once per database
- * handle; a row back means it was booked.
+ * handle. Its one row carries the new id when it booked; when the insert gave way, `booking_refusal()`
+ * (a migration's function, with a snapshot of its own) says whether this was a retry of the same form
+ * (`previous`) or the patient holds an overlapping time (`patient_busy`): one round trip either way.
  */
-const bookingStatement = reusableStatement<{ id: string }>("book_appointment", () => {
+const bookingStatement = reusableStatement<{ id: string | null; previous: string | null; patient_busy: boolean | null }>("book_appointment", () => {
   const given = (name: string) => sql.placeholder(name);
   const values: [PgColumn, string, string][] = [
     [appointments.id, "id", "uuid"],
@@ -141,14 +122,10 @@ const bookingStatement = reusableStatement<{ id: string }>("book_appointment", (
     and ${o(waitlistOffers.status)} = 'open' and ${o(waitlistOffers.expiresAt)} > ${given("now")}::timestamptz
     and ${o(waitlistOffers.patientId)} <> ${given("patientId")}::uuid
     and tstzrange(${o(waitlistOffers.startsAt)}, ${o(waitlistOffers.endsAt)}, '[)') && tstzrange(${given("startsAt")}::timestamptz, ${given("endsAt")}::timestamptz, '[)'))`;
-  // The patient's own open offer of this time is taken by this booking ("Take this time", or the form).
-  const accepted = sql`update ${waitlistOffers} set status = 'accepted', appointment_id = booked.id, answered_at = ${given("now")}::timestamptz, updated_at = ${given("now")}::timestamptz
-    from booked
-    where ${waitlistOffers.patientId} = ${given("patientId")}::uuid and ${waitlistOffers.doctorId} = ${given("doctorId")}::uuid
-      and ${waitlistOffers.startsAt} = ${given("startsAt")}::timestamptz and ${waitlistOffers.status} = 'open'
-    returning ${waitlistOffers.id} as id, ${waitlistOffers.requestId} as request_id`;
-  const fulfilled = sql`update ${waitlistRequests} set status = 'fulfilled', updated_at = ${given("now")}::timestamptz
-    where ${waitlistRequests.id} in (select request_id from accepted) and ${waitlistRequests.status} = 'waiting'`;
+  // The patient's own open offer of this time is taken by this booking ("Take this time", or the form),
+  // by a migration's function called only for a row inserted: a booking that gave way touches no offer.
+  const accepted = sql`select taken.id from booked, waitlist_take_own_offer(booked.id, ${given("patientId")}::uuid,
+    ${given("doctorId")}::uuid, ${given("startsAt")}::timestamptz, ${given("now")}::timestamptz) taken`;
   const acceptedAudit = auditInsert(
     {
       actorId: given("patientId"),
@@ -169,8 +146,12 @@ const bookingStatement = reusableStatement<{ id: string }>("book_appointment", (
       on conflict do nothing
       returning ${sql.identifier(appointments.id.name)}
     ), audited as (${audit}), queued as (${queued}),
-    accepted as (${accepted}), fulfilled as (${fulfilled}), accepted_audited as (${acceptedAudit})
-    select id, pg_notify(${LIVE_CHANNEL}, ${given("event")}) from booked`;
+    accepted as (${accepted}), accepted_audited as (${acceptedAudit})
+    select o.id, case when o.id is not null then pg_notify(${LIVE_CHANNEL}, ${given("event")}) end as notified,
+      r.previous, r.patient_busy
+    from (select (select id from booked) as id) o
+    left join lateral (select * from booking_refusal(${given("patientId")}::uuid, ${given("idempotencyKey")}::text,
+      ${given("startsAt")}::timestamptz, ${given("endsAt")}::timestamptz) where o.id is null) r on true`;
 });
 
 function bookingValues(
