@@ -7,6 +7,7 @@ import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 import { is, type SQL } from "drizzle-orm";
 import { PgTransaction, type PgDatabase, type PgDialect, type PgQueryResultHKT, type PgSession } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { preparingPglite } from "./pglite-statements";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
@@ -343,7 +344,7 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
     unlock();
     throw error;
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite(preparingPglite(client), { schema }) as unknown as Db;
   return {
     db,
     driver: "pglite",
