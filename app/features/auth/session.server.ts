@@ -12,6 +12,7 @@ import { sessions, users } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { LiveHub } from "~/features/live/hub.server";
 import { publish } from "~/features/live/publish.server";
+import { processWide } from "~/utils/process-wide";
 
 /**
  * Secure cookies carry the `__Host-` prefix: the browser then keeps the cookie only if it is Secure, set
@@ -176,7 +177,7 @@ type SessionCache = {
   remember(auth: Auth, expiresAt: Date): void;
   dropUser(userId: string): void;
 };
-const sessionCaches = new WeakMap<Db, SessionCache>();
+const sessionCaches = processWide("session-caches", () => new WeakMap<Db, SessionCache>());
 
 /**
  * Keeps validated sessions in memory for this database handle for a few seconds: every page a signed-in

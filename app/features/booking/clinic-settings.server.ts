@@ -4,6 +4,7 @@ import { clinicSettings, type ClinicSettings } from "~db/schema";
 import { recordAudit } from "~/features/audit/record-audit.server";
 import type { LiveHub } from "~/features/live/hub.server";
 import { publish } from "~/features/live/publish.server";
+import { processWide } from "~/utils/process-wide";
 import type { Actor } from "./appointment-access.server";
 
 export type BookingPolicy = {
@@ -18,7 +19,7 @@ const CACHE_SECONDS = 30;
 
 type Cached = { row: Promise<ClinicSettings>; expires: number };
 /** Handles whose settings are kept in memory (the server's, which hears every change through the hub). */
-const cached = new WeakMap<Db, { current: Cached | null }>();
+const cached = processWide("clinic-settings", () => new WeakMap<Db, { current: Cached | null }>());
 
 /**
  * Keeps the clinic's settings in memory for this database handle: read on almost every page (join

@@ -1,5 +1,6 @@
 import type { Db } from "~db/client.server";
 import type { LiveHub } from "~/features/live/hub.server";
+import { processWide } from "~/utils/process-wide";
 import { loadSchedules } from "./availability.server";
 import type { AvailabilityException, AvailabilityRule } from "./slots";
 
@@ -15,7 +16,7 @@ const FRESH_MS = 60_000;
 const MAX_DOCTORS = 5_000;
 
 type Kept = { hours: Promise<DoctorHours>; expires: number; generation: number };
-const caches = new WeakMap<Db, { kept: Map<string, Kept>; generation: number }>();
+const caches = processWide("doctor-hours", () => new WeakMap<Db, { kept: Map<string, Kept>; generation: number }>());
 
 /**
  * Keeps each doctor's hours in memory for this database handle: every booking asks whether its time is
