@@ -155,7 +155,7 @@ export async function benchBooking(handle: DatabaseHandle) {
   forgetSettings();
   await hub.close();
   const requests = rounds * patientIds.length;
-  console.log(`  booking under 50-way concurrency (${rounds} races for one slot each, ${requests} requests, after one untimed race each)`);
+  console.log(`  booking under 50-way concurrency (${rounds} races for one slot each, ${requests} requests, after ${WARM_UP} untimed races each)`);
   const line = (label: string, result: typeof book, what: string) =>
     console.log(
       `    ${label}: p50 ${ms(percentile(result.latencies, 50))}, p95 ${ms(percentile(result.latencies, 95))}, ` +
