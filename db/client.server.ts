@@ -7,12 +7,12 @@ import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 import { is, type SQL } from "drizzle-orm";
 import { PgTransaction, type PgDatabase, type PgDialect, type PgQueryResultHKT, type PgSession } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { preparingPglite } from "./pglite-statements";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { lockDataDirectory } from "./data-directory-lock";
+import { preparingPglite } from "./pglite-statements";
 import * as schema from "./schema/index";
 
 /** One typed handle for both drivers: every query in the app is written against this. */
