@@ -1,16 +1,36 @@
 import type { Locale } from "~/domain/vocabulary";
 
+/** Formats instants (epoch milliseconds or dates) one way; the same instant gives the same text. */
+export type InstantFormat = { format(instant: number | Date): string };
+
+/** Texts a formatter keeps before it starts again: a week of 5-minute slots is 2,016. */
+const REMEMBERED_TEXTS = 2_048;
+const dateTimeFormats = new Map<string, InstantFormat>();
 /**
- * Building an `Intl.DateTimeFormat` costs far more than formatting with one (a doctor's profile formats
- * hundreds of times): one formatter per locale, zone and options, kept for the life of the process.
+ * The cached formatter itself, for a list that formats many times in one way. Building an
+ * `Intl.DateTimeFormat` costs far more than formatting with one: one formatter per locale, zone and
+ * options, kept for the life of the process. It also remembers the texts it made: a day's list formats
+ * the same few dozen instants on every request (a doctor's Today, the booking slots), and
+ * `Intl.DateTimeFormat#format` costs about 2 µs a call, some 30 times a map lookup.
  */
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-/** The cached formatter itself, for a list that formats many times in one way. */
-export function dateTimeFormat(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+export function dateTimeFormat(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): InstantFormat {
   const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
   let format = dateTimeFormats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    const intl = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    const texts = new Map<number, string>();
+    format = {
+      format(instant) {
+        const ms = typeof instant === "number" ? instant : instant.getTime();
+        let text = texts.get(ms);
+        if (text === undefined) {
+          text = intl.format(ms);
+          if (texts.size >= REMEMBERED_TEXTS) texts.clear();
+          texts.set(ms, text);
+        }
+        return text;
+      },
+    };
     dateTimeFormats.set(key, format);
   }
   return format;

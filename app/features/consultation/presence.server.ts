@@ -46,7 +46,7 @@ export async function readPresence(db: Db, appointmentIds: readonly string[], no
     await db.execute(sql`
       select a.id, s.present, s.since
       from ${appointments} a cross join lateral (${presenceColumns(sql`a.id`, now)}) s
-      where a.id in (${sql.join(appointmentIds.map((id) => sql`${id}`), sql`, `)})`),
+      where a.id = any(${sql.param(appointmentIds)}::uuid[])`),
   );
   return new Map(rows.filter((r) => r.since !== null).map((r) => [r.id, { present: r.present, since: r.since }]));
 }
