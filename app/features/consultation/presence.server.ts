@@ -109,7 +109,7 @@ export async function recordHeartbeat(db: Db, socketIds: readonly string[], now 
   const moved = rowsOf<{ socket_id: string }>(
     await db.execute(sql`
       update ${roomPresence} set seen_at = ${now.toISOString()}::timestamptz
-      where socket_id in (${sql.join(socketIds.map((id) => sql`${id}`), sql`, `)}) and closed_at is null
+      where socket_id = any(${sql.param(socketIds)}::uuid[]) and closed_at is null
       returning socket_id`),
   );
   const alive = new Set(moved.map((r) => r.socket_id));
