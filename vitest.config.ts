@@ -70,6 +70,7 @@ export default defineConfig({
               test: {
                 name: "e2e-postgres",
                 include: ["tests/e2e-postgres/**/*.test.ts"],
+                globalSetup: ["tests/e2e-postgres/global-setup.ts"],
                 testTimeout: 90_000,
                 expect: { poll: { timeout: 5_000 } },
                 hookTimeout: 180_000,

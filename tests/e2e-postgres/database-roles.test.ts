@@ -40,7 +40,6 @@ beforeAll(async () => {
   await superuser.unsafe(`create role ${OWNER} login`);
   await superuser.unsafe(`create role ${APP} login`);
   await superuser.unsafe(`create database ${DATABASE} owner ${OWNER}`);
-  execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
   const env = { DATABASE_URL: APP_URL, DATABASE_OWNER_URL: OWNER_URL };
   // The seed runs as the app (it only adds rows); the owner applies the migrations first.
   execFileSync(path.resolve("node_modules/.bin/tsx"), ["db/seed.ts"], { stdio: "ignore", env: { ...process.env, ...env } });

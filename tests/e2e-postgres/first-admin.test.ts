@@ -1,5 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import path from "node:path";
+import { spawnSync } from "node:child_process";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "~db/demo-hospital";
@@ -19,7 +18,6 @@ let db: ReturnType<typeof postgres>;
 
 beforeAll(async () => {
   scratch = await createScratchDatabase(process.env.DATABASE_URL!, "yz_e2e");
-  execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
   app = await startServer({ DATABASE_URL: scratch.url });
   db = postgres(scratch.url, { max: 1, onnotice: () => {} });
 });

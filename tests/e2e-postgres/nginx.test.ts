@@ -21,7 +21,6 @@ let browser: Browser;
 
 beforeAll(async () => {
   scratch = await createScratchDatabase(process.env.DATABASE_URL!, "yz_e2e");
-  execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
   const env = {
     DATABASE_URL: scratch.url,
     JOIN_TICKET_SECRET: randomBytes(32).toString("hex"),

@@ -16,7 +16,6 @@ let app: RunningServer;
 
 beforeAll(async () => {
   pg = await startOwnPostgres();
-  execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
   execFileSync(path.resolve("node_modules/.bin/tsx"), ["db/seed.ts"], { stdio: "ignore", env: { ...process.env, DATABASE_URL: pg.url } });
   app = await startServer({ DATABASE_URL: pg.url });
 });

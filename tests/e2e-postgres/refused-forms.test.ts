@@ -38,7 +38,6 @@ let app: RunningServer;
 
 beforeAll(async () => {
   scratch = await createScratchDatabase(process.env.DATABASE_URL!, "yz_e2e");
-  execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
   execFileSync(path.resolve("node_modules/.bin/tsx"), ["db/seed.ts"], { stdio: "ignore", env: { ...process.env, DATABASE_URL: scratch.url } });
   app = await startServer({ DATABASE_URL: scratch.url });
   db = postgres(scratch.url, { max: 1, onnotice: () => {} });

@@ -14,7 +14,6 @@ let server: RunningServer;
 
 beforeAll(async () => {
   scratch = await createScratchDatabase(process.env.DATABASE_URL!, "yz_e2e");
-  execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
   execFileSync(path.resolve("node_modules/.bin/tsx"), ["db/seed.ts"], { stdio: "ignore", env: { ...process.env, DATABASE_URL: scratch.url } });
   server = await startServer({ DATABASE_URL: scratch.url, WEB_CONCURRENCY: "2" });
 });
