@@ -10,7 +10,8 @@
  *    opening the sign-in page, signing in, opening the room and checking in; the rate steps up until the
  *    99th percentile of those requests passes 250 ms. With one worker and with two (PostgreSQL only).
  *
- * The arrival line is off here: what is measured is the server's own work.
+ * The arrival line is off here: what is measured is the server's own work. `CAPACITY_QUICK=1` runs the
+ * first part with the demo hospital only; `WEB_CONCURRENCY` sets the workers (2 by default).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -358,7 +359,9 @@ export async function benchCapacity(serverUrl?: string) {
   ensureWrk();
   execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
   const workers = serverUrl ? process.env.WEB_CONCURRENCY ?? "2" : "1";
-  for (const size of ["13 doctors (the demo hospital)", "500 doctors, 100,000 appointments"]) {
+  // CAPACITY_QUICK=1: the demo hospital's hot pages only (a minute or two), e.g. to compare a change.
+  const quick = process.env.CAPACITY_QUICK === "1";
+  for (const size of ["13 doctors (the demo hospital)", ...(quick ? [] : ["500 doctors, 100,000 appointments"])]) {
     const database = await newDatabase(serverUrl);
     let server: RunningServer | undefined;
     try {
@@ -373,7 +376,7 @@ export async function benchCapacity(serverUrl?: string) {
       await database.drop();
     }
   }
-  if (!serverUrl) return;
+  if (!serverUrl || quick) return;
   console.log("  arrivals (open loop: sign-in page, sign-in, room page, check-in), 100 doctors:");
   for (const count of [1, 2]) {
     const database = await newDatabase(serverUrl);
