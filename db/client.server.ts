@@ -82,6 +82,12 @@ export type OpenDatabaseOptions = {
   migrate?: boolean;
   /** Directory of the embedded database, or "memory://" for one that lives only in this process. */
   pgliteDir?: string;
+  /**
+   * A new in-memory embedded database starts as a copy of this one (PGlite's `dumpDataDir` tarball)
+   * instead of an empty cluster: creating a cluster costs ~2.4 s of CPU, loading a copy ~0.6 s. The
+   * migrations still run, and apply whatever the copy lacks.
+   */
+  pgliteTemplate?: Blob;
   /** Connections in the postgres.js pool. */
   poolSize?: number;
 };
@@ -92,7 +98,7 @@ const MIGRATION_LOCK = 72_16_2026; // any constant: serialises migrations of sev
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.ownerUrl && !options.databaseUrl) throw new Error("an owner role needs a PostgreSQL server (databaseUrl)");
   if (!options.databaseUrl) {
-    const handle = await openPglite(options.pgliteDir ?? "data/pglite");
+    const handle = await openPglite(options.pgliteDir ?? "data/pglite", options.pgliteTemplate);
     if (options.migrate === false) return handle;
     return closingOnError(handle, () => migratePglite(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER }));
   }
@@ -325,8 +331,20 @@ async function resilientListen(
   };
 }
 
-async function openPglite(dir: string): Promise<DatabaseHandle> {
+/** A new in-memory embedded database with every migration applied, as a copy for `pgliteTemplate`. */
+export async function migratedPgliteTemplate(): Promise<Blob> {
+  const client = await PGlite.create(undefined, { extensions: { btree_gist } });
+  try {
+    await migratePglite(drizzlePglite(client) as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    return await client.dumpDataDir("none");
+  } finally {
+    await client.close();
+  }
+}
+
+async function openPglite(dir: string, template?: Blob): Promise<DatabaseHandle> {
   const inMemory = dir.startsWith("memory://");
+  if (template && !inMemory) throw new Error("a template is for an in-memory embedded database only");
   let createdNew = inMemory;
   let unlock = () => {};
   if (!inMemory) {
@@ -339,7 +357,10 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
   }
   let client: PGlite;
   try {
-    client = await PGlite.create(inMemory ? undefined : path.resolve(dir), { extensions: { btree_gist } });
+    client = await PGlite.create(inMemory ? undefined : path.resolve(dir), {
+      extensions: { btree_gist },
+      ...(template ? { loadDataDir: template } : {}),
+    });
   } catch (error) {
     unlock();
     throw error;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
@@ -31,7 +32,12 @@ export async function createScratchDatabase(serverUrl: string, prefix = "yz_test
 export async function createTestDatabase(): Promise<DatabaseHandle & { label: string }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const handle = await openDatabase({ pgliteDir: "memory://" });
+    // The integration files' global setup migrates one database and leaves its copy here.
+    const template = process.env.YZ_PGLITE_TEMPLATE;
+    const handle = await openDatabase({
+      pgliteDir: "memory://",
+      ...(template ? { pgliteTemplate: new Blob([readFileSync(template)]) } : {}),
+    });
     return { ...handle, label: "pglite" };
   }
   const scratch = await createScratchDatabase(serverUrl);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, rowsOf, type DatabaseHandle } from "~db/client.server";
+import { migratedPgliteTemplate, openDatabase, rowsOf, type DatabaseHandle } from "~db/client.server";
 import { departments } from "~db/schema";
 import { createScratchDatabase } from "../helpers/database";
 
@@ -66,4 +66,18 @@ describe("migrations", () => {
     const kept = await handle.db.select({ nameEn: departments.nameEn }).from(departments).where(eq(departments.code, "kept-across-openings"));
     expect(kept).toEqual([{ nameEn: "Kept" }]);
   });
+
+  it.skipIf(Boolean(process.env.DATABASE_URL))(
+    "leave a copy that a new embedded database starts from with the same migrations and empty tables (the test files' template)",
+    async () => {
+      const copy = await openDatabase({ pgliteDir: "memory://", pgliteTemplate: await migratedPgliteTemplate() });
+      try {
+        expect((await appliedMigrations(copy)).map((m) => m.hash)).toEqual((await appliedMigrations(handle!)).map((m) => m.hash));
+        expect(await copy.db.select().from(departments)).toEqual([]);
+      } finally {
+        await copy.close();
+      }
+      await expect(openDatabase({ pgliteDir: path.join(tmpdir(), "yz-not-memory"), pgliteTemplate: new Blob([]) })).rejects.toThrow(/in-memory/);
+    },
+  );
 });
