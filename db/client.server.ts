@@ -331,9 +331,14 @@ async function resilientListen(
   };
 }
 
+/** An embedded database in `dataDir` (in memory when undefined), with the extensions the schema needs. */
+function newPgliteClient(dataDir: string | undefined, template?: Blob): Promise<PGlite> {
+  return PGlite.create(dataDir, { extensions: { btree_gist }, ...(template ? { loadDataDir: template } : {}) });
+}
+
 /** A new in-memory embedded database with every migration applied, as a copy for `pgliteTemplate`. */
 export async function migratedPgliteTemplate(): Promise<Blob> {
-  const client = await PGlite.create(undefined, { extensions: { btree_gist } });
+  const client = await newPgliteClient(undefined);
   try {
     await migratePglite(drizzlePglite(client) as never, { migrationsFolder: MIGRATIONS_FOLDER });
     return await client.dumpDataDir("none");
@@ -357,10 +362,7 @@ async function openPglite(dir: string, template?: Blob): Promise<DatabaseHandle>
   }
   let client: PGlite;
   try {
-    client = await PGlite.create(inMemory ? undefined : path.resolve(dir), {
-      extensions: { btree_gist },
-      ...(template ? { loadDataDir: template } : {}),
-    });
+    client = await newPgliteClient(inMemory ? undefined : path.resolve(dir), template);
   } catch (error) {
     unlock();
     throw error;
