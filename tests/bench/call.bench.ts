@@ -2,12 +2,10 @@
  * Time from the doctor's "Admit" click to the first decoded frame of the other side's video, on the
  * patient's page and on the doctor's, over ten calls in headless Chromium with fake devices (loopback).
  */
-import { execFileSync } from "node:child_process";
-import path from "node:path";
 import type { Page } from "playwright-core";
 import { CALL_ARGS, launchBrowser, openPage } from "../helpers/browser";
 import { openConsultation } from "../helpers/consult-e2e";
-import { startServer } from "../helpers/server";
+import { buildApp, startServer } from "../helpers/server";
 import { ms, percentile } from "./stats";
 
 const CALLS = 10;
@@ -22,7 +20,7 @@ async function firstFrame(page: Page, since: number, deadline = 20_000): Promise
 }
 
 export async function benchCalls() {
-  execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
+  buildApp();
   const server = await startServer();
   const browser = await launchBrowser(CALL_ARGS);
   const patientSide: number[] = [];

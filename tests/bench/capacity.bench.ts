@@ -28,7 +28,7 @@ import { startSession } from "~/features/auth/session.server";
 import { freeSlotsOf } from "~/features/booking/availability.server";
 import { getBookingPolicy } from "~/features/booking/clinic-settings.server";
 import { createScratchDatabase } from "../helpers/database";
-import { startServer, type RunningServer } from "../helpers/server";
+import { buildApp, startServer, type RunningServer } from "../helpers/server";
 import { percentile } from "./stats";
 
 const PASSWORD = "capacity bench password";
@@ -357,7 +357,7 @@ async function highestRate(serverEnv: Record<string, string>, workers: number, h
 
 export async function benchCapacity(serverUrl?: string) {
   ensureWrk();
-  execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
+  buildApp();
   const workers = serverUrl ? process.env.WEB_CONCURRENCY ?? "2" : "1";
   // CAPACITY_QUICK=1: the demo hospital's hot pages only (a minute or two), e.g. to compare a change.
   const quick = process.env.CAPACITY_QUICK === "1";

@@ -20,7 +20,7 @@ import { openDatabase } from "~db/client.server";
 import { appointments, doctors, users } from "~db/schema";
 import { seedDemoHospital } from "~db/seed";
 import { hashPassword, verifyPassword } from "~/features/auth/password.server";
-import { SESSION_COOKIE, startServer, workerProcesses, type RunningServer } from "../helpers/server";
+import { SESSION_COOKIE, buildApp, startServer, workerProcesses, type RunningServer } from "../helpers/server";
 import { ms, percentile, time } from "./stats";
 import { createScratchDatabase } from "../helpers/database";
 
@@ -523,7 +523,7 @@ function buildIsStale(): boolean {
 /** The surge on PostgreSQL (a scratch database of the server at `serverUrl`) or, without one, on PGlite. */
 export async function benchSurge(serverUrl?: string) {
   if (buildIsStale()) {
-    execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
+    buildApp();
   }
   const database = await prepareDatabase(serverUrl);
   try {

@@ -1,9 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { demoAdminSecret, signInDemoAdmin } from "../helpers/second-factor";
-import { startServer } from "../helpers/server";
+import { buildApp, startServer } from "../helpers/server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,10 +15,7 @@ declare module "vitest" {
 
 /** Builds the app once and serves it, as `npm start` does, for every end-to-end test. */
 export default async function setup(project: TestProject) {
-  execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], {
-    stdio: "ignore",
-    env: { ...process.env, NODE_ENV: "production" },
-  });
+  buildApp();
   const server = await startServer();
   project.provide("baseURL", server.url);
   const admin = await signInDemoAdmin(server.url);

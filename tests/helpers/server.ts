@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,6 +7,11 @@ import { sessionCookieName } from "~/features/auth/session.server";
 
 /** The servers started here run as `npm start` does (production, Secure cookies): the `__Host-` name. */
 export const SESSION_COOKIE = sessionCookieName({ secure: true });
+
+/** Builds the app for production into build/, as `npm start` does. */
+export function buildApp() {
+  execFileSync(path.resolve("node_modules/.bin/remix"), ["build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
+}
 
 export type RunningServer = { url: string; process: ChildProcess; output: () => string; stop: () => Promise<void> };
 
