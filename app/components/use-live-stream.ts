@@ -26,41 +26,57 @@ export function useLiveStream(
   applyPresence.current = onPresence;
   const [connected, setConnected] = useState(false);
   useEffect(() => {
-    const source = new EventSource(url);
+    let source: EventSource;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let reopenTimer: ReturnType<typeof setTimeout> | undefined;
     let opened = false;
+    let refusals = 0;
     const reload = () => {
       clearTimeout(timer);
       timer = setTimeout(() => revalidate.current(), 300);
     };
-    source.addEventListener("appointment", (event) => {
-      try {
-        if (apply.current(JSON.parse((event as MessageEvent<string>).data) as StreamAppointment) === "reload") reload();
-      } catch {
-        reload();
-      }
-    });
-    source.addEventListener("presence", (event) => {
-      try {
-        applyPresence.current?.(JSON.parse((event as MessageEvent<string>).data) as StreamPresence);
-      } catch {
-        reload();
-      }
-    });
-    source.addEventListener("resync", reload);
-    source.addEventListener("session-ended", () => {
-      source.close();
-      revalidate.current();
-    });
-    source.onopen = () => {
-      if (opened) reload();
-      opened = true;
-      setConnected(true);
+    const open = () => {
+      source = new EventSource(url);
+      source.addEventListener("appointment", (event) => {
+        try {
+          if (apply.current(JSON.parse((event as MessageEvent<string>).data) as StreamAppointment) === "reload") reload();
+        } catch {
+          reload();
+        }
+      });
+      source.addEventListener("presence", (event) => {
+        try {
+          applyPresence.current?.(JSON.parse((event as MessageEvent<string>).data) as StreamPresence);
+        } catch {
+          reload();
+        }
+      });
+      source.addEventListener("resync", reload);
+      source.addEventListener("session-ended", () => {
+        clearTimeout(reopenTimer);
+        source.close();
+        revalidate.current();
+      });
+      source.onopen = () => {
+        if (opened) reload();
+        opened = true;
+        refusals = 0;
+        setConnected(true);
+      };
+      source.onerror = () => {
+        setConnected(false);
+        // A dropped connection the browser retries by itself. An answer that is not a stream (a proxy's
+        // 502 while an instance restarts, a draining server's 503) makes it give up for good: open a new
+        // one, backing off with jitter so that every page of a clinic does not come back in one instant.
+        if (source.readyState !== EventSource.CLOSED) return;
+        const delay = Math.min(REOPEN_MAX_MS, REOPEN_FIRST_MS * 2 ** refusals++) * (0.5 + Math.random());
+        reopenTimer = setTimeout(open, delay);
+      };
     };
-    // The browser reconnects by itself; meanwhile the page is not live.
-    source.onerror = () => setConnected(false);
+    open();
     return () => {
       clearTimeout(timer);
+      clearTimeout(reopenTimer);
       source.close();
     };
   }, [url]);
@@ -115,6 +131,10 @@ export function useLiveState<T>(
   );
   return [value, connected];
 }
+
+/** A stream the browser gave up on is opened again after 1 s, then 2, 4 … up to 30 s (each ×0.5–1.5). */
+const REOPEN_FIRST_MS = 1_000;
+const REOPEN_MAX_MS = 30_000;
 
 /** How long a heard change is applied again over a fresh read (longer than any read takes). */
 const REAPPLY_MS = 15_000;
