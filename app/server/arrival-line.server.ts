@@ -176,6 +176,9 @@ export function createArrivalLine(options: {
       return { admit: false, position, etaSeconds, retryAfterSeconds, setCookies };
     },
 
+    /** Whether this process was judged to have room at the last tick (below every "free" threshold). */
+    hasRoom: () => lastState === "free",
+
     /** What the line looks like now (for /healthz and the bench). */
     state: () => ({ waiting: waiting.size, batch, load: lastState, servingUntil: Number.isFinite(servingUntil) ? servingUntil : null }),
     close: () => clearInterval(timer),

@@ -7,12 +7,19 @@
  * itself — `GET /appointments` took 17 ms of server CPU with brotli against 9 ms with gzip (wrk, 16
  * connections); with the smaller window 10 ms, and the same bytes for pages of this size.
  * An event stream is never compressed: its events must leave as they happen, not when a buffer fills.
+ * Nor is the arrival line's page (a few hundred bytes more, served thousands of times a minute at 9 am),
+ * nor anything while the process is past its capacity (`spare()` says no): then the CPU is what every
+ * patient waits for, and a page's bytes are not. Profiled at 9 am, compressing cost a tenth of the
+ * workers' time.
  */
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import compression from "compression";
 import type express from "express";
 
 export type Encoding = "br" | "gzip";
+
+/** Marks an answer of the arrival line (its value: the place in line). */
+export const LINE_HEADER = "X-Yunzhen-Line";
 
 /** Answers compressed as they stream: below this size they gain less than the work and the header cost. */
 const THRESHOLD_BYTES = 1024;
@@ -56,15 +63,18 @@ export function precompress(body: Buffer, contentType: string): Partial<Record<E
   return forms;
 }
 
-/** Compresses what Remix and the error pages answer, as it streams; never an event stream. */
-export function compressResponses(): express.RequestHandler {
+/**
+ * Compresses what Remix and the error pages answer, as it streams, while `spare()` says the process has
+ * CPU to spare; never an event stream or the arrival line's page.
+ */
+export function compressResponses(spare: () => boolean = () => true): express.RequestHandler {
   return compression({
     threshold: THRESHOLD_BYTES,
     level: 6,
     brotli: { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_LGWIN]: BROTLI_WINDOW_BITS } },
     filter: (req, res) => {
       const type = String(res.getHeader("Content-Type") ?? "");
-      if (type.startsWith("text/event-stream")) return false;
+      if (type.startsWith("text/event-stream") || res.hasHeader(LINE_HEADER) || !spare()) return false;
       return compression.filter(req, res);
     },
   });

@@ -34,7 +34,7 @@ import { startBackgroundWork } from "./background-work.server";
 import { createDrain } from "./drain.server";
 import { LIVE_PATHS, remixHandler } from "./remix-handler.server";
 import { filesFromMemory, IMMUTABLE, staticFilesFromMemory } from "./static-files.server";
-import { compressResponses } from "./compression.server";
+import { compressResponses, LINE_HEADER } from "./compression.server";
 import { createArrivalLine, linePage, PASS_COOKIE, TICKET_COOKIE, type ArrivalLine } from "./arrival-line.server";
 import { plainErrorPage, RETRY_AFTER_SECONDS } from "~/utils/database-outage.server";
 import { isDatabaseUnavailable, logError } from "~/utils/db-errors.server";
@@ -136,9 +136,14 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
     });
   }
 
+  // How busy this process is: the arrival line (below) and compression act on it.
+  const gauge = createLoadGauge(500);
+  const line = createArrivalLine({ secret: arrivalSecret(env), load: gauge.read, thresholds: lineThresholds(env) });
+  const lineOn = env.ARRIVAL_LINE !== "off";
+
   // Pages, their data and downloads leave compressed when the browser accepts it (static files above
-  // were compressed once, at start).
-  app.use(compressResponses());
+  // were compressed once, at start) — unless, with the line on, this process has no CPU to spare.
+  app.use(compressResponses(() => !lineOn || line.hasRoom()));
 
   // Every page: a CSP with a fresh nonce. Every state-changing request: our Origin.
   app.use((req, res, next) => {
@@ -159,10 +164,8 @@ export async function serve(env: Env, options: { root: string; worker: boolean }
   // language's and the arrival line's alike.
   const secureCookies = env.NODE_ENV === "production";
   // The arrival line: new arrivals wait on a page from memory while this process is past capacity.
-  const gauge = createLoadGauge(500);
-  const line = createArrivalLine({ secret: arrivalSecret(env), load: gauge.read, thresholds: lineThresholds(env) });
   const arrival = { passCookie: (role: "patient" | "staff") => line.passCookie(role, secureCookies) };
-  if (env.ARRIVAL_LINE !== "off") app.use(lineMiddleware(line, secureCookies));
+  if (lineOn) app.use(lineMiddleware(line, secureCookies));
 
   // The features' configuration, from the checked environment (nothing below reads process.env): the
   // rate limits at their scale, and the video provider with the secret of its join tickets, which the
@@ -332,7 +335,7 @@ function lineMiddleware(line: ArrivalLine, secure: boolean): express.RequestHand
     const url = new URL(req.originalUrl, "http://localhost");
     url.searchParams.delete("_data");
     const retryUrl = url.pathname + url.search;
-    res.set({ "Cache-Control": "no-store", "Retry-After": String(decision.retryAfterSeconds), "X-Yunzhen-Line": String(decision.position) });
+    res.set({ "Cache-Control": "no-store", "Retry-After": String(decision.retryAfterSeconds), [LINE_HEADER]: String(decision.position) });
     if ("_data" in req.query) {
       res.status(204).set({ "X-Remix-Redirect": retryUrl, "X-Remix-Reload-Document": "true" }).end();
       return;

@@ -661,6 +661,10 @@ async function surge(server: RunningServer, rooms: Room[]) {
       `bench ${cores((cpu1.bench.user + cpu1.bench.system) / 1e6)}, whole machine ${(machineBusy * 2).toFixed(2)}; ` +
       `bench event-loop delay p99 ${ms(benchDelay.percentile(99) / 1e6)}`,
   );
+  // The work a patient's morning costs the server, whatever the line made them wait: the steadier figure
+  // to compare runs by on a machine whose other figures swing with its load.
+  const serverSeconds = cpu1.server - cpu0.server;
+  console.log(`  server CPU: ${serverSeconds.toFixed(0)} core-seconds in all, ${((serverSeconds * 1000) / PATIENTS).toFixed(1)} ms a patient (with the doctors' share)`);
   console.log(
     `  a static file every 250 ms during the surge (the server's responsiveness): p50 ${ms(percentile(probes, 50))}, ` +
       `p99 ${ms(percentile(probes, 99))}, max ${ms(Math.max(0, ...probes))}`,

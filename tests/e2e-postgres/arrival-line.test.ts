@@ -103,6 +103,21 @@ describe("the arrival line", () => {
     expect(refused.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
   });
 
+  it("sends nothing compressed while past its capacity (the CPU is what everyone waits for), and compresses again with room", async () => {
+    const gzip = { "Accept-Encoding": "gzip, deflate, br" };
+    const lined = await visit(`${full.url}/login`, undefined, { headers: gzip });
+    expect(lined.response.headers.get("x-yunzhen-line")).not.toBeNull();
+    expect(lined.response.headers.get("content-encoding")).toBeNull();
+    const room = await openConsultation(open.url);
+    const page = (url: string) => fetch(`${url}/consult/${room.appointmentId}`, { headers: { Cookie: room.patient.cookie, ...gzip }, redirect: "manual" });
+    const atFull = await page(full.url);
+    expect([atFull.status, atFull.headers.get("content-encoding")]).toEqual([200, null]);
+    expect(await atFull.text()).toContain("</html>");
+    // The same page from an instance that judges no load (its line is off) leaves compressed.
+    const atOpen = await page(open.url);
+    expect([atOpen.status, atOpen.headers.get("content-encoding")]).toEqual([200, "br"]);
+  });
+
   it("shows the line's page in the browser in the viewer's language, and it refreshes itself", async () => {
     for (const [locale, heading] of [["zh-CN", "正在排队"], ["en", "You are in line"]] as const) {
       const { page, context } = await openPage(browser, { locale, viewport: { width: 390, height: 800 } });
