@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints figures and ratios (not a pass/fail test). Runs on the embedded database, and
  * also on a PostgreSQL server when DATABASE_URL is set (a scratch database is created and dropped).
- * `npm run bench -- surge` (or any of booking, calls, schedule, surge, capacity, notify, audit, phone) runs only the benches
+ * `npm run bench -- surge` (or any of booking, calls, schedule, surge, capacity, notify, audit, phone, routes) runs only the benches
  * named; `SURGE_DOCTORS=10` makes the surge a tenth as large (20 patients a doctor), `SURGE_SCALE=3` three
  * times as large in the same minute, `SURGE_WORKERS=1` runs it on one worker. `YZ_TEST_NOW=<ISO instant>`
  * runs them at that time of day (tests/helpers/test-clock.mjs).
@@ -15,12 +15,13 @@ import { benchCalls } from "./call.bench";
 import { benchCapacity } from "./capacity.bench";
 import { benchNotify } from "./notify.bench";
 import { benchPhone } from "./phone.bench";
+import { benchRoutes } from "./routes.bench";
 import { benchSchedule } from "./schedule.bench";
 import { benchSurge } from "./surge.bench";
 
 passClockToChildren();
 
-const BENCHES = ["booking", "calls", "schedule", "surge", "capacity", "notify", "audit", "phone"] as const;
+const BENCHES = ["booking", "calls", "schedule", "surge", "capacity", "notify", "audit", "phone", "routes"] as const;
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(BENCHES as readonly string[]).includes(name));
 if (unknown.length > 0) {
@@ -77,6 +78,11 @@ if (wanted("notify") && process.env.DATABASE_URL) {
 }
 
 if (wanted("audit")) await onEachDatabase("the audit chain's lock, ", benchAudit);
+
+if (wanted("routes")) {
+  console.log("\n== route matching (the server's router, the app's routes) ==");
+  await benchRoutes();
+}
 
 if (wanted("phone")) {
   console.log("\n== the patient's pages on a phone (Chromium, embedded database) ==");
