@@ -13,7 +13,8 @@ import { buildApp } from "../helpers/server";
 
 const require = createRequire(import.meta.url);
 const routerPath = require.resolve("@remix-run/router", { paths: [path.dirname(require.resolve("@remix-run/server-runtime"))] });
-type Tree = { id: string; path?: string; index?: boolean; caseSensitive?: boolean; children: Tree[] }[];
+type Route = { id: string; path?: string; index?: boolean; caseSensitive?: boolean; children: Route[] };
+type Tree = Route[];
 const { matchRoutes } = require(routerPath) as { matchRoutes: (routes: Tree, pathname: string) => unknown[] | null };
 
 const PATHS = [
