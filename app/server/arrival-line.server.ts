@@ -19,6 +19,8 @@ import type { LoadReading } from "~/utils/load-gauge.server";
 
 export const TICKET_COOKIE = "yz_line";
 export const PASS_COOKIE = "yz_pass";
+/** Marks an answer of the line (its value: the place in line). */
+export const LINE_HEADER = "X-Yunzhen-Line";
 /** A pass lasts this long and is renewed when half of it is gone (as a session's idle time). */
 const PASS_SECONDS = 2 * 60 * 60;
 /** Clinic staff and doctors keep theirs longer: a device used at the nurses' desk is not sent to the line. */

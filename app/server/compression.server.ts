@@ -15,11 +15,9 @@
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import compression from "compression";
 import type express from "express";
+import { LINE_HEADER } from "./arrival-line.server";
 
 export type Encoding = "br" | "gzip";
-
-/** Marks an answer of the arrival line (its value: the place in line). */
-export const LINE_HEADER = "X-Yunzhen-Line";
 
 /** Answers compressed as they stream: below this size they gain less than the work and the header cost. */
 const THRESHOLD_BYTES = 1024;
@@ -67,7 +65,7 @@ export function precompress(body: Buffer, contentType: string): Partial<Record<E
  * Compresses what Remix and the error pages answer, as it streams, while `spare()` says the process has
  * CPU to spare; never an event stream or the arrival line's page.
  */
-export function compressResponses(spare: () => boolean = () => true): express.RequestHandler {
+export function compressResponses(spare: () => boolean): express.RequestHandler {
   return compression({
     threshold: THRESHOLD_BYTES,
     level: 6,

@@ -6,16 +6,12 @@
  * on every match before the patch (route patterns stay compiled in both, so the second is the lower bound
  * of the old cost).
  */
-import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { serverMatchRoutes as matchRoutes, type ServerRoute } from "../helpers/server-router";
 import { buildApp } from "../helpers/server";
 
-const require = createRequire(import.meta.url);
-const routerPath = require.resolve("@remix-run/router", { paths: [path.dirname(require.resolve("@remix-run/server-runtime"))] });
-type Route = { id: string; path?: string; index?: boolean; caseSensitive?: boolean; children: Route[] };
-type Tree = Route[];
-const { matchRoutes } = require(routerPath) as { matchRoutes: (routes: Tree, pathname: string) => unknown[] | null };
+type Tree = ServerRoute[];
 
 const PATHS = [
   "/login",

@@ -1,17 +1,8 @@
-import { createRequire } from "node:module";
-import path from "node:path";
-import type * as Router from "@remix-run/router";
 import { describe, expect, it } from "vitest";
+import { serverMatchRoutes as matchRoutes, type ServerRoute } from "../helpers/server-router";
 
-// The router the server runs: @remix-run/router's CommonJS build, as @remix-run/server-runtime requires it
-// (patched at install by patches/@remix-run+router+*.patch). Vitest's own import would get the ESM build.
-const require = createRequire(import.meta.url);
-const serverRuntime = path.dirname(require.resolve("@remix-run/server-runtime"));
-const routerPath = require.resolve("@remix-run/router", { paths: [serverRuntime] });
-const { matchRoutes } = require(routerPath) as typeof Router;
-
-type Route = { id: string; path?: string; index?: boolean; children?: Route[] };
-type Tree = Parameters<typeof matchRoutes>[0];
+type Route = ServerRoute;
+type Tree = ServerRoute[];
 
 /** A tree like the app's (a root layout, index, nested and dynamic routes, a splat) that counts how often its children are read. */
 function countedTree() {
